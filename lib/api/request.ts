@@ -1,0 +1,95 @@
+// Reading API requests: a bounded body, strict JSON, and zod validation
+// whose first problem is reported with the field it concerns.
+import type { z } from "zod";
+import { HookpostError, ValidationError } from "../errors";
+
+export const MAX_BODY_BYTES = 256 * 1024;
+/** Deeper JSON is refused rather than risking the stack in every later step. */
+const MAX_JSON_DEPTH = 64;
+
+export class PayloadTooLargeError extends HookpostError {
+  constructor() {
+    super(413, "payload_too_large", `request body exceeds ${MAX_BODY_BYTES / 1024} KiB`);
+  }
+}
+
+export class MalformedRequestError extends HookpostError {
+  constructor(message: string) {
+    super(400, "malformed_request", message);
+  }
+}
+
+async function readBodyCapped(req: Request): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new PayloadTooLargeError();
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw new PayloadTooLargeError();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function depthOf(value: unknown, depth = 0): number {
+  if (depth > MAX_JSON_DEPTH || typeof value !== "object" || value === null) return depth;
+  let deepest = depth;
+  for (const child of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(child, depth + 1));
+    if (deepest > MAX_JSON_DEPTH) break;
+  }
+  return deepest;
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new MalformedRequestError("request body is not valid UTF-8");
+  }
+  if (text.trim() === "") throw new MalformedRequestError("request body is empty; send a JSON object");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new MalformedRequestError(`request body is not valid JSON: ${(error as Error).message}`);
+  }
+  // PostgreSQL's jsonb cannot store U+0000.
+  if (text.includes("\\u0000")) throw new ValidationError("JSON strings must not contain \\u0000");
+  if (depthOf(value) > MAX_JSON_DEPTH) throw new ValidationError(`JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  return value;
+}
+
+export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infer<Schema> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue && issue.path.length > 0 ? issue.path.join(".") : undefined;
+    const message = issue ? (field ? `${field}: ${issue.message}` : issue.message) : "invalid input";
+    throw new ValidationError(message, field);
+  }
+  return result.data;
+}
+
+export async function readJson<Schema extends z.ZodType>(req: Request, schema: Schema): Promise<z.infer<Schema>> {
+  return validate(schema, parseJson(await readBodyCapped(req)));
+}
+
+/** Like readJson, but an absent body counts as `{}` (for optional-input endpoints). */
+export async function readOptionalJson<Schema extends z.ZodType>(req: Request, schema: Schema): Promise<z.infer<Schema>> {
+  const bytes = await readBodyCapped(req);
+  return validate(schema, bytes.byteLength === 0 ? {} : parseJson(bytes));
+}
+
+export function searchParams(req: Request): Record<string, string> {
+  return Object.fromEntries(new URL(req.url).searchParams);
+}

@@ -1,0 +1,61 @@
+// The wrapper every /api/v1 route handler goes through: API-key
+// authentication, then the handler, then one error format.
+import { authenticateApiKey } from "../api-keys";
+import { getDb, type Db } from "../db";
+import { HookpostError, UnavailableError } from "../errors";
+import { getWebRuntime } from "../web-runtime";
+import { isUnavailable } from "./unavailable";
+
+export interface ApiContext<Params> {
+  req: Request;
+  params: Params;
+  db: Db;
+  apiKeyId: string;
+}
+
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status });
+}
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof HookpostError) {
+    return json(
+      { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } },
+      error.status,
+    );
+  }
+  if (isUnavailable(error)) {
+    getWebRuntime().logger.warn({ err: error }, "dependency unavailable");
+    return errorResponse(new UnavailableError("a dependency of Hookpost is unavailable; retry shortly"));
+  }
+  getWebRuntime().logger.error({ err: error }, "unhandled API error");
+  return json({ error: { code: "internal_error", message: "internal error" } }, 500);
+}
+
+class UnauthorizedError extends HookpostError {
+  constructor() {
+    super(401, "unauthorized", "a valid API key is required: Authorization: Bearer <api key>");
+  }
+}
+
+async function authenticate(req: Request, db: Db): Promise<string> {
+  const header = req.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const keyId = match?.[1] ? await authenticateApiKey(db, match[1]) : undefined;
+  if (!keyId) throw new UnauthorizedError();
+  return keyId;
+}
+
+export function apiRoute<Params = Record<string, never>>(
+  handler: (ctx: ApiContext<Params>) => Promise<Response>,
+) {
+  return async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
+    try {
+      const db = getDb();
+      const apiKeyId = await authenticate(req, db);
+      return await handler({ req, params: await segment.params, db, apiKeyId });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

@@ -1,0 +1,44 @@
+// Apps: one per consumer of the operator.
+import type { App } from "@prisma/client";
+import { z } from "zod";
+import type { Db } from "./db";
+import { ConflictError, NotFoundError } from "./errors";
+import { newId } from "./ids";
+import { pageArgs, toPage, type PageQuery } from "./pagination";
+import { isUniqueViolation } from "./prisma-errors";
+
+export const createAppSchema = z.object({
+  name: z.string().trim().min(1).max(256),
+  uid: z
+    .string()
+    .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "uid may contain letters, digits, '-', '_' and '.' (at most 256)")
+    .refine((uid) => !uid.startsWith("app_"), "uid must not start with app_, which is reserved for ids")
+    .optional(),
+});
+
+export function toAppResource(app: App) {
+  return { id: app.id, name: app.name, uid: app.uid, createdAt: app.createdAt.toISOString() };
+}
+
+export async function createApp(db: Db, input: z.infer<typeof createAppSchema>) {
+  try {
+    return await db.app.create({ data: { id: newId("app"), name: input.name, uid: input.uid ?? null } });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError("an app with this uid already exists", "uid");
+    throw error;
+  }
+}
+
+/** Finds an app by its id or its uid. */
+export async function getApp(db: Db, appIdOrUid: string): Promise<App> {
+  const app = await db.app.findFirst({
+    where: appIdOrUid.startsWith("app_") ? { id: appIdOrUid } : { uid: appIdOrUid },
+  });
+  if (!app) throw new NotFoundError("app");
+  return app;
+}
+
+export async function listApps(db: Db, page: PageQuery) {
+  const rows = await db.app.findMany(pageArgs(page));
+  return toPage(rows, page.limit, toAppResource);
+}

@@ -1,0 +1,93 @@
+// Environment configuration, validated once at boot by both processes so a
+// bad variable stops the process with a message naming it.
+import ms from "ms";
+import { z } from "zod";
+
+/** A duration such as "15s", "24h" or "500ms", in milliseconds. */
+const duration = z.string().transform((value, ctx) => {
+  const parsed = parseDuration(value);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not a duration like 500ms, 15s, 1m or 24h` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", ""])
+  .transform((value) => value === "true" || value === "1");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+    .default("postgresql://postgres@127.0.0.1:5432/hookpost"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .default("redis://127.0.0.1:6379"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Namespaces every BullMQ key, so several installations (or test runs) can share one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default("hookpost"),
+  /** The whole exchange with an endpoint: connect, send, headers and body. */
+  DELIVERY_TIMEOUT: duration.default(ms("15s")),
+  /** Replaces the whole retry schedule, e.g. "1s,2s,5s". */
+  RETRY_SCHEDULE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === "") return undefined;
+      const delays = value.split(",").map((part) => parseDuration(part.trim()));
+      if (delays.some((delay) => delay === undefined)) {
+        ctx.addIssue({ code: "custom", message: `"${value}" must be comma-separated durations like 1s,2s,5s` });
+        return z.NEVER;
+      }
+      return delays as number[];
+    }),
+  SECRET_ROTATION_OVERLAP: duration.default(ms("24h")),
+  ALLOW_PRIVATE_ENDPOINTS: booleanFlag.default(false),
+  /** Private ranges that endpoints may reach although private addresses are refused, e.g. "10.1.0.0/16". */
+  ALLOWED_PRIVATE_CIDRS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((cidr) => cidr.trim())
+        .filter(Boolean),
+    ),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  /** How often the worker looks for due deliveries missing from the queue. */
+  SWEEP_INTERVAL: duration.default(ms("5s")),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function parseDuration(value: string): number | undefined {
+  // ms() accepts bare numbers as milliseconds; a unit is required here so
+  // "15" is not silently read as 15 ms.
+  if (!/^\d+(\.\d+)?\s*[a-z]+$/i.test(value)) return undefined;
+  const parsed = ms(value as ms.StringValue);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n${problems.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed from process.env on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,62 @@
+// Reading deliveries and their attempts, and asking for a manual attempt.
+import type { Attempt, Delivery } from "@prisma/client";
+import type { Db } from "./db";
+import { NotFoundError } from "./errors";
+import { getEvent } from "./events";
+import { pageArgs, toPage, type PageQuery } from "./pagination";
+import type { DeliveryProducer } from "./queue/producer";
+
+export function toDeliveryResource(delivery: Delivery) {
+  return {
+    id: delivery.id,
+    endpointId: delivery.endpointId,
+    status: delivery.status,
+    attemptCount: delivery.attemptCount,
+    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+  };
+}
+
+export function toAttemptResource(attempt: Attempt) {
+  return {
+    id: attempt.id,
+    responseStatusCode: attempt.responseStatusCode,
+    responseBody: attempt.responseBody,
+    error: attempt.error,
+    durationMs: attempt.durationMs,
+    trigger: attempt.trigger,
+    createdAt: attempt.createdAt.toISOString(),
+  };
+}
+
+/** The delivery, if it belongs to the app: another app's delivery is simply not found. */
+export async function getDelivery(db: Db, appId: string, deliveryId: string): Promise<Delivery> {
+  const delivery = await db.delivery.findFirst({ where: { id: deliveryId, appId } });
+  if (!delivery) throw new NotFoundError("delivery");
+  return delivery;
+}
+
+export async function listEventDeliveries(db: Db, appId: string, eventIdOrExternalId: string, page: PageQuery) {
+  const event = await getEvent(db, appId, eventIdOrExternalId);
+  const args = pageArgs(page);
+  const rows = await db.delivery.findMany({ ...args, where: { ...args.where, eventId: event.id } });
+  return toPage(rows, page.limit, toDeliveryResource);
+}
+
+export async function listAttempts(db: Db, appId: string, deliveryId: string, page: PageQuery) {
+  const delivery = await getDelivery(db, appId, deliveryId);
+  const args = pageArgs(page);
+  const rows = await db.attempt.findMany({ ...args, where: { ...args.where, deliveryId: delivery.id } });
+  return toPage(rows, page.limit, toAttemptResource);
+}
+
+/** Queues one extra attempt; the worker makes it, never the caller. */
+export async function requestManualAttempt(
+  db: Db,
+  producer: DeliveryProducer,
+  appId: string,
+  deliveryId: string,
+  requestedBy: string,
+): Promise<void> {
+  const delivery = await getDelivery(db, appId, deliveryId);
+  await producer.addManual(delivery.id, requestedBy);
+}

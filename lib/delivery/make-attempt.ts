@@ -1,0 +1,202 @@
+// One delivery attempt as the worker makes it: load, send, record, and
+// schedule what comes next. Every step is safe to repeat: the delivery row
+// decides whether a job is still due, so a duplicate or stale job (after a
+// crash, a sweeper re-enqueue, a manual success) changes nothing.
+import type { Agent } from "undici";
+import type { Config } from "../config";
+import type { Db } from "../db";
+import { newId } from "../ids";
+import type { Logger } from "../logger";
+import type { JobData } from "../queue/jobs";
+import type { DeliveryProducer } from "../queue/producer";
+import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../retry-schedule";
+import type { DestinationPolicy } from "../url-guard";
+import { postWebhook, type ExchangeResult } from "./http-client";
+import { buildWebhookRequest } from "./webhook-request";
+
+export interface AttemptDeps {
+  db: Db;
+  producer: DeliveryProducer;
+  agent: Agent;
+  policy: DestinationPolicy;
+  schedule: RetrySchedule;
+  config: Pick<Config, "DELIVERY_TIMEOUT">;
+  logger: Logger;
+  now?: () => Date;
+}
+
+type Outcome = "succeeded" | "retry" | "failed" | "skipped";
+
+const isSuccess = (result: ExchangeResult) =>
+  result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
+
+/** 429 and 503 say when to come back; other failures follow the schedule. */
+const honoursRetryAfter = (result: ExchangeResult) => result.statusCode === 429 || result.statusCode === 503;
+
+async function loadDelivery(db: Db, deliveryId: string) {
+  return db.delivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true, event: true } });
+}
+
+type LoadedDelivery = NonNullable<Awaited<ReturnType<typeof loadDelivery>>>;
+
+async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date) {
+  const request = buildWebhookRequest(delivery.event, delivery.endpoint, now);
+  const result = await postWebhook({
+    url: delivery.endpoint.url,
+    headers: request.headers,
+    body: request.body,
+    timeoutMs: deps.config.DELIVERY_TIMEOUT,
+    agent: deps.agent,
+    policy: deps.policy,
+  });
+  return { request, result };
+}
+
+function attemptRow(
+  delivery: LoadedDelivery,
+  trigger: "scheduled" | "manual",
+  triggeredBy: string | null,
+  headers: Record<string, string>,
+  result: ExchangeResult,
+  at: Date,
+) {
+  return {
+    id: newId("attempt"),
+    deliveryId: delivery.id,
+    endpointId: delivery.endpointId,
+    trigger,
+    triggeredBy,
+    responseStatusCode: result.statusCode ?? null,
+    responseBody: result.responseBody ?? null,
+    error: result.error ?? null,
+    errorDetail: result.errorDetail ?? null,
+    durationMs: result.durationMs,
+    succeeded: isSuccess(result),
+    requestHeaders: headers,
+    createdAt: at,
+  };
+}
+
+function counters(delivery: LoadedDelivery, result: ExchangeResult, startedAt: Date) {
+  return {
+    attemptCount: { increment: 1 },
+    lastAttemptAt: startedAt,
+    lastStatusCode: result.statusCode ?? null,
+    firstAttemptAt: delivery.firstAttemptAt ?? startedAt,
+  };
+}
+
+/** 410 Gone: the consumer asked us to stop, so the endpoint is disabled at once. */
+function disableOnGone(result: ExchangeResult, endpointId: string, at: Date) {
+  return result.statusCode === 410
+    ? { where: { id: endpointId }, data: { disabled: true, disabledAt: at, disabledReason: "endpoint answered 410 Gone" } }
+    : undefined;
+}
+
+export async function makeScheduledAttempt(
+  deps: AttemptDeps,
+  job: JobData<"scheduled-attempt">,
+): Promise<Outcome> {
+  const log = deps.logger.child({ deliveryId: job.deliveryId, attempt: job.attempt });
+  const delivery = await loadDelivery(deps.db, job.deliveryId);
+  if (!delivery || delivery.status !== "pending" || delivery.scheduledAttempts >= job.attempt) {
+    log.debug("attempt no longer due");
+    return "skipped";
+  }
+  const context = log.child({ eventId: delivery.eventId, endpointId: delivery.endpointId, appId: delivery.appId });
+  if (delivery.endpoint.disabled) {
+    // Kept, not dropped: the event stays and a replay after re-enabling sends it.
+    await deps.db.delivery.updateMany({
+      where: { id: delivery.id, status: "pending" },
+      data: { status: "failed", nextAttemptAt: null },
+    });
+    context.info("endpoint disabled; delivery marked failed");
+    return "failed";
+  }
+
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  const { request, result } = await exchange(deps, delivery, startedAt);
+  const finishedAt = now();
+
+  let outcome: Outcome;
+  let next: Date | undefined;
+  if (isSuccess(result)) outcome = "succeeded";
+  else if (result.statusCode === 410) outcome = "failed";
+  else {
+    next = nextAttemptAt({
+      schedule: deps.schedule,
+      failures: job.attempt,
+      firstAttemptAt: delivery.firstAttemptAt ?? startedAt,
+      now: finishedAt,
+      retryAfter: honoursRetryAfter(result) ? parseRetryAfter(result.retryAfterHeader, finishedAt) : undefined,
+    });
+    outcome = next ? "retry" : "failed";
+  }
+
+  const advanced = await deps.db.$transaction(async (tx) => {
+    await tx.attempt.create({ data: attemptRow(delivery, "scheduled", null, request.headers, result, startedAt) });
+    await tx.delivery.update({ where: { id: delivery.id }, data: counters(delivery, result, startedAt) });
+    const gone = disableOnGone(result, delivery.endpointId, finishedAt);
+    if (gone) await tx.endpoint.update(gone);
+    // Only the holder of this schedule step moves the delivery on, so a
+    // duplicate run records its attempt but never schedules twice.
+    const transition = await tx.delivery.updateMany({
+      where: { id: delivery.id, status: "pending", scheduledAttempts: job.attempt - 1 },
+      data: {
+        scheduledAttempts: job.attempt,
+        status: outcome === "retry" ? "pending" : outcome,
+        nextAttemptAt: next ?? null,
+      },
+    });
+    return transition.count === 1;
+  });
+
+  context.info(
+    { statusCode: result.statusCode, error: result.error, durationMs: result.durationMs, outcome, nextAttemptAt: next },
+    "attempt recorded",
+  );
+  if (advanced && next) {
+    try {
+      await deps.producer.addScheduled([
+        { deliveryId: delivery.id, attempt: job.attempt + 1, delayMs: next.getTime() - Date.now() },
+      ]);
+    } catch (error) {
+      // The row already says when the retry is due; the sweeper enqueues it.
+      context.error({ err: error }, "could not enqueue the next attempt; the sweeper will");
+    }
+  }
+  return outcome;
+}
+
+export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-attempt">): Promise<Outcome> {
+  const log = deps.logger.child({ deliveryId: job.deliveryId, requestedBy: job.requestedBy });
+  const delivery = await loadDelivery(deps.db, job.deliveryId);
+  if (!delivery) {
+    log.info("delivery no longer exists");
+    return "skipped";
+  }
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  const { request, result } = await exchange(deps, delivery, startedAt);
+  const succeeded = isSuccess(result);
+
+  await deps.db.$transaction(async (tx) => {
+    await tx.attempt.create({ data: attemptRow(delivery, "manual", job.requestedBy, request.headers, result, startedAt) });
+    await tx.delivery.update({
+      where: { id: delivery.id },
+      data: {
+        ...counters(delivery, result, startedAt),
+        // A success settles the delivery; the schedule's pending job then finds nothing to do.
+        ...(succeeded ? { status: "succeeded", nextAttemptAt: null } : {}),
+      },
+    });
+    const gone = disableOnGone(result, delivery.endpointId, now());
+    if (gone) await tx.endpoint.update(gone);
+  });
+  log.info(
+    { eventId: delivery.eventId, endpointId: delivery.endpointId, statusCode: result.statusCode, error: result.error },
+    "manual attempt recorded",
+  );
+  return succeeded ? "succeeded" : "failed";
+}

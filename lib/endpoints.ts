@@ -1,0 +1,138 @@
+// Endpoints: where an app's events are sent, with the secret that signs them.
+import type { Endpoint } from "@prisma/client";
+import { z } from "zod";
+import type { Db } from "./db";
+import { NotFoundError, ValidationError } from "./errors";
+import { newId } from "./ids";
+import { pageArgs, toPage, type PageQuery } from "./pagination";
+import { generateSecret, isValidSecret } from "./signing";
+import { checkEndpointUrl, type DestinationPolicy } from "./url-guard";
+
+const eventTypeSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "event types may contain letters, digits, '-', '_' and '.' (at most 256)");
+
+const secretSchema = z.string().refine(isValidSecret, "secret must be whsec_ followed by base64 of 24 to 64 bytes");
+
+export const createEndpointSchema = z.object({
+  url: z.string().max(2048),
+  description: z.string().max(1024).default(""),
+  eventTypes: z.array(eventTypeSchema).max(256).default([]),
+  secret: secretSchema.optional(),
+});
+
+export const updateEndpointSchema = z
+  .object({
+    url: z.string().max(2048),
+    description: z.string().max(1024),
+    eventTypes: z.array(eventTypeSchema).max(256),
+    disabled: z.boolean(),
+  })
+  .partial();
+
+export const rotateSecretSchema = z.object({ key: secretSchema.optional() });
+
+export function toEndpointResource(endpoint: Endpoint) {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    eventTypes: endpoint.eventTypes,
+    disabled: endpoint.disabled,
+    createdAt: endpoint.createdAt.toISOString(),
+  };
+}
+
+export async function createEndpoint(
+  db: Db,
+  appId: string,
+  input: z.infer<typeof createEndpointSchema>,
+  policy: DestinationPolicy,
+) {
+  const url = checkEndpointUrl(input.url, policy);
+  return db.endpoint.create({
+    data: {
+      id: newId("endpoint"),
+      appId,
+      url: url.toString(),
+      description: input.description,
+      eventTypes: [...new Set(input.eventTypes)],
+      secret: input.secret ?? generateSecret(),
+    },
+  });
+}
+
+/** The endpoint, if it belongs to the app: another app's endpoint is simply not found. */
+export async function getEndpoint(db: Db, appId: string, endpointId: string): Promise<Endpoint> {
+  const endpoint = await db.endpoint.findFirst({ where: { id: endpointId, appId } });
+  if (!endpoint) throw new NotFoundError("endpoint");
+  return endpoint;
+}
+
+export async function listEndpoints(db: Db, appId: string, page: PageQuery) {
+  const args = pageArgs(page);
+  const rows = await db.endpoint.findMany({ ...args, where: { ...args.where, appId } });
+  return toPage(rows, page.limit, toEndpointResource);
+}
+
+export async function updateEndpoint(
+  db: Db,
+  appId: string,
+  endpointId: string,
+  input: z.infer<typeof updateEndpointSchema>,
+  policy: DestinationPolicy,
+) {
+  const existing = await getEndpoint(db, appId, endpointId);
+  if (Object.keys(input).length === 0) throw new ValidationError("nothing to update: send url, description, eventTypes or disabled");
+  const reEnabled = input.disabled === false && existing.disabled;
+  return db.endpoint.update({
+    where: { id: existing.id },
+    data: {
+      url: input.url === undefined ? undefined : checkEndpointUrl(input.url, policy).toString(),
+      description: input.description,
+      eventTypes: input.eventTypes === undefined ? undefined : [...new Set(input.eventTypes)],
+      disabled: input.disabled,
+      ...(input.disabled === true && !existing.disabled ? { disabledAt: new Date(), disabledReason: "disabled by user" } : {}),
+      ...(reEnabled ? { disabledAt: null, disabledReason: null } : {}),
+    },
+  });
+}
+
+export async function deleteEndpoint(db: Db, appId: string, endpointId: string): Promise<void> {
+  const existing = await getEndpoint(db, appId, endpointId);
+  await db.endpoint.delete({ where: { id: existing.id } });
+}
+
+/**
+ * Replaces the signing secret. The old one keeps signing until the overlap
+ * ends, so each delivery in between carries both signatures.
+ */
+export async function rotateEndpointSecret(
+  db: Db,
+  appId: string,
+  endpointId: string,
+  newSecret: string | undefined,
+  overlapMs: number,
+  now = new Date(),
+) {
+  const existing = await getEndpoint(db, appId, endpointId);
+  const secret = newSecret ?? generateSecret();
+  const previousSecretExpiresAt = new Date(now.getTime() + overlapMs);
+  await db.endpoint.update({
+    where: { id: existing.id },
+    data: { secret, previousSecret: existing.secret, previousSecretExpiresAt },
+  });
+  return { key: secret, previousSecretExpiresAt };
+}
+
+/** The secrets that sign a request sent at `now`: current first, then the previous one during its overlap. */
+export function signingSecrets(
+  endpoint: Pick<Endpoint, "secret" | "previousSecret" | "previousSecretExpiresAt">,
+  now: Date,
+): string[] {
+  const secrets = [endpoint.secret];
+  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
+    secrets.push(endpoint.previousSecret);
+  }
+  return secrets;
+}

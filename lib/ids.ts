@@ -1,0 +1,20 @@
+// Prefixed, time-sortable identifiers (ULID). Sorting by id sorts by
+// creation time, which is what keyset pagination relies on.
+import { monotonicFactory } from "ulidx";
+
+const nextUlid = monotonicFactory();
+
+export const idPrefixes = {
+  app: "app",
+  endpoint: "ep",
+  event: "msg",
+  delivery: "dlv",
+  attempt: "atm",
+  apiKey: "key",
+} as const;
+
+export type IdKind = keyof typeof idPrefixes;
+
+export function newId(kind: IdKind): string {
+  return `${idPrefixes[kind]}_${nextUlid()}`;
+}

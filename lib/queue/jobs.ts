@@ -1,0 +1,32 @@
+// The contract between the web process (producer) and the worker
+// (consumer): one queue, its job names, and a zod schema per job that the
+// worker checks again before acting. Job data holds ids only, never secrets.
+import { z } from "zod";
+
+export const DELIVERY_QUEUE = "deliveries";
+
+export const jobSchemas = {
+  /** Attempt number `attempt` of a delivery's retry schedule is due. */
+  "scheduled-attempt": z.object({
+    deliveryId: z.string(),
+    attempt: z.number().int().min(1),
+  }),
+  /** One extra attempt somebody asked for; it does not move the schedule. */
+  "manual-attempt": z.object({
+    deliveryId: z.string(),
+    requestedBy: z.string(),
+  }),
+} as const;
+
+export type JobName = keyof typeof jobSchemas;
+export type JobData<Name extends JobName> = z.infer<(typeof jobSchemas)[Name]>;
+
+/**
+ * The job id of a scheduled attempt. Deterministic, so adding it again
+ * (after a crash, or by the sweeper) is a no-op while it is queued, and a
+ * stale copy is recognised by the worker from the delivery row.
+ */
+export function scheduledAttemptJobId(deliveryId: string, attempt: number): string {
+  // BullMQ reserves ":" in job ids.
+  return `${deliveryId}-s${attempt}`;
+}

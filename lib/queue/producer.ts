@@ -1,0 +1,74 @@
+// Adds delivery jobs. Used by the API (new events, manual retries) and by
+// the worker (next scheduled attempt, sweeper).
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { ulid } from "ulidx";
+import { DELIVERY_QUEUE, scheduledAttemptJobId, type JobData, type JobName } from "./jobs";
+
+/** Completed and failed jobs are dropped: the attempts table is the log, and a kept job id would block re-enqueueing. */
+const defaultJobOptions = {
+  removeOnComplete: true,
+  removeOnFail: true,
+  // Retries of the job itself cover a worker that could not reach
+  // PostgreSQL; HTTP failures are retried by the delivery schedule instead.
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1000 },
+} as const;
+
+/** An add that takes longer than this is treated as Redis being down: callers must not hang on it. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+export class RedisUnavailableError extends Error {
+  readonly code = "ECONNREFUSED";
+  constructor() {
+    super(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`);
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisUnavailableError()), ENQUEUE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class DeliveryProducer {
+  readonly queue: Queue;
+
+  constructor(
+    readonly connection: Redis,
+    prefix: string,
+  ) {
+    this.queue = new Queue(DELIVERY_QUEUE, { connection, prefix, defaultJobOptions });
+  }
+
+  async addScheduled(items: Array<{ deliveryId: string; attempt: number; delayMs?: number }>): Promise<void> {
+    if (items.length === 0) return;
+    const name: JobName = "scheduled-attempt";
+    await withTimeout(this.queue.addBulk(
+      items.map(({ deliveryId, attempt, delayMs }) => ({
+        name,
+        data: { deliveryId, attempt } satisfies JobData<typeof name>,
+        opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), delay: Math.max(0, delayMs ?? 0) },
+      })),
+    ));
+  }
+
+  async addManual(deliveryId: string, requestedBy: string): Promise<void> {
+    const name: JobName = "manual-attempt";
+    await withTimeout(
+      this.queue.add(name, { deliveryId, requestedBy } satisfies JobData<typeof name>, {
+        jobId: `${deliveryId}-m${ulid()}`,
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

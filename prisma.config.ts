@@ -1,0 +1,16 @@
+// Prisma CLI configuration. The "js" engine with a driver adapter lets
+// `prisma migrate deploy` run on the WebAssembly schema engine shipped in the
+// npm package, so migrations need no native engine download.
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { PrismaConfig } from "prisma";
+
+export default {
+  experimental: { adapter: true },
+  engine: "js",
+  schema: "prisma/schema.prisma",
+  async adapter() {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set");
+    return new PrismaPg({ connectionString: url });
+  },
+} satisfies PrismaConfig;

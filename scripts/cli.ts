@@ -1,0 +1,43 @@
+// `npm run hookpost -- <command>`: administration from the shell.
+//   api-key create <name>   prints the new key alone on the last line
+import { createApiKey } from "../lib/api-keys";
+import { parseConfig } from "../lib/config";
+import { getDb } from "../lib/db";
+import { applyLocalDefaults } from "./env-defaults";
+import { ensureDatabase, migrate } from "./services";
+
+const USAGE = `Usage: npm run hookpost -- <command>
+
+Commands:
+  api-key create <name>   Create an API key for the HTTP API and print it`;
+
+async function main(args: string[]): Promise<number> {
+  applyLocalDefaults();
+  const config = parseConfig(process.env);
+  const [group, action, ...rest] = args;
+  if (group === "api-key" && action === "create") {
+    const name = rest.join(" ").trim();
+    if (!name) {
+      console.error("api-key create needs a name, e.g. npm run hookpost -- api-key create backend");
+      return 2;
+    }
+    await ensureDatabase(config.DATABASE_URL);
+    await migrate(config.DATABASE_URL, { quiet: true });
+    const db = getDb();
+    const { id, key } = await createApiKey(db, name);
+    await db.$disconnect();
+    console.log(`Created API key ${id} (${name}). It is shown only once:`);
+    console.log(key);
+    return 0;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,78 @@
+// `npm start`: checks PostgreSQL and Redis, creates and migrates the
+// database, builds if needed, then runs the web app and the worker side by
+// side until one of them stops or the user presses Ctrl-C.
+import { spawn, type ChildProcess } from "node:child_process";
+import { buildIfNeeded } from "./build-if-needed";
+import { applyLocalDefaults } from "./env-defaults";
+import { checkRedis, ensureDatabase, migrate, ServiceUnavailableError } from "./services";
+import { parseConfig, ConfigError } from "../lib/config";
+
+async function waitForHealthy(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return true;
+    } catch {
+      // Not listening yet; try again below.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, { env, stdio: "inherit" });
+  child.on("error", (error) => console.error(`${name} could not start: ${error.message}`));
+  return child;
+}
+
+async function main(): Promise<void> {
+  applyLocalDefaults();
+  const config = parseConfig(process.env);
+  await ensureDatabase(config.DATABASE_URL);
+  await checkRedis(config.REDIS_URL);
+  await migrate(config.DATABASE_URL, { quiet: true });
+  await buildIfNeeded();
+
+  const env = { ...process.env, NODE_ENV: "production" as const };
+  const children = [
+    startChild("web", "node_modules/.bin/next", ["start", "--port", String(config.PORT)], env),
+    startChild("worker", "node_modules/.bin/tsx", ["worker/main.ts"], env),
+  ];
+
+  let stopping = false;
+  const stopAll = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) child.kill(signal);
+  };
+  for (const child of children) {
+    child.on("exit", (code) => {
+      // One process without the other is not a working Hookpost.
+      if (!stopping) {
+        console.error(`A Hookpost process exited (code ${code}); stopping the other.`);
+        process.exitCode = code ?? 1;
+        stopAll("SIGTERM");
+      }
+    });
+  }
+  process.on("SIGINT", () => stopAll("SIGTERM"));
+  process.on("SIGTERM", () => stopAll("SIGTERM"));
+
+  const baseUrl = `http://localhost:${config.PORT}`;
+  if (await waitForHealthy(`${baseUrl}/api/health`, 60_000)) {
+    console.log(`\nHookpost is running: ${baseUrl}\n  API: ${baseUrl}/api/v1 (create a key with: npm run hookpost -- api-key create <name>)\n`);
+  } else if (!stopping) {
+    console.error(`Hookpost did not become healthy at ${baseUrl}/api/health within 60 s.`);
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ServiceUnavailableError || error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+// Maps each job of the contract (lib/queue/jobs.ts) to what the worker
+// does with it. The payload is parsed again here: the queue is a boundary.
+import { UnrecoverableError } from "bullmq";
+import { makeManualAttempt, makeScheduledAttempt, type AttemptDeps } from "../lib/delivery/make-attempt";
+import { jobSchemas, type JobData, type JobName } from "../lib/queue/jobs";
+
+type Handlers = { [Name in JobName]: (deps: AttemptDeps, data: JobData<Name>) => Promise<unknown> };
+
+const handlers: Handlers = {
+  "scheduled-attempt": makeScheduledAttempt,
+  "manual-attempt": makeManualAttempt,
+};
+
+function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobSchemas, name);
+}
+
+export function createJobHandler(deps: AttemptDeps) {
+  return async (name: string, data: unknown) => {
+    if (!isJobName(name)) throw new UnrecoverableError(`unknown job ${name}`);
+    const parsed = jobSchemas[name].safeParse(data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid ${name} job: ${parsed.error.message}`);
+    // The cast is safe: `parsed.data` was validated by the schema of `name`.
+    const handler = handlers[name] as (deps: AttemptDeps, data: unknown) => Promise<unknown>;
+    return handler(deps, parsed.data);
+  };
+}

@@ -1,0 +1,79 @@
+// The delivery worker: its own process, never part of the web server. It
+// takes attempt jobs from BullMQ, makes them, and sweeps the database for
+// deliveries the queue lost.
+import { Worker, type Job } from "bullmq";
+import { getConfig, ConfigError } from "../lib/config";
+import { getDb } from "../lib/db";
+import { createDeliveryAgent } from "../lib/delivery/http-client";
+import { startSweeper } from "../lib/delivery/sweeper";
+import { createLogger } from "../lib/logger";
+import { DELIVERY_QUEUE } from "../lib/queue/jobs";
+import { DeliveryProducer } from "../lib/queue/producer";
+import { createProducerConnection, createWorkerConnection } from "../lib/queue/redis";
+import { scheduleFromConfig } from "../lib/retry-schedule";
+import { createJobHandler } from "./handlers";
+
+const logger = createLogger("worker");
+
+function loadConfigOrExit() {
+  try {
+    return getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      logger.fatal(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = loadConfigOrExit();
+const db = getDb();
+const producerConnection = createProducerConnection(config.REDIS_URL, logger);
+const workerConnection = createWorkerConnection(config.REDIS_URL, logger);
+const producer = new DeliveryProducer(producerConnection, config.QUEUE_PREFIX);
+const policy = { allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS, allowedCidrs: config.ALLOWED_PRIVATE_CIDRS };
+const agent = createDeliveryAgent(policy, config.DELIVERY_TIMEOUT);
+
+const handle = createJobHandler({
+  db,
+  producer,
+  agent,
+  policy,
+  schedule: scheduleFromConfig(config.RETRY_SCHEDULE),
+  config,
+  logger,
+});
+
+const worker = new Worker(DELIVERY_QUEUE, (job: Job) => handle(job.name, job.data), {
+  connection: workerConnection,
+  prefix: config.QUEUE_PREFIX,
+  concurrency: config.WORKER_CONCURRENCY,
+});
+worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+worker.on("failed", (job, error) =>
+  logger.warn({ err: error, jobId: job?.id, attemptsMade: job?.attemptsMade }, "job failed"),
+);
+
+const sweeper = startSweeper(db, producer, logger, config.SWEEP_INTERVAL);
+logger.info({ concurrency: config.WORKER_CONCURRENCY, queuePrefix: config.QUEUE_PREFIX }, "worker started");
+
+let shuttingDown = false;
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ signal }, "shutting down: finishing in-flight deliveries");
+  // Order matters: stop taking jobs and let active ones finish, then close
+  // the producer side, then the connections the others used.
+  await sweeper.stop();
+  await worker.close();
+  await producer.close();
+  await agent.close();
+  await db.$disconnect();
+  producerConnection.disconnect();
+  workerConnection.disconnect();
+  logger.info("worker stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
