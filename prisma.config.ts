@@ -8,9 +8,9 @@ export default {
   experimental: { adapter: true },
   engine: "js",
   schema: "prisma/schema.prisma",
-  async adapter() {
+  adapter() {
     const url = process.env.DATABASE_URL;
-    if (!url) throw new Error("DATABASE_URL is not set");
-    return new PrismaPg({ connectionString: url });
+    if (!url) return Promise.reject(new Error("DATABASE_URL is not set"));
+    return Promise.resolve(new PrismaPg({ connectionString: url }));
   },
 } satisfies PrismaConfig;

@@ -13,9 +13,7 @@ const duration = z.string().transform((value, ctx) => {
   return parsed;
 });
 
-const booleanFlag = z
-  .enum(["true", "false", "1", "0", ""])
-  .transform((value) => value === "true" || value === "1");
+const booleanFlag = z.enum(["true", "false", "1", "0", ""]).transform((value) => value === "true" || value === "1");
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -58,6 +56,11 @@ const schema = z.object({
         .filter(Boolean),
     ),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  /**
+   * How long a worker holds a job without renewing its lock; a worker that
+   * died mid-attempt loses its job to another after about twice this.
+   */
+  JOB_LOCK_DURATION: duration.default(ms("30s")),
   /** How often the worker looks for due deliveries missing from the queue. */
   SWEEP_INTERVAL: duration.default(ms("5s")),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

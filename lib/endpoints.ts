@@ -83,7 +83,8 @@ export async function updateEndpoint(
   policy: DestinationPolicy,
 ) {
   const existing = await getEndpoint(db, appId, endpointId);
-  if (Object.keys(input).length === 0) throw new ValidationError("nothing to update: send url, description, eventTypes or disabled");
+  if (Object.keys(input).length === 0)
+    throw new ValidationError("nothing to update: send url, description, eventTypes or disabled");
   const reEnabled = input.disabled === false && existing.disabled;
   return db.endpoint.update({
     where: { id: existing.id },
@@ -92,7 +93,9 @@ export async function updateEndpoint(
       description: input.description,
       eventTypes: input.eventTypes === undefined ? undefined : [...new Set(input.eventTypes)],
       disabled: input.disabled,
-      ...(input.disabled === true && !existing.disabled ? { disabledAt: new Date(), disabledReason: "disabled by user" } : {}),
+      ...(input.disabled === true && !existing.disabled
+        ? { disabledAt: new Date(), disabledReason: "disabled by user" }
+        : {}),
       ...(reEnabled ? { disabledAt: null, disabledReason: null } : {}),
     },
   });

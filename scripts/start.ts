@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const env = { ...process.env, NODE_ENV: "production" as const };
   const children = [
     startChild("web", "node_modules/.bin/next", ["start", "--port", String(config.PORT)], env),
-    startChild("worker", "node_modules/.bin/tsx", ["worker/main.ts"], env),
+    // One process (no tsx wrapper), so signals reach the worker itself.
+    startChild("worker", process.execPath, ["--import", "tsx", "worker/main.ts"], env),
   ];
 
   let stopping = false;
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
 
   const baseUrl = `http://localhost:${config.PORT}`;
   if (await waitForHealthy(`${baseUrl}/api/health`, 60_000)) {
-    console.log(`\nHookpost is running: ${baseUrl}\n  API: ${baseUrl}/api/v1 (create a key with: npm run hookpost -- api-key create <name>)\n`);
+    console.log(
+      `\nHookpost is running: ${baseUrl}\n  API: ${baseUrl}/api/v1 (create a key with: npm run hookpost -- api-key create <name>)\n`,
+    );
   } else if (!stopping) {
     console.error(`Hookpost did not become healthy at ${baseUrl}/api/health within 60 s.`);
   }

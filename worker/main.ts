@@ -49,6 +49,8 @@ const worker = new Worker(DELIVERY_QUEUE, (job: Job) => handle(job.name, job.dat
   connection: workerConnection,
   prefix: config.QUEUE_PREFIX,
   concurrency: config.WORKER_CONCURRENCY,
+  lockDuration: config.JOB_LOCK_DURATION,
+  stalledInterval: config.JOB_LOCK_DURATION,
 });
 worker.on("error", (error) => logger.error({ err: error }, "worker error"));
 worker.on("failed", (job, error) =>

@@ -85,7 +85,10 @@ export async function readJson<Schema extends z.ZodType>(req: Request, schema: S
 }
 
 /** Like readJson, but an absent body counts as `{}` (for optional-input endpoints). */
-export async function readOptionalJson<Schema extends z.ZodType>(req: Request, schema: Schema): Promise<z.infer<Schema>> {
+export async function readOptionalJson<Schema extends z.ZodType>(
+  req: Request,
+  schema: Schema,
+): Promise<z.infer<Schema>> {
   const bytes = await readBodyCapped(req);
   return validate(schema, bytes.byteLength === 0 ? {} : parseJson(bytes));
 }

@@ -46,9 +46,7 @@ async function authenticate(req: Request, db: Db): Promise<string> {
   return keyId;
 }
 
-export function apiRoute<Params = Record<string, never>>(
-  handler: (ctx: ApiContext<Params>) => Promise<Response>,
-) {
+export function apiRoute<Params = Record<string, never>>(handler: (ctx: ApiContext<Params>) => Promise<Response>) {
   return async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
     try {
       const db = getDb();

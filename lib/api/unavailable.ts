@@ -12,7 +12,8 @@ const UNAVAILABLE_CODES = new Set([
   "P1017", // Prisma: server closed the connection
 ]);
 
-const UNAVAILABLE_MESSAGES = /Connection is closed|Stream isn't writeable|enableOfflineQueue|Connection terminated|DatabaseNotReachable/i;
+const UNAVAILABLE_MESSAGES =
+  /Connection is closed|Stream isn't writeable|enableOfflineQueue|Connection terminated|DatabaseNotReachable/i;
 
 export function isUnavailable(error: unknown): boolean {
   let current: unknown = error;

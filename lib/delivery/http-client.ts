@@ -11,13 +11,7 @@ export const MAX_RESPONSE_READ_BYTES = 64 * 1024;
 export const MAX_RESPONSE_STORED_BYTES = 16 * 1024;
 
 export type ErrorClass =
-  | "timeout"
-  | "connection_refused"
-  | "connection_reset"
-  | "dns"
-  | "tls"
-  | "forbidden_destination"
-  | "network_error";
+  "timeout" | "connection_refused" | "connection_reset" | "dns" | "tls" | "forbidden_destination" | "network_error";
 
 export interface ExchangeResult {
   statusCode?: number;
@@ -36,11 +30,7 @@ class ForbiddenDestinationError extends Error {
   }
 }
 
-type LookupCallback = (
-  error: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
  * A dns.lookup that refuses forbidden addresses. The socket connects to the

@@ -89,14 +89,14 @@ function counters(delivery: LoadedDelivery, result: ExchangeResult, startedAt: D
 /** 410 Gone: the consumer asked us to stop, so the endpoint is disabled at once. */
 function disableOnGone(result: ExchangeResult, endpointId: string, at: Date) {
   return result.statusCode === 410
-    ? { where: { id: endpointId }, data: { disabled: true, disabledAt: at, disabledReason: "endpoint answered 410 Gone" } }
+    ? {
+        where: { id: endpointId },
+        data: { disabled: true, disabledAt: at, disabledReason: "endpoint answered 410 Gone" },
+      }
     : undefined;
 }
 
-export async function makeScheduledAttempt(
-  deps: AttemptDeps,
-  job: JobData<"scheduled-attempt">,
-): Promise<Outcome> {
+export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"scheduled-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, attempt: job.attempt });
   const delivery = await loadDelivery(deps.db, job.deliveryId);
   if (!delivery || delivery.status !== "pending" || delivery.scheduledAttempts >= job.attempt) {
@@ -182,7 +182,9 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
   const succeeded = isSuccess(result);
 
   await deps.db.$transaction(async (tx) => {
-    await tx.attempt.create({ data: attemptRow(delivery, "manual", job.requestedBy, request.headers, result, startedAt) });
+    await tx.attempt.create({
+      data: attemptRow(delivery, "manual", job.requestedBy, request.headers, result, startedAt),
+    });
     await tx.delivery.update({
       where: { id: delivery.id },
       data: {

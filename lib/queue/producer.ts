@@ -50,13 +50,15 @@ export class DeliveryProducer {
   async addScheduled(items: Array<{ deliveryId: string; attempt: number; delayMs?: number }>): Promise<void> {
     if (items.length === 0) return;
     const name: JobName = "scheduled-attempt";
-    await withTimeout(this.queue.addBulk(
-      items.map(({ deliveryId, attempt, delayMs }) => ({
-        name,
-        data: { deliveryId, attempt } satisfies JobData<typeof name>,
-        opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), delay: Math.max(0, delayMs ?? 0) },
-      })),
-    ));
+    await withTimeout(
+      this.queue.addBulk(
+        items.map(({ deliveryId, attempt, delayMs }) => ({
+          name,
+          data: { deliveryId, attempt } satisfies JobData<typeof name>,
+          opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), delay: Math.max(0, delayMs ?? 0) },
+        })),
+      ),
+    );
   }
 
   async addManual(deliveryId: string, requestedBy: string): Promise<void> {

@@ -8,4 +8,6 @@ export const POST = apiRoute(async ({ req, db }) => {
   return json(toAppResource(await createApp(db, input)), 201);
 });
 
-export const GET = apiRoute(async ({ req, db }) => json(await listApps(db, validate(pageQuerySchema, searchParams(req)))));
+export const GET = apiRoute(async ({ req, db }) =>
+  json(await listApps(db, validate(pageQuerySchema, searchParams(req)))),
+);

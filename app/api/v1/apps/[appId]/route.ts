@@ -1,4 +1,6 @@
 import { apiRoute, json } from "@/lib/api/route";
 import { getApp, toAppResource } from "@/lib/apps";
 
-export const GET = apiRoute<{ appId: string }>(async ({ params, db }) => json(toAppResource(await getApp(db, params.appId))));
+export const GET = apiRoute<{ appId: string }>(async ({ params, db }) =>
+  json(toAppResource(await getApp(db, params.appId))),
+);

@@ -7,6 +7,12 @@ import { rotateEndpointSecret, rotateSecretSchema } from "@/lib/endpoints";
 export const POST = apiRoute<{ appId: string; endpointId: string }>(async ({ req, params, db }) => {
   const app = await getApp(db, params.appId);
   const input = await readOptionalJson(req, rotateSecretSchema);
-  const rotated = await rotateEndpointSecret(db, app.id, params.endpointId, input.key, getConfig().SECRET_ROTATION_OVERLAP);
+  const rotated = await rotateEndpointSecret(
+    db,
+    app.id,
+    params.endpointId,
+    input.key,
+    getConfig().SECRET_ROTATION_OVERLAP,
+  );
   return json({ key: rotated.key, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() });
 });

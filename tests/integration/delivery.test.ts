@@ -1,0 +1,216 @@
+// The spine end to end: API -> database -> queue -> worker -> endpoint ->
+// attempt log, against the real built app, worker, PostgreSQL and Redis.
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHookpost, type RunningHookpost } from "../support/hookpost";
+import { answer, startReceiver, type TestReceiver } from "../support/receiver";
+import { waitFor } from "../support/services";
+
+let hookpost: RunningHookpost;
+let receiver: TestReceiver;
+
+beforeAll(async () => {
+  hookpost = await startHookpost({ env: { RETRY_SCHEDULE: "300ms,300ms,300ms" } });
+  receiver = await startReceiver();
+});
+
+afterAll(async () => {
+  await hookpost?.stop();
+  await receiver?.close();
+});
+
+async function createAppWithEndpoint(url: string, endpoint: Record<string, unknown> = {}) {
+  const app = (await (await hookpost.api("/apps", { body: { name: "Acme" } })).json()) as { id: string };
+  const created = await hookpost.api(`/apps/${app.id}/endpoints`, { body: { url, ...endpoint } });
+  expect(created.status).toBe(201);
+  const ep = (await created.json()) as { id: string };
+  const secret = ((await (await hookpost.api(`/apps/${app.id}/endpoints/${ep.id}/secret`)).json()) as { key: string })
+    .key;
+  return { appId: app.id, endpointId: ep.id, secret };
+}
+
+async function sendEvent(appId: string, body: Record<string, unknown> = {}) {
+  const response = await hookpost.api(`/apps/${appId}/events`, {
+    body: { eventType: "invoice.paid", payload: { amount: 42 }, ...body },
+  });
+  expect(response.status).toBe(202);
+  return (await response.json()) as { id: string; createdAt: string };
+}
+
+interface DeliveryView {
+  id: string;
+  endpointId: string;
+  status: string;
+  attemptCount: number;
+  nextAttemptAt: string | null;
+}
+
+async function deliveriesOf(appId: string, eventId: string): Promise<DeliveryView[]> {
+  const response = await hookpost.api(`/apps/${appId}/events/${eventId}/deliveries`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { data: DeliveryView[] }).data;
+}
+
+async function settled(appId: string, eventId: string, status: string): Promise<DeliveryView> {
+  return waitFor(`delivery of ${eventId} to be ${status}`, async () => {
+    const [delivery] = await deliveriesOf(appId, eventId);
+    return delivery?.status === status ? delivery : undefined;
+  });
+}
+
+describe("delivery", () => {
+  it("sends a payload that the standardwebhooks package verifies", async () => {
+    receiver.respond(answer(200, "thanks"));
+    const { appId, secret } = await createAppWithEndpoint(receiver.url);
+    const event = await sendEvent(appId, { payload: { amount: 42, currency: "EUR" } });
+    await settled(appId, event.id, "succeeded");
+
+    const request = receiver.requests.find((r) => r.headers["webhook-id"] === event.id);
+    expect(request).toBeDefined();
+    const headers = request!.headers as Record<string, string>;
+    expect(headers["content-type"]).toBe("application/json");
+    expect(headers["user-agent"]).toMatch(/^Hookpost\/\d+\.\d+\.\d+$/);
+    const verified = new Webhook(secret).verify(request!.body, headers);
+    expect(verified).toEqual({
+      type: "invoice.paid",
+      timestamp: event.createdAt,
+      data: { amount: 42, currency: "EUR" },
+    });
+    // A tampered body does not verify.
+    expect(() => new Webhook(secret).verify(request!.body.replace("42", "43"), headers)).toThrow();
+  });
+
+  it("retries a failing endpoint and records every attempt, newest first", async () => {
+    // Each event fails twice, then succeeds.
+    receiver.respond((request, _index, res) => {
+      const copies = receiver.requests.filter((r) => r.headers["webhook-id"] === request.headers["webhook-id"]).length;
+      if (copies <= 2) res.writeHead(500).end("boom");
+      else res.writeHead(200).end("ok");
+    });
+    const { appId } = await createAppWithEndpoint(receiver.url);
+    const event = await sendEvent(appId);
+    const delivery = await settled(appId, event.id, "succeeded");
+    expect(delivery.attemptCount).toBe(3);
+    expect(delivery.nextAttemptAt).toBeNull();
+
+    const attempts = (await (await hookpost.api(`/apps/${appId}/deliveries/${delivery.id}/attempts`)).json()) as {
+      data: Array<{
+        responseStatusCode: number;
+        responseBody: string;
+        trigger: string;
+        durationMs: number;
+        error: null;
+      }>;
+      nextCursor: string | null;
+    };
+    expect(attempts.data.map((a) => a.responseStatusCode)).toEqual([200, 500, 500]);
+    expect(attempts.data.map((a) => a.responseBody)).toEqual(["ok", "boom", "boom"]);
+    expect(attempts.data.every((a) => a.trigger === "scheduled" && a.durationMs >= 0 && a.error === null)).toBe(true);
+    expect(attempts.nextCursor).toBeNull();
+
+    const copies = receiver.requests.filter((r) => r.headers["webhook-id"] === event.id);
+    expect(copies).toHaveLength(3);
+  });
+
+  it("marks a delivery failed when the schedule is exhausted, and a manual retry that succeeds settles it", async () => {
+    receiver.respond(answer(503, "down"));
+    const { appId } = await createAppWithEndpoint(receiver.url);
+    const event = await sendEvent(appId);
+    const failed = await settled(appId, event.id, "failed");
+    // First attempt plus three scheduled retries.
+    expect(failed.attemptCount).toBe(4);
+    expect(failed.nextAttemptAt).toBeNull();
+
+    receiver.respond(answer(204));
+    const retry = await hookpost.api(`/apps/${appId}/deliveries/${failed.id}/retry`, { method: "POST" });
+    expect(retry.status).toBe(202);
+    const succeeded = await settled(appId, event.id, "succeeded");
+    expect(succeeded.attemptCount).toBe(5);
+    const attempts = (await (await hookpost.api(`/apps/${appId}/deliveries/${failed.id}/attempts?limit=2`)).json()) as {
+      data: Array<{ trigger: string; responseStatusCode: number }>;
+      nextCursor: string | null;
+    };
+    expect(attempts.data[0]).toMatchObject({ trigger: "manual", responseStatusCode: 204 });
+    expect(attempts.nextCursor).not.toBeNull();
+    const rest = (await (
+      await hookpost.api(`/apps/${appId}/deliveries/${failed.id}/attempts?limit=2&cursor=${attempts.nextCursor}`)
+    ).json()) as { data: unknown[] };
+    expect(rest.data).toHaveLength(2);
+  });
+
+  it("honours Retry-After on 429 instead of the schedule", async () => {
+    receiver.respond((_request, _index, res) => res.writeHead(429, { "retry-after": "2" }).end());
+    const { appId } = await createAppWithEndpoint(receiver.url);
+    const event = await sendEvent(appId);
+    const delivery = await waitFor("the first attempt", async () => {
+      const [d] = await deliveriesOf(appId, event.id);
+      return d && d.attemptCount === 1 ? d : undefined;
+    });
+    const wait = new Date(delivery.nextAttemptAt!).getTime() - Date.now();
+    expect(wait).toBeGreaterThan(1000);
+    expect(wait).toBeLessThanOrEqual(2000);
+    receiver.respond(answer(200));
+    await settled(appId, event.id, "succeeded");
+  });
+
+  it("disables an endpoint that answers 410 Gone and stops retrying", async () => {
+    receiver.respond(answer(410, "gone"));
+    const { appId, endpointId } = await createAppWithEndpoint(receiver.url);
+    const event = await sendEvent(appId);
+    const delivery = await settled(appId, event.id, "failed");
+    expect(delivery.attemptCount).toBe(1);
+    const endpoint = (await (await hookpost.api(`/apps/${appId}/endpoints/${endpointId}`)).json()) as {
+      disabled: boolean;
+    };
+    expect(endpoint.disabled).toBe(true);
+    // A disabled endpoint gets no new deliveries.
+    const next = await sendEvent(appId);
+    expect(await deliveriesOf(appId, next.id)).toEqual([]);
+  });
+
+  it("records a connection error class when nothing listens", async () => {
+    const { appId } = await createAppWithEndpoint("http://127.0.0.1:9/unreachable");
+    const event = await sendEvent(appId);
+    const delivery = await settled(appId, event.id, "failed");
+    const attempts = (await (await hookpost.api(`/apps/${appId}/deliveries/${delivery.id}/attempts`)).json()) as {
+      data: Array<{ error: string; responseStatusCode: number | null }>;
+    };
+    expect(attempts.data[0]).toMatchObject({ error: "connection_refused", responseStatusCode: null });
+  });
+
+  it("only sends an event to endpoints subscribed to its type", async () => {
+    receiver.respond(answer(200));
+    const { appId, endpointId } = await createAppWithEndpoint(receiver.url, { eventTypes: ["user.created"] });
+    const catchAll = (await (
+      await hookpost.api(`/apps/${appId}/endpoints`, { body: { url: receiver.url } })
+    ).json()) as { id: string };
+    const event = await sendEvent(appId, { eventType: "invoice.paid" });
+    const deliveries = await deliveriesOf(appId, event.id);
+    expect(deliveries.map((d) => d.endpointId)).toEqual([catchAll.id]);
+    const subscribed = await sendEvent(appId, { eventType: "user.created" });
+    expect((await deliveriesOf(appId, subscribed.id)).map((d) => d.endpointId).sort()).toEqual(
+      [endpointId, catchAll.id].sort(),
+    );
+  });
+
+  it("signs with both secrets during a rotation overlap, each verifying on its own", async () => {
+    receiver.respond(answer(200));
+    const { appId, endpointId, secret: oldSecret } = await createAppWithEndpoint(receiver.url);
+    const rotated = await hookpost.api(`/apps/${appId}/endpoints/${endpointId}/secret/rotate`, { method: "POST" });
+    expect(rotated.status).toBe(200);
+    const { key: newSecret } = (await rotated.json()) as { key: string };
+    expect(newSecret).not.toBe(oldSecret);
+    const current = (await (await hookpost.api(`/apps/${appId}/endpoints/${endpointId}/secret`)).json()) as {
+      key: string;
+    };
+    expect(current.key).toBe(newSecret);
+
+    const event = await sendEvent(appId);
+    await settled(appId, event.id, "succeeded");
+    const request = receiver.requests.find((r) => r.headers["webhook-id"] === event.id)!;
+    const headers = request.headers as Record<string, string>;
+    expect(headers["webhook-signature"]!.split(" ")).toHaveLength(2);
+    expect(() => new Webhook(newSecret).verify(request.body, headers)).not.toThrow();
+    expect(() => new Webhook(oldSecret).verify(request.body, headers)).not.toThrow();
+  });
+});

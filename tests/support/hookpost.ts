@@ -1,0 +1,132 @@
+// Runs the real built web app and the real worker as child processes
+// against a test database, a private queue prefix and (optionally) a
+// private Redis, so that tests can kill and restart them.
+import { spawn, type ChildProcess } from "node:child_process";
+import type { PrismaClient } from "@prisma/client";
+import { createApiKey } from "../../lib/api-keys";
+import { createTestDatabase, freePort, REDIS_URL, uniqueName, waitFor, type TestDatabase } from "./services";
+
+export interface HookpostOptions {
+  env?: Record<string, string>;
+  redisUrl?: string;
+}
+
+export interface RunningHookpost {
+  baseUrl: string;
+  apiKey: string;
+  db: PrismaClient;
+  databaseUrl: string;
+  /** Calls the API with the test's key; a JSON body is sent as such. */
+  api(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  startWorker(): Promise<ChildProcess>;
+  worker(): ChildProcess | undefined;
+  stopWorker(signal?: NodeJS.Signals): Promise<void>;
+  workerLogs(): string;
+  stop(): Promise<void>;
+}
+
+function spawnLogged(command: string, args: string[], env: NodeJS.ProcessEnv, logs: string[]): ChildProcess {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const collect = (chunk: Buffer) => {
+    logs.push(chunk.toString());
+    if (process.env.TEST_VERBOSE) process.stderr.write(chunk);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+export async function startHookpost(options: HookpostOptions = {}): Promise<RunningHookpost> {
+  const database: TestDatabase = await createTestDatabase();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: database.url,
+    REDIS_URL: options.redisUrl ?? REDIS_URL,
+    QUEUE_PREFIX: uniqueName("hookpost_test"),
+    PORT: String(port),
+    ALLOW_PRIVATE_ENDPOINTS: "true",
+    LOG_LEVEL: "info",
+    SWEEP_INTERVAL: "1s",
+    JOB_LOCK_DURATION: "2s",
+    ...options.env,
+  };
+  const webLogs: string[] = [];
+  const workerLogs: string[] = [];
+  const web = spawnLogged(
+    "node_modules/.bin/next",
+    ["start", "--port", String(port), "--hostname", "127.0.0.1"],
+    env,
+    webLogs,
+  );
+  let worker: ChildProcess | undefined;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const startWorker = async () => {
+    worker = spawnLogged(process.execPath, ["--import", "tsx", "worker/main.ts"], env, workerLogs);
+    const started = worker;
+    await waitFor("the worker to start", () => {
+      if (started.exitCode !== null) throw new Error(`worker exited: ${workerLogs.join("")}`);
+      return workerLogs.join("").includes("worker started") ? true : undefined;
+    });
+    return started;
+  };
+
+  try {
+    await waitFor("the web app to answer", async () => {
+      if (web.exitCode !== null) throw new Error(`web exited: ${webLogs.join("")}`);
+      const response = await fetch(`${baseUrl}/api/health`);
+      return response.status === 200 ? true : undefined;
+    });
+    await startWorker();
+  } catch (error) {
+    web.kill("SIGKILL");
+    worker?.kill("SIGKILL");
+    await database.drop();
+    throw error;
+  }
+
+  const { key } = await createApiKey(database.db, "test");
+
+  return {
+    baseUrl,
+    apiKey: key,
+    db: database.db,
+    databaseUrl: database.url,
+    api(path, init = {}) {
+      return fetch(`${baseUrl}/api/v1${path}`, {
+        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+          ...init.headers,
+        },
+        body:
+          init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+      });
+    },
+    startWorker,
+    worker: () => worker,
+    async stopWorker(signal = "SIGTERM") {
+      const current = worker;
+      if (!current) return;
+      current.kill(signal);
+      await exited(current);
+      worker = undefined;
+    },
+    workerLogs: () => workerLogs.join(""),
+    async stop() {
+      const children = [web, worker].filter((child): child is ChildProcess => child !== undefined);
+      for (const child of children) child.kill("SIGTERM");
+      await Promise.all(children.map(exited));
+      await database.drop();
+    },
+  };
+}

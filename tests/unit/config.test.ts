@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "@/lib/config";
+
+describe("parseConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = parseConfig({});
+    expect(config.DATABASE_URL).toBe("postgresql://postgres@127.0.0.1:5432/hookpost");
+    expect(config.REDIS_URL).toBe("redis://127.0.0.1:6379");
+    expect(config.PORT).toBe(3000);
+    expect(config.DELIVERY_TIMEOUT).toBe(15_000);
+    expect(config.SECRET_ROTATION_OVERLAP).toBe(24 * 3600 * 1000);
+    expect(config.RETRY_SCHEDULE).toBeUndefined();
+    expect(config.ALLOW_PRIVATE_ENDPOINTS).toBe(false);
+  });
+
+  it("parses RETRY_SCHEDULE as durations", () => {
+    expect(parseConfig({ RETRY_SCHEDULE: "1s,2s,5s" }).RETRY_SCHEDULE).toEqual([1000, 2000, 5000]);
+  });
+
+  it.each([
+    ["DATABASE_URL", "mysql://x"],
+    ["REDIS_URL", "localhost"],
+    ["PORT", "70000"],
+    ["DELIVERY_TIMEOUT", "15"],
+    ["RETRY_SCHEDULE", "1s,soon"],
+    ["ALLOW_PRIVATE_ENDPOINTS", "yes"],
+  ])("names the bad variable %s", (name, value) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig({ [name]: value })).toThrow(name);
+  });
+});
