@@ -4,4 +4,6 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getConfig } = await import("./lib/config");
   getConfig();
+  const { initTracing } = await import("./lib/tracing");
+  initTracing("web");
 }

@@ -63,6 +63,10 @@ const schema = z.object({
   JOB_LOCK_DURATION: duration.default(ms("30s")),
   /** How often the worker looks for due deliveries missing from the queue. */
   SWEEP_INTERVAL: duration.default(ms("5s")),
+  /** When set, /api/metrics and the worker's /metrics require `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** The worker's port for /metrics and /health/*; 0 picks a free port. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -35,7 +35,9 @@ export function toEventResource(event: Pick<Event, "id" | "eventType" | "payload
 
 export interface IngestResult {
   event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">;
-  /** Deliveries created by this call; empty when the key matched an earlier event. */
+  /** False when the idempotency key matched an earlier event, which is returned instead. */
+  created: boolean;
+  /** Deliveries created by this call; empty for a duplicate. */
   deliveryIds: string[];
 }
 
@@ -66,7 +68,7 @@ export async function ingestEvent(
     const createdAt = inserted[0]?.created_at;
     if (createdAt === undefined) {
       const existing = await tx.event.findFirstOrThrow({ where: { appId: app.id, idempotencyKey: key } });
-      return { event: existing, deliveryIds: [] };
+      return { event: existing, created: false, deliveryIds: [] };
     }
     const endpoints = await tx.endpoint.findMany({
       where: {
@@ -86,6 +88,7 @@ export async function ingestEvent(
     await tx.delivery.createMany({ data: deliveries });
     return {
       event: { id, eventType: input.eventType, payload: input.payload as Event["payload"], createdAt },
+      created: true,
       deliveryIds: deliveries.map((delivery) => delivery.id),
     };
   });

@@ -1,8 +1,10 @@
 // Maps each job of the contract (lib/queue/jobs.ts) to what the worker
 // does with it. The payload is parsed again here: the queue is a boundary.
+import { context, SpanStatusCode } from "@opentelemetry/api";
 import { UnrecoverableError } from "bullmq";
 import { makeManualAttempt, makeScheduledAttempt, type AttemptDeps } from "../lib/delivery/make-attempt";
 import { jobSchemas, type JobData, type JobName } from "../lib/queue/jobs";
+import { contextFromCarrier, tracer } from "../lib/tracing";
 
 type Handlers = { [Name in JobName]: (deps: AttemptDeps, data: JobData<Name>) => Promise<unknown> };
 
@@ -22,6 +24,22 @@ export function createJobHandler(deps: AttemptDeps) {
     if (!parsed.success) throw new UnrecoverableError(`invalid ${name} job: ${parsed.error.message}`);
     // The cast is safe: `parsed.data` was validated by the schema of `name`.
     const handler = handlers[name] as (deps: AttemptDeps, data: unknown) => Promise<unknown>;
-    return handler(deps, parsed.data);
+    // The attempt continues the trace of whoever queued it (API request, retry, dashboard).
+    return context.with(contextFromCarrier(parsed.data.trace), () =>
+      tracer.startActiveSpan(`job ${name}`, async (span) => {
+        span.setAttribute("hookpost.delivery_id", parsed.data.deliveryId);
+        try {
+          const outcome = await handler(deps, parsed.data);
+          span.setAttribute("hookpost.outcome", String(outcome));
+          return outcome;
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
+      }),
+    );
   };
 }

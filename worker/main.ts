@@ -10,8 +10,11 @@ import { createLogger } from "../lib/logger";
 import { DELIVERY_QUEUE } from "../lib/queue/jobs";
 import { DeliveryProducer } from "../lib/queue/producer";
 import { createProducerConnection, createWorkerConnection } from "../lib/queue/redis";
+import { sampleQueueDepth } from "../lib/queue/depth";
 import { scheduleFromConfig } from "../lib/retry-schedule";
+import { initTracing, shutdownTracing } from "../lib/tracing";
 import { createJobHandler } from "./handlers";
+import { startStatusServer } from "./status-server";
 
 const logger = createLogger("worker");
 
@@ -28,6 +31,7 @@ function loadConfigOrExit() {
 }
 
 const config = loadConfigOrExit();
+initTracing("worker");
 const db = getDb();
 const producerConnection = createProducerConnection(config.REDIS_URL, logger);
 const workerConnection = createWorkerConnection(config.REDIS_URL, logger);
@@ -58,6 +62,14 @@ worker.on("failed", (job, error) =>
 );
 
 const sweeper = startSweeper(db, producer, logger, config.SWEEP_INTERVAL);
+const queueDepth = sampleQueueDepth(producer.queue, logger, 5_000);
+const statusServer = await startStatusServer({
+  port: config.WORKER_METRICS_PORT,
+  token: config.METRICS_TOKEN,
+  db,
+  redis: producerConnection,
+  logger,
+});
 logger.info({ concurrency: config.WORKER_CONCURRENCY, queuePrefix: config.QUEUE_PREFIX }, "worker started");
 
 let shuttingDown = false;
@@ -68,9 +80,12 @@ async function shutdown(signal: string) {
   // Order matters: stop taking jobs and let active ones finish, then close
   // the producer side, then the connections the others used.
   await sweeper.stop();
+  queueDepth.stop();
   await worker.close();
   await producer.close();
   await agent.close();
+  statusServer.close();
+  await shutdownTracing();
   await db.$disconnect();
   producerConnection.disconnect();
   workerConnection.disconnect();

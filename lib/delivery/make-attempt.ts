@@ -5,8 +5,11 @@
 import type { Agent } from "undici";
 import type { Config } from "../config";
 import type { Db } from "../db";
+import { SpanStatusCode } from "@opentelemetry/api";
 import { newId } from "../ids";
 import type { Logger } from "../logger";
+import { getMetrics, statusClass } from "../metrics";
+import { tracer } from "../tracing";
 import type { JobData } from "../queue/jobs";
 import type { DeliveryProducer } from "../queue/producer";
 import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../retry-schedule";
@@ -39,16 +42,35 @@ async function loadDelivery(db: Db, deliveryId: string) {
 
 type LoadedDelivery = NonNullable<Awaited<ReturnType<typeof loadDelivery>>>;
 
-async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date) {
+async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date, trigger: "scheduled" | "manual") {
   const request = buildWebhookRequest(delivery.event, delivery.endpoint, now);
-  const result = await postWebhook({
-    url: delivery.endpoint.url,
-    headers: request.headers,
-    body: request.body,
-    timeoutMs: deps.config.DELIVERY_TIMEOUT,
-    agent: deps.agent,
-    policy: deps.policy,
+  const result = await tracer.startActiveSpan("webhook.send", async (span) => {
+    span.setAttributes({
+      "hookpost.event_id": delivery.eventId,
+      "hookpost.delivery_id": delivery.id,
+      "hookpost.endpoint_id": delivery.endpointId,
+      "hookpost.app_id": delivery.appId,
+      "http.request.method": "POST",
+    });
+    const sent = await postWebhook({
+      url: delivery.endpoint.url,
+      headers: request.headers,
+      body: request.body,
+      timeoutMs: deps.config.DELIVERY_TIMEOUT,
+      agent: deps.agent,
+      policy: deps.policy,
+    });
+    if (sent.statusCode !== undefined) span.setAttribute("http.response.status_code", sent.statusCode);
+    if (!isSuccess(sent))
+      span.setStatus({ code: SpanStatusCode.ERROR, message: sent.error ?? `HTTP ${sent.statusCode}` });
+    span.end();
+    return sent;
   });
+  const metrics = getMetrics();
+  const statusLabel = statusClass(result);
+  metrics.attempts.inc({ outcome: isSuccess(result) ? "success" : "failure", status_class: statusLabel, trigger });
+  metrics.attemptDuration.observe({ status_class: statusLabel }, result.durationMs / 1000);
+  if (result.statusCode === 410) metrics.endpointsDisabled.inc({ reason: "gone" });
   return { request, result };
 }
 
@@ -116,7 +138,10 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
 
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
-  const { request, result } = await exchange(deps, delivery, startedAt);
+  if (job.attempt === 1) {
+    getMetrics().firstAttemptLatency.observe((startedAt.getTime() - delivery.event.createdAt.getTime()) / 1000);
+  }
+  const { request, result } = await exchange(deps, delivery, startedAt, "scheduled");
   const finishedAt = now();
 
   let outcome: Outcome;
@@ -134,8 +159,9 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
     outcome = next ? "retry" : "failed";
   }
 
+  const attempt = attemptRow(delivery, "scheduled", null, request.headers, result, startedAt);
   const advanced = await deps.db.$transaction(async (tx) => {
-    await tx.attempt.create({ data: attemptRow(delivery, "scheduled", null, request.headers, result, startedAt) });
+    await tx.attempt.create({ data: attempt });
     await tx.delivery.update({ where: { id: delivery.id }, data: counters(delivery, result, startedAt) });
     const gone = disableOnGone(result, delivery.endpointId, finishedAt);
     if (gone) await tx.endpoint.update(gone);
@@ -152,8 +178,16 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
     return transition.count === 1;
   });
 
+  if (advanced && outcome !== "retry") getMetrics().deliveriesCompleted.inc({ outcome });
   context.info(
-    { statusCode: result.statusCode, error: result.error, durationMs: result.durationMs, outcome, nextAttemptAt: next },
+    {
+      attemptId: attempt.id,
+      statusCode: result.statusCode,
+      error: result.error,
+      durationMs: result.durationMs,
+      outcome,
+      nextAttemptAt: next,
+    },
     "attempt recorded",
   );
   if (advanced && next) {
@@ -178,13 +212,12 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
   }
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
-  const { request, result } = await exchange(deps, delivery, startedAt);
+  const { request, result } = await exchange(deps, delivery, startedAt, "manual");
   const succeeded = isSuccess(result);
+  const attempt = attemptRow(delivery, "manual", job.requestedBy, request.headers, result, startedAt);
 
   await deps.db.$transaction(async (tx) => {
-    await tx.attempt.create({
-      data: attemptRow(delivery, "manual", job.requestedBy, request.headers, result, startedAt),
-    });
+    await tx.attempt.create({ data: attempt });
     await tx.delivery.update({
       where: { id: delivery.id },
       data: {
@@ -196,8 +229,16 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
     const gone = disableOnGone(result, delivery.endpointId, now());
     if (gone) await tx.endpoint.update(gone);
   });
+  if (succeeded && delivery.status !== "succeeded") getMetrics().deliveriesCompleted.inc({ outcome: "succeeded" });
   log.info(
-    { eventId: delivery.eventId, endpointId: delivery.endpointId, statusCode: result.statusCode, error: result.error },
+    {
+      attemptId: attempt.id,
+      eventId: delivery.eventId,
+      endpointId: delivery.endpointId,
+      appId: delivery.appId,
+      statusCode: result.statusCode,
+      error: result.error,
+    },
     "manual attempt recorded",
   );
   return succeeded ? "succeeded" : "failed";

@@ -4,6 +4,7 @@
 // deterministic, so a delivery whose job is still queued is left as it is.
 import type { Db } from "../db";
 import type { Logger } from "../logger";
+import { getMetrics } from "../metrics";
 import type { DeliveryProducer } from "../queue/producer";
 
 /** Leave a fresh delivery to the API's own enqueue for this long before stepping in. */
@@ -18,6 +19,7 @@ export async function sweepDueDeliveries(db: Db, producer: DeliveryProducer, log
     LIMIT ${BATCH}`;
   if (due.length === 0) return 0;
   await producer.addScheduled(due.map((row) => ({ deliveryId: row.id, attempt: row.scheduled_attempts + 1 })));
+  getMetrics().sweeperReenqueued.inc(due.length);
   logger.debug({ count: due.length }, "sweeper enqueued due deliveries");
   return due.length;
 }

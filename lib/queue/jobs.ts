@@ -5,16 +5,21 @@ import { z } from "zod";
 
 export const DELIVERY_QUEUE = "deliveries";
 
+/** W3C trace context of whoever queued the job, so the attempt joins its trace. */
+const traceCarrier = z.record(z.string(), z.string()).optional();
+
 export const jobSchemas = {
   /** Attempt number `attempt` of a delivery's retry schedule is due. */
   "scheduled-attempt": z.object({
     deliveryId: z.string(),
     attempt: z.number().int().min(1),
+    trace: traceCarrier,
   }),
   /** One extra attempt somebody asked for; it does not move the schedule. */
   "manual-attempt": z.object({
     deliveryId: z.string(),
     requestedBy: z.string(),
+    trace: traceCarrier,
   }),
 } as const;
 

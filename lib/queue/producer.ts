@@ -3,6 +3,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { ulid } from "ulidx";
+import { currentTraceCarrier } from "../tracing";
 import { DELIVERY_QUEUE, scheduledAttemptJobId, type JobData, type JobName } from "./jobs";
 
 /** Completed and failed jobs are dropped: the attempts table is the log, and a kept job id would block re-enqueueing. */
@@ -54,7 +55,7 @@ export class DeliveryProducer {
       this.queue.addBulk(
         items.map(({ deliveryId, attempt, delayMs }) => ({
           name,
-          data: { deliveryId, attempt } satisfies JobData<typeof name>,
+          data: { deliveryId, attempt, trace: currentTraceCarrier() } satisfies JobData<typeof name>,
           opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), delay: Math.max(0, delayMs ?? 0) },
         })),
       ),
@@ -64,7 +65,7 @@ export class DeliveryProducer {
   async addManual(deliveryId: string, requestedBy: string): Promise<void> {
     const name: JobName = "manual-attempt";
     await withTimeout(
-      this.queue.add(name, { deliveryId, requestedBy } satisfies JobData<typeof name>, {
+      this.queue.add(name, { deliveryId, requestedBy, trace: currentTraceCarrier() } satisfies JobData<typeof name>, {
         jobId: `${deliveryId}-m${ulid()}`,
       }),
     );

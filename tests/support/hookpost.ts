@@ -56,6 +56,8 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     LOG_LEVEL: "info",
     SWEEP_INTERVAL: "1s",
     JOB_LOCK_DURATION: "2s",
+    // Several workers run at once in the suite: each takes any free port.
+    WORKER_METRICS_PORT: "0",
     ...options.env,
   };
   const webLogs: string[] = [];

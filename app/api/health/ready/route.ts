@@ -1,0 +1,10 @@
+import { getDb } from "@/lib/db";
+import { checkReadiness } from "@/lib/health";
+import { getWebRuntime } from "@/lib/web-runtime";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(): Promise<Response> {
+  const report = await checkReadiness(getDb(), getWebRuntime().producer.connection);
+  return Response.json(report, { status: report.status === "ok" ? 200 : 503 });
+}
