@@ -36,9 +36,15 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
  * A dns.lookup that refuses forbidden addresses. The socket connects to the
  * address returned here, so there is no second resolution to rebind.
  */
-function guardedLookup(policy: DestinationPolicy) {
+export type Resolver = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+function guardedLookup(policy: DestinationPolicy, resolve: Resolver) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, []);
       const forbidden = addresses.find((entry) => !isAllowedAddress(entry.address, policy));
       if (forbidden) return callback(new ForbiddenDestinationError(hostname, forbidden.address), []);
@@ -50,9 +56,14 @@ function guardedLookup(policy: DestinationPolicy) {
   };
 }
 
-export function createDeliveryAgent(policy: DestinationPolicy, timeoutMs: number): Agent {
+/** `resolve` is the system resolver; tests pass their own to play a hostile DNS. */
+export function createDeliveryAgent(
+  policy: DestinationPolicy,
+  timeoutMs: number,
+  resolve: Resolver = dnsLookup,
+): Agent {
   return new Agent({
-    connect: { lookup: guardedLookup(policy), timeout: timeoutMs },
+    connect: { lookup: guardedLookup(policy, resolve), timeout: timeoutMs },
     keepAliveTimeout: 30_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
