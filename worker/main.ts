@@ -77,6 +77,12 @@ async function shutdown(signal: string) {
   if (shuttingDown) return;
   shuttingDown = true;
   logger.info({ signal }, "shutting down: finishing in-flight deliveries");
+  // In-flight attempts end by DELIVERY_TIMEOUT; past that plus a margin
+  // something is stuck, and the lock expiry hands its jobs to another worker.
+  setTimeout(() => {
+    logger.error("graceful shutdown took too long; exiting");
+    process.exit(1);
+  }, config.DELIVERY_TIMEOUT + 10_000).unref();
   // Order matters: stop taking jobs and let active ones finish, then close
   // the producer side, then the connections the others used.
   await sweeper.stop();

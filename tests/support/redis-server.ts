@@ -10,7 +10,7 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-export async function privateRedis(): Promise<PrivateRedis> {
+export async function privateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let server: ChildProcess | undefined;
@@ -33,13 +33,8 @@ export async function privateRedis(): Promise<PrivateRedis> {
   return {
     url,
     async start() {
-      server = spawn(
-        "redis-server",
-        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        {
-          stdio: "ignore",
-        },
-      );
+      const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extraArgs];
+      server = spawn("redis-server", args, { stdio: "ignore" });
       server.on("error", (error) => {
         throw new Error(`redis-server could not start (is Redis installed?): ${error.message}`);
       });
@@ -54,4 +49,14 @@ export async function privateRedis(): Promise<PrivateRedis> {
       server = undefined;
     },
   };
+}
+
+/** Runs one command on a Redis (FLUSHALL, CONFIG SET...) and disconnects. */
+export async function redisCommand(url: string, command: string, ...args: string[]): Promise<unknown> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    return await client.call(command, ...args);
+  } finally {
+    client.disconnect();
+  }
 }
