@@ -39,14 +39,26 @@ async function readBodyCapped(req: Request): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-function depthOf(value: unknown, depth = 0): number {
-  if (depth > MAX_JSON_DEPTH || typeof value !== "object" || value === null) return depth;
-  let deepest = depth;
-  for (const child of Object.values(value)) {
-    deepest = Math.max(deepest, depthOf(child, depth + 1));
-    if (deepest > MAX_JSON_DEPTH) break;
+/**
+ * The first structural problem of parsed JSON: nesting too deep for every
+ * later step, or a `__proto__` key, which would turn into prototype
+ * pollution in many consumers' JavaScript.
+ */
+function structuralProblem(value: unknown, path: string[] = []): ValidationError | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (path.length >= MAX_JSON_DEPTH) {
+    return new ValidationError(
+      `JSON is nested deeper than ${MAX_JSON_DEPTH} levels`,
+      path.slice(0, 2).join(".") || undefined,
+    );
   }
-  return deepest;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === "__proto__")
+      return new ValidationError("keys named __proto__ are not accepted", [...path, key].join("."));
+    const problem = structuralProblem(child, [...path, key]);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 function parseJson(bytes: Uint8Array): unknown {
@@ -65,7 +77,8 @@ function parseJson(bytes: Uint8Array): unknown {
   }
   // PostgreSQL's jsonb cannot store U+0000.
   if (text.includes("\\u0000")) throw new ValidationError("JSON strings must not contain \\u0000");
-  if (depthOf(value) > MAX_JSON_DEPTH) throw new ValidationError(`JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  const problem = structuralProblem(value);
+  if (problem) throw problem;
   return value;
 }
 

@@ -184,3 +184,89 @@ describe("events", () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe("hostile input to the event API", () => {
+  let appId: string;
+
+  beforeAll(async () => {
+    appId = (await body<{ id: string }>(await hookpost.api("/apps", { body: { name: "Fuzzed" } }))).id;
+  });
+
+  // A seeded generator: a failure names the seed and input, and replays.
+  function random(seed: number) {
+    let state = seed;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+  }
+
+  function hostileBodies(): Array<[string, string | Uint8Array]> {
+    const next = random(42);
+    const valid = JSON.stringify({ eventType: "fuzz.case", payload: { a: 1 } });
+    const cases: Array<[string, string | Uint8Array]> = [
+      ["empty body", ""],
+      ["null", "null"],
+      ["an array", "[]"],
+      ["a number", "42"],
+      ["deep nesting", `{"eventType":"a","payload":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}`],
+      ["extreme nesting", "[".repeat(200_000)],
+      ["huge eventType", JSON.stringify({ eventType: "a".repeat(100_000), payload: {} })],
+      ["eventType as number", JSON.stringify({ eventType: 7, payload: {} })],
+      ["payload as null", JSON.stringify({ eventType: "a", payload: null })],
+      ["eventId as object", JSON.stringify({ eventType: "a", payload: {}, eventId: {} })],
+      ["empty eventId", JSON.stringify({ eventType: "a", payload: {}, eventId: "" })],
+      ["__proto__ in payload", '{"eventType":"a","payload":{"__proto__":{"polluted":true}}}'],
+      ["nested __proto__", '{"eventType":"a","payload":{"x":[{"__proto__":{"isAdmin":true}}]}}'],
+      ["__proto__ at top level", '{"__proto__":{"eventType":"a"},"eventType":"a","payload":{}}'],
+      ["NUL escape", '{"eventType":"a","payload":{"s":"\\u0000"}}'],
+      [
+        "invalid UTF-8",
+        new Uint8Array([...Buffer.from('{"eventType":"a","payload":{"s":"'), 0xff, 0xfe, ...Buffer.from('"}}')]),
+      ],
+      [
+        "lone surrogate bytes",
+        new Uint8Array([...Buffer.from('{"eventType":"a","payload":{"s":"'), 0xed, 0xa0, 0x80, ...Buffer.from('"}}')]),
+      ],
+    ];
+    for (let i = 0; i < 40; i++) {
+      const cut = Math.floor(next() * (valid.length - 1));
+      cases.push([`truncated at ${cut}`, valid.slice(0, cut)]);
+    }
+    for (let i = 0; i < 40; i++) {
+      const bytes = new Uint8Array(1 + Math.floor(next() * 64)).map(() => Math.floor(next() * 256));
+      cases.push([`random bytes #${i}`, bytes]);
+    }
+    for (let i = 0; i < 20; i++) {
+      const chars = valid.split("");
+      const at = Math.floor(next() * chars.length);
+      chars[at] = String.fromCharCode(Math.floor(next() * 128));
+      const mutated = chars.join("");
+      // A mutation that still forms a valid event is not hostile.
+      try {
+        const parsed = JSON.parse(mutated) as { eventType?: unknown; payload?: unknown };
+        if (typeof parsed.eventType === "string" && /^[a-zA-Z0-9\-_.]{1,256}$/.test(parsed.eventType)) continue;
+      } catch {
+        // Malformed: exactly what is wanted.
+      }
+      cases.push([`mutated at ${at}`, mutated]);
+    }
+    return cases;
+  }
+
+  it("answers every hostile body with a clear 4xx and stores nothing", async () => {
+    const before = await hookpost.db.event.count();
+    for (const [name, payload] of hostileBodies()) {
+      const response = await fetch(`${hookpost.baseUrl}/api/v1/apps/${appId}/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${hookpost.apiKey}`, "content-type": "application/json" },
+        body: typeof payload === "string" ? payload : (payload.buffer as ArrayBuffer),
+      });
+      const answer = (await response.json()) as ErrorBody;
+      expect([400, 413, 422], `${name}: got ${response.status}`).toContain(response.status);
+      expect(answer.error.code, name).toMatch(/^[a-z_]+$/);
+      expect(answer.error.message.length, name).toBeGreaterThan(5);
+    }
+    expect(await hookpost.db.event.count()).toBe(before);
+  });
+});
