@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestEvent } from "@/lib/events";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
+import { privatePostgres, type PrivatePostgres } from "../support/private-postgres";
 import { privateRedis, redisCommand, type PrivateRedis } from "../support/redis-server";
 import { waitFor } from "../support/services";
 
@@ -167,5 +168,57 @@ describe("Redis that may evict keys", () => {
     const report = (await response.json()) as { checks: Record<string, string> };
     expect(report.checks.redisEvictionPolicy).toContain("allkeys-lru");
     expect(report.checks.redisEvictionPolicy).toContain("noeviction");
+  });
+});
+
+describe("PostgreSQL restarted under load", () => {
+  let hookpost: RunningHookpost;
+  let postgres: PrivatePostgres;
+  beforeAll(async () => {
+    postgres = await privatePostgres();
+    await postgres.start();
+    hookpost = await startHookpost({ postgresUrl: postgres.url });
+  });
+  afterAll(async () => {
+    await hookpost?.stop();
+    await postgres?.destroy();
+  });
+
+  it("answers 503 while it is down, then delivers everything accepted before and after", async () => {
+    receiver.respond(answer(200));
+    const appId = await appWithEndpoint(hookpost);
+    const send = (i: number) => hookpost.api(`/apps/${appId}/events`, { body: { eventType: "a", payload: { i } } });
+    const accepted: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await send(i);
+      expect(response.status).toBe(202);
+      accepted.push(((await response.json()) as { id: string }).id);
+    }
+
+    await postgres.kill();
+    const down = Date.now();
+    const refused = await send(99);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/unavailable/);
+    expect((await fetch(`${hookpost.baseUrl}/api/health`)).status).toBe(503);
+
+    await postgres.start();
+    const response = await waitFor("the API to accept events again", async () => {
+      const attempt = await send(5);
+      return attempt.status === 202 ? attempt : undefined;
+    });
+    accepted.push(((await response.json()) as { id: string }).id);
+    const recovered = Date.now() - down;
+
+    await waitFor(
+      "every accepted event to be delivered",
+      async () => {
+        const done = await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } });
+        return done === accepted.length ? true : undefined;
+      },
+      60_000,
+    );
+    for (const id of accepted) expect(copiesOf(id).length).toBeGreaterThanOrEqual(1);
+    expect(recovered).toBeLessThan(30_000);
   });
 });

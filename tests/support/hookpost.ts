@@ -9,6 +9,8 @@ import { createTestDatabase, freePort, REDIS_URL, uniqueName, waitFor, type Test
 export interface HookpostOptions {
   env?: Record<string, string>;
   redisUrl?: string;
+  /** A PostgreSQL server other than the shared one (the test database is created on it). */
+  postgresUrl?: string;
 }
 
 export interface RunningHookpost {
@@ -42,7 +44,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 export async function startHookpost(options: HookpostOptions = {}): Promise<RunningHookpost> {
-  const database: TestDatabase = await createTestDatabase();
+  const database: TestDatabase = await createTestDatabase(options.postgresUrl);
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -21,8 +21,8 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database of its own for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const url = new URL(POSTGRES_URL);
+export async function createTestDatabase(serverUrl = POSTGRES_URL): Promise<TestDatabase> {
+  const url = new URL(serverUrl);
   url.pathname = `/${uniqueName("hookpost_test")}`;
   const databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
