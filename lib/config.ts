@@ -44,6 +44,8 @@ const schema = z.object({
       return delays as number[];
     }),
   SECRET_ROTATION_OVERLAP: duration.default(ms("24h")),
+  /** The least wait before retrying an endpoint that timed out or answered 429. */
+  OVERLOAD_MIN_DELAY: duration.default(ms("30s")),
   ALLOW_PRIVATE_ENDPOINTS: booleanFlag.default(false),
   /** Private ranges that endpoints may reach although private addresses are refused, e.g. "10.1.0.0/16". */
   ALLOWED_PRIVATE_CIDRS: z
@@ -56,6 +58,8 @@ const schema = z.object({
         .filter(Boolean),
     ),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Requests one worker process sends to a single endpoint at once. */
+  ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   /**
    * How long a worker holds a job without renewing its lock; a worker that
    * died mid-attempt loses its job to another after about twice this.

@@ -58,6 +58,8 @@ export interface NextAttemptInput {
   now: Date;
   /** A `Retry-After` the endpoint sent, in ms. */
   retryAfter?: number;
+  /** The endpoint showed overload (timeout, 429): wait at least this long. */
+  minDelay?: number;
   random?: () => number;
 }
 
@@ -65,10 +67,11 @@ export interface NextAttemptInput {
 export function nextAttemptAt(input: NextAttemptInput): Date | undefined {
   const base = input.schedule.baseDelay(input.failures);
   if (base === undefined) return undefined;
-  const delay =
+  const wanted =
     input.retryAfter !== undefined
       ? Math.min(Math.max(input.retryAfter, RETRY_AFTER_MIN), RETRY_AFTER_MAX)
       : jitter(base, input.random);
+  const delay = Math.max(wanted, input.minDelay ?? 0);
   const at = new Date(input.now.getTime() + delay);
   if (at.getTime() - input.firstAttemptAt.getTime() > input.schedule.deadline) return undefined;
   return at;

@@ -1,12 +1,15 @@
 // Maps each job of the contract (lib/queue/jobs.ts) to what the worker
 // does with it. The payload is parsed again here: the queue is a boundary.
 import { context, SpanStatusCode } from "@opentelemetry/api";
-import { UnrecoverableError } from "bullmq";
-import { makeManualAttempt, makeScheduledAttempt, type AttemptDeps } from "../lib/delivery/make-attempt";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import { makeManualAttempt, makeScheduledAttempt, type AttemptDeps, type Outcome } from "../lib/delivery/make-attempt";
 import { jobSchemas, type JobData, type JobName } from "../lib/queue/jobs";
 import { contextFromCarrier, tracer } from "../lib/tracing";
 
-type Handlers = { [Name in JobName]: (deps: AttemptDeps, data: JobData<Name>) => Promise<unknown> };
+type Handlers = { [Name in JobName]: (deps: AttemptDeps, data: JobData<Name>) => Promise<Outcome> };
+
+/** How long a job waits when its endpoint is at its concurrency cap, spread so waiters do not return together. */
+const DEFER_MS = 500;
 
 const handlers: Handlers = {
   "scheduled-attempt": makeScheduledAttempt,
@@ -18,21 +21,28 @@ function isJobName(name: string): name is JobName {
 }
 
 export function createJobHandler(deps: AttemptDeps) {
-  return async (name: string, data: unknown) => {
+  return async (job: Job, token: string | undefined) => {
+    const { name, data } = job;
     if (!isJobName(name)) throw new UnrecoverableError(`unknown job ${name}`);
     const parsed = jobSchemas[name].safeParse(data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ${name} job: ${parsed.error.message}`);
     // The cast is safe: `parsed.data` was validated by the schema of `name`.
-    const handler = handlers[name] as (deps: AttemptDeps, data: unknown) => Promise<unknown>;
+    const handler = handlers[name] as (deps: AttemptDeps, data: unknown) => Promise<Outcome>;
     // The attempt continues the trace of whoever queued it (API request, retry, dashboard).
     return context.with(contextFromCarrier(parsed.data.trace), () =>
       tracer.startActiveSpan(`job ${name}`, async (span) => {
         span.setAttribute("hookpost.delivery_id", parsed.data.deliveryId);
         try {
           const outcome = await handler(deps, parsed.data);
-          span.setAttribute("hookpost.outcome", String(outcome));
+          span.setAttribute("hookpost.outcome", outcome);
+          if (outcome === "deferred") {
+            // Frees this worker slot for other endpoints; BullMQ keeps the job.
+            await job.moveToDelayed(Date.now() + DEFER_MS + Math.random() * DEFER_MS, token);
+            throw new DelayedError();
+          }
           return outcome;
         } catch (error) {
+          if (error instanceof DelayedError) throw error;
           span.recordException(error as Error);
           span.setStatus({ code: SpanStatusCode.ERROR });
           throw error;

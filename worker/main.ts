@@ -4,6 +4,7 @@
 import { Worker, type Job } from "bullmq";
 import { getConfig, ConfigError } from "../lib/config";
 import { getDb } from "../lib/db";
+import { EndpointSlots } from "../lib/delivery/endpoint-slots";
 import { createDeliveryAgent } from "../lib/delivery/http-client";
 import { startSweeper } from "../lib/delivery/sweeper";
 import { createLogger } from "../lib/logger";
@@ -47,9 +48,10 @@ const handle = createJobHandler({
   schedule: scheduleFromConfig(config.RETRY_SCHEDULE),
   config,
   logger,
+  slots: new EndpointSlots(config.ENDPOINT_CONCURRENCY),
 });
 
-const worker = new Worker(DELIVERY_QUEUE, (job: Job) => handle(job.name, job.data), {
+const worker = new Worker(DELIVERY_QUEUE, (job: Job, token?: string) => handle(job, token), {
   connection: workerConnection,
   prefix: config.QUEUE_PREFIX,
   concurrency: config.WORKER_CONCURRENCY,

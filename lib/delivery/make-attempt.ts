@@ -14,6 +14,7 @@ import type { JobData } from "../queue/jobs";
 import type { DeliveryProducer } from "../queue/producer";
 import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../retry-schedule";
 import type { DestinationPolicy } from "../url-guard";
+import type { EndpointSlots } from "./endpoint-slots";
 import { postWebhook, type ExchangeResult } from "./http-client";
 import { buildWebhookRequest } from "./webhook-request";
 
@@ -23,18 +24,23 @@ export interface AttemptDeps {
   agent: Agent;
   policy: DestinationPolicy;
   schedule: RetrySchedule;
-  config: Pick<Config, "DELIVERY_TIMEOUT">;
+  config: Pick<Config, "DELIVERY_TIMEOUT" | "OVERLOAD_MIN_DELAY">;
   logger: Logger;
+  slots: EndpointSlots;
   now?: () => Date;
 }
 
-type Outcome = "succeeded" | "retry" | "failed" | "skipped";
+/** "deferred": the endpoint is at its concurrency cap; the job should come back shortly. */
+export type Outcome = "succeeded" | "retry" | "failed" | "skipped" | "deferred";
 
 const isSuccess = (result: ExchangeResult) =>
   result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
 
 /** 429 and 503 say when to come back; other failures follow the schedule. */
 const honoursRetryAfter = (result: ExchangeResult) => result.statusCode === 429 || result.statusCode === 503;
+
+/** A struggling endpoint gets breathing room, whatever the schedule says. */
+const showsOverload = (result: ExchangeResult) => result.statusCode === 429 || result.error === "timeout";
 
 async function loadDelivery(db: Db, deliveryId: string) {
   return db.delivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true, event: true } });
@@ -136,12 +142,14 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
     return "failed";
   }
 
+  const release = deps.slots.tryAcquire(delivery.endpointId);
+  if (!release) return "deferred";
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   if (job.attempt === 1) {
     getMetrics().firstAttemptLatency.observe((startedAt.getTime() - delivery.event.createdAt.getTime()) / 1000);
   }
-  const { request, result } = await exchange(deps, delivery, startedAt, "scheduled");
+  const { request, result } = await exchange(deps, delivery, startedAt, "scheduled").finally(release);
   const finishedAt = now();
 
   let outcome: Outcome;
@@ -155,6 +163,7 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
       firstAttemptAt: delivery.firstAttemptAt ?? startedAt,
       now: finishedAt,
       retryAfter: honoursRetryAfter(result) ? parseRetryAfter(result.retryAfterHeader, finishedAt) : undefined,
+      minDelay: showsOverload(result) ? deps.config.OVERLOAD_MIN_DELAY : undefined,
     });
     outcome = next ? "retry" : "failed";
   }
@@ -210,9 +219,11 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
     log.info("delivery no longer exists");
     return "skipped";
   }
+  const release = deps.slots.tryAcquire(delivery.endpointId);
+  if (!release) return "deferred";
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
-  const { request, result } = await exchange(deps, delivery, startedAt, "manual");
+  const { request, result } = await exchange(deps, delivery, startedAt, "manual").finally(release);
   const succeeded = isSuccess(result);
   const attempt = attemptRow(delivery, "manual", job.requestedBy, request.headers, result, startedAt);
 

@@ -222,3 +222,49 @@ describe("PostgreSQL restarted under load", () => {
     expect(recovered).toBeLessThan(30_000);
   });
 });
+
+describe("one endpoint hangs, another is healthy", () => {
+  let hookpost: RunningHookpost;
+  let hanging: TestReceiver;
+  beforeAll(async () => {
+    hanging = await startReceiver(() => {
+      // Never answers: each request holds its connection until the timeout.
+    });
+    hookpost = await startHookpost({
+      env: { WORKER_CONCURRENCY: "8", ENDPOINT_CONCURRENCY: "2", DELIVERY_TIMEOUT: "6s", RETRY_SCHEDULE: "1m" },
+    });
+  });
+  afterAll(async () => {
+    await hookpost?.stop();
+    await hanging?.close();
+  });
+
+  it("leaves the healthy endpoint's latency unaffected", async () => {
+    receiver.respond(answer(200));
+    const create = async (name: string, url: string) => {
+      const app = (await (await hookpost.api("/apps", { body: { name } })).json()) as { id: string };
+      expect((await hookpost.api(`/apps/${app.id}/endpoints`, { body: { url } })).status).toBe(201);
+      return app.id;
+    };
+    const slowApp = await create("Slow", hanging.url);
+    const healthyApp = await create("Healthy", receiver.url);
+    // Far more hanging work than the worker has slots.
+    for (let i = 0; i < 30; i++) {
+      await hookpost.api(`/apps/${slowApp}/events`, { body: { eventType: "a", payload: { i } } });
+    }
+    await waitFor("the hanging endpoint to hold its requests", () => (hanging.requests.length >= 2 ? true : undefined));
+
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await hookpost.api(`/apps/${healthyApp}/events`, { body: { eventType: "a", payload: { i } } });
+      const { id } = (await response.json()) as { id: string };
+      const started = Date.now();
+      await waitFor("the healthy delivery", () => (copiesOf(id).length > 0 ? true : undefined), 10_000);
+      latencies.push(Date.now() - started);
+    }
+    // Without the cap the hanging endpoint would hold all 8 slots for 6 s.
+    expect(Math.max(...latencies)).toBeLessThan(1500);
+    // The cap held: never more than 2 requests at once to the hanging endpoint.
+    expect(hanging.requests.length).toBe(2);
+  });
+});

@@ -58,6 +58,7 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     LOG_LEVEL: "info",
     SWEEP_INTERVAL: "1s",
     JOB_LOCK_DURATION: "2s",
+    OVERLOAD_MIN_DELAY: "1s",
     // Several workers run at once in the suite: each takes any free port.
     WORKER_METRICS_PORT: "0",
     ...options.env,

@@ -76,3 +76,20 @@ describe("Retry-After", () => {
     expect(clamped?.getTime()).toBe(start.getTime() + RETRY_AFTER_MAX);
   });
 });
+
+describe("overload penalty", () => {
+  it("waits at least the minimum after a timeout or 429, even when the schedule is shorter", () => {
+    const schedule = explicitSchedule([ms("1s")]);
+    const at = nextAttemptAt({ schedule, failures: 1, firstAttemptAt: start, now: start, minDelay: ms("30s") });
+    expect(at?.getTime()).toBe(start.getTime() + ms("30s"));
+    const honoured = nextAttemptAt({
+      schedule,
+      failures: 1,
+      firstAttemptAt: start,
+      now: start,
+      retryAfter: 5_000,
+      minDelay: ms("30s"),
+    });
+    expect(honoured?.getTime()).toBe(start.getTime() + ms("30s"));
+  });
+});
