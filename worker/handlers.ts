@@ -22,7 +22,8 @@ function isJobName(name: string): name is JobName {
 
 export function createJobHandler(deps: AttemptDeps) {
   return async (job: Job, token: string | undefined) => {
-    const { name, data } = job;
+    const name = job.name;
+    const data: unknown = job.data;
     if (!isJobName(name)) throw new UnrecoverableError(`unknown job ${name}`);
     const parsed = jobSchemas[name].safeParse(data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ${name} job: ${parsed.error.message}`);
