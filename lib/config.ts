@@ -44,6 +44,12 @@ const schema = z.object({
       return delays as number[];
     }),
   SECRET_ROTATION_OVERLAP: duration.default(ms("24h")),
+  /** An endpoint whose attempts have all failed for this long is disabled. */
+  ENDPOINT_DISABLE_AFTER: duration.default(ms("5d")),
+  /** Where operational events (endpoint disabled, delivery exhausted) are posted; unset keeps them in the database only. */
+  OPERATOR_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /** Signs operational events (whsec_...); required with OPERATOR_WEBHOOK_URL. */
+  OPERATOR_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must be a whsec_ secret").optional(),
   /** The least wait before retrying an endpoint that timed out or answered 429. */
   OVERLOAD_MIN_DELAY: duration.default(ms("30s")),
   ALLOW_PRIVATE_ENDPOINTS: booleanFlag.default(false),
@@ -76,6 +82,15 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** Rules that span several variables. */
+function crossCheck(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.OPERATOR_WEBHOOK_URL && !config.OPERATOR_WEBHOOK_SECRET) {
+    problems.push("  OPERATOR_WEBHOOK_SECRET: required when OPERATOR_WEBHOOK_URL is set");
+  }
+  return problems;
+}
+
 export class ConfigError extends Error {}
 
 export function parseDuration(value: string): number | undefined {
@@ -92,6 +107,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid environment:\n${problems.join("\n")}`);
   }
+  const problems = crossCheck(result.data);
+  if (problems.length > 0) throw new ConfigError(`Invalid environment:\n${problems.join("\n")}`);
   return result.data;
 }
 

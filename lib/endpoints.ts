@@ -5,6 +5,7 @@ import type { Db } from "./db";
 import { NotFoundError, ValidationError } from "./errors";
 import { newId } from "./ids";
 import { pageArgs, toPage, type PageQuery } from "./pagination";
+import { customHeaders, type EndpointHeaders } from "./endpoint-headers";
 import { generateSecret, isValidSecret } from "./signing";
 import { checkEndpointUrl, type DestinationPolicy } from "./url-guard";
 
@@ -14,11 +15,15 @@ const eventTypeSchema = z
 
 const secretSchema = z.string().refine(isValidSecret, "secret must be whsec_ followed by base64 of 24 to 64 bytes");
 
+/** Deliveries per second; null lifts the limit. */
+const rateLimitSchema = z.number().int().min(1).max(10_000).nullable();
+
 export const createEndpointSchema = z.object({
   url: z.string().max(2048),
   description: z.string().max(1024).default(""),
   eventTypes: z.array(eventTypeSchema).max(256).default([]),
   secret: secretSchema.optional(),
+  rateLimit: rateLimitSchema.default(null),
 });
 
 export const updateEndpointSchema = z
@@ -27,6 +32,7 @@ export const updateEndpointSchema = z
     description: z.string().max(1024),
     eventTypes: z.array(eventTypeSchema).max(256),
     disabled: z.boolean(),
+    rateLimit: rateLimitSchema,
   })
   .partial();
 
@@ -39,6 +45,7 @@ export function toEndpointResource(endpoint: Endpoint) {
     description: endpoint.description,
     eventTypes: endpoint.eventTypes,
     disabled: endpoint.disabled,
+    rateLimit: endpoint.rateLimit,
     createdAt: endpoint.createdAt.toISOString(),
   };
 }
@@ -58,6 +65,7 @@ export async function createEndpoint(
       description: input.description,
       eventTypes: [...new Set(input.eventTypes)],
       secret: input.secret ?? generateSecret(),
+      rateLimit: input.rateLimit,
     },
   });
 }
@@ -93,12 +101,24 @@ export async function updateEndpoint(
       description: input.description,
       eventTypes: input.eventTypes === undefined ? undefined : [...new Set(input.eventTypes)],
       disabled: input.disabled,
+      rateLimit: input.rateLimit,
       ...(input.disabled === true && !existing.disabled
         ? { disabledAt: new Date(), disabledReason: "disabled by user" }
         : {}),
-      ...(reEnabled ? { disabledAt: null, disabledReason: null } : {}),
+      // A fresh start: the failure streak that may have disabled it is over.
+      ...(reEnabled ? { disabledAt: null, disabledReason: null, failingSince: null } : {}),
     },
   });
+}
+
+export async function getEndpointHeaders(db: Db, appId: string, endpointId: string): Promise<EndpointHeaders> {
+  return customHeaders((await getEndpoint(db, appId, endpointId)).headers);
+}
+
+export async function setEndpointHeaders(db: Db, appId: string, endpointId: string, headers: EndpointHeaders) {
+  const existing = await getEndpoint(db, appId, endpointId);
+  await db.endpoint.update({ where: { id: existing.id }, data: { headers } });
+  return headers;
 }
 
 export async function deleteEndpoint(db: Db, appId: string, endpointId: string): Promise<void> {

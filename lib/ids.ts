@@ -11,6 +11,7 @@ export const idPrefixes = {
   delivery: "dlv",
   attempt: "atm",
   apiKey: "key",
+  operationalEvent: "opev",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

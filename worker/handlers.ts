@@ -3,6 +3,7 @@
 import { context, SpanStatusCode } from "@opentelemetry/api";
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { makeManualAttempt, makeScheduledAttempt, type AttemptDeps, type Outcome } from "../lib/delivery/make-attempt";
+import { postOperationalEvent } from "../lib/delivery/post-operational-event";
 import { jobSchemas, type JobData, type JobName } from "../lib/queue/jobs";
 import { contextFromCarrier, tracer } from "../lib/tracing";
 
@@ -14,6 +15,7 @@ const DEFER_MS = 500;
 const handlers: Handlers = {
   "scheduled-attempt": makeScheduledAttempt,
   "manual-attempt": makeManualAttempt,
+  "operational-event": postOperationalEvent,
 };
 
 function isJobName(name: string): name is JobName {
@@ -32,7 +34,7 @@ export function createJobHandler(deps: AttemptDeps) {
     // The attempt continues the trace of whoever queued it (API request, retry, dashboard).
     return context.with(contextFromCarrier(parsed.data.trace), () =>
       tracer.startActiveSpan(`job ${name}`, async (span) => {
-        span.setAttribute("hookpost.delivery_id", parsed.data.deliveryId);
+        span.setAttribute("hookpost.job_id", job.id ?? "");
         try {
           const outcome = await handler(deps, parsed.data);
           span.setAttribute("hookpost.outcome", outcome);

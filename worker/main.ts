@@ -5,6 +5,7 @@ import { Worker, type Job } from "bullmq";
 import { getConfig, ConfigError } from "../lib/config";
 import { getDb } from "../lib/db";
 import { EndpointSlots } from "../lib/delivery/endpoint-slots";
+import { EndpointRateLimiter } from "../lib/delivery/rate-limiter";
 import { createDeliveryAgent } from "../lib/delivery/http-client";
 import { startSweeper } from "../lib/delivery/sweeper";
 import { createLogger } from "../lib/logger";
@@ -39,6 +40,7 @@ const workerConnection = createWorkerConnection(config.REDIS_URL, logger);
 const producer = new DeliveryProducer(producerConnection, config.QUEUE_PREFIX);
 const policy = { allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS, allowedCidrs: config.ALLOWED_PRIVATE_CIDRS };
 const agent = createDeliveryAgent(policy, config.DELIVERY_TIMEOUT);
+const operatorAgent = createDeliveryAgent({ allowPrivate: true, allowedCidrs: [] }, config.DELIVERY_TIMEOUT);
 
 const handle = createJobHandler({
   db,
@@ -49,6 +51,8 @@ const handle = createJobHandler({
   config,
   logger,
   slots: new EndpointSlots(config.ENDPOINT_CONCURRENCY),
+  rateLimiter: new EndpointRateLimiter(producerConnection, config.QUEUE_PREFIX),
+  operatorAgent,
 });
 
 const worker = new Worker(DELIVERY_QUEUE, (job: Job, token?: string) => handle(job, token), {
@@ -92,6 +96,7 @@ async function shutdown(signal: string) {
   await worker.close();
   await producer.close();
   await agent.close();
+  await operatorAgent.close();
   statusServer.close();
   await shutdownTracing();
   await db.$disconnect();

@@ -4,7 +4,8 @@
 // crash, a sweeper re-enqueue, a manual success) changes nothing.
 import type { Agent } from "undici";
 import type { Config } from "../config";
-import type { Db } from "../db";
+import type { Db, Tx } from "../db";
+import { recordOperationalEvent } from "../operational-events";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { newId } from "../ids";
 import type { Logger } from "../logger";
@@ -15,6 +16,7 @@ import type { DeliveryProducer } from "../queue/producer";
 import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../retry-schedule";
 import type { DestinationPolicy } from "../url-guard";
 import type { EndpointSlots } from "./endpoint-slots";
+import type { EndpointRateLimiter } from "./rate-limiter";
 import { postWebhook, type ExchangeResult } from "./http-client";
 import { buildWebhookRequest } from "./webhook-request";
 
@@ -24,9 +26,19 @@ export interface AttemptDeps {
   agent: Agent;
   policy: DestinationPolicy;
   schedule: RetrySchedule;
-  config: Pick<Config, "DELIVERY_TIMEOUT" | "OVERLOAD_MIN_DELAY">;
+  config: Pick<
+    Config,
+    | "DELIVERY_TIMEOUT"
+    | "OVERLOAD_MIN_DELAY"
+    | "ENDPOINT_DISABLE_AFTER"
+    | "OPERATOR_WEBHOOK_URL"
+    | "OPERATOR_WEBHOOK_SECRET"
+  >;
+  /** For the operator's own URL, which may be private. */
+  operatorAgent: Agent;
   logger: Logger;
   slots: EndpointSlots;
+  rateLimiter: EndpointRateLimiter;
   now?: () => Date;
 }
 
@@ -114,14 +126,88 @@ function counters(delivery: LoadedDelivery, result: ExchangeResult, startedAt: D
   };
 }
 
-/** 410 Gone: the consumer asked us to stop, so the endpoint is disabled at once. */
-function disableOnGone(result: ExchangeResult, endpointId: string, at: Date) {
-  return result.statusCode === 410
-    ? {
-        where: { id: endpointId },
-        data: { disabled: true, disabledAt: at, disabledReason: "endpoint answered 410 Gone" },
-      }
-    : undefined;
+/**
+ * Why the endpoint should be disabled after this attempt, if it should:
+ * 410 Gone asks us to stop at once; otherwise a failure streak that has
+ * lasted ENDPOINT_DISABLE_AFTER means nobody is fixing it.
+ */
+function disableReason(delivery: LoadedDelivery, result: ExchangeResult, at: Date, disableAfterMs: number) {
+  if (result.statusCode === 410) return "endpoint answered 410 Gone";
+  const since = delivery.endpoint.failingSince;
+  if (!isSuccess(result) && since && at.getTime() - since.getTime() >= disableAfterMs) {
+    return `failing since ${since.toISOString()} (last error: ${statusClass(result)})`;
+  }
+  return undefined;
+}
+
+/**
+ * Tracks the endpoint's failure streak and disables it when it must,
+ * recording an operational event. Returns the ids of events recorded.
+ */
+async function updateEndpointHealth(
+  tx: Tx,
+  deps: AttemptDeps,
+  delivery: LoadedDelivery,
+  result: ExchangeResult,
+  at: Date,
+): Promise<string[]> {
+  const endpointId = delivery.endpointId;
+  if (isSuccess(result)) {
+    await tx.endpoint.updateMany({
+      where: { id: endpointId, failingSince: { not: null } },
+      data: { failingSince: null },
+    });
+    return [];
+  }
+  await tx.endpoint.updateMany({ where: { id: endpointId, failingSince: null }, data: { failingSince: at } });
+  const reason = disableReason(delivery, result, at, deps.config.ENDPOINT_DISABLE_AFTER);
+  if (!reason) return [];
+  const disabled = await tx.endpoint.updateMany({
+    where: { id: endpointId, disabled: false },
+    data: { disabled: true, disabledAt: at, disabledReason: reason },
+  });
+  if (disabled.count === 0) return [];
+  getMetrics().endpointsDisabled.inc({ reason: result.statusCode === 410 ? "gone" : "failing" });
+  return [
+    await recordOperationalEvent(tx, "endpoint.disabled", delivery.appId, {
+      endpointId,
+      url: delivery.endpoint.url,
+      reason,
+      disabledAt: at.toISOString(),
+    }),
+  ];
+}
+
+/** Hands recorded operational events to the worker for posting, when an operator URL is configured. */
+async function announce(deps: AttemptDeps, ids: string[], log: Logger): Promise<void> {
+  if (ids.length === 0 || !deps.config.OPERATOR_WEBHOOK_URL) return;
+  try {
+    await deps.producer.addOperational(ids);
+  } catch (error) {
+    // Recorded all the same; the operator sees them in Hookpost.
+    log.error({ err: error, operationalEventIds: ids }, "could not enqueue operational events");
+  }
+}
+
+/**
+ * A sending slot for the delivery's endpoint: under its concurrency cap and
+ * its rate limit. Undefined means "not now": the job is deferred.
+ */
+async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Promise<(() => void) | undefined> {
+  const release = deps.slots.tryAcquire(delivery.endpointId);
+  if (!release) return undefined;
+  const limit = delivery.endpoint.rateLimit;
+  if (
+    limit !== null &&
+    !(await deps.rateLimiter.take(delivery.endpointId, limit).catch((error: unknown) => {
+      release();
+      throw error;
+    }))
+  ) {
+    release();
+    return undefined;
+  }
+  return release;
 }
 
 export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"scheduled-attempt">): Promise<Outcome> {
@@ -142,7 +228,7 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
     return "failed";
   }
 
-  const release = deps.slots.tryAcquire(delivery.endpointId);
+  const release = await acquireSending(deps, delivery);
   if (!release) return "deferred";
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
@@ -168,12 +254,11 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
     outcome = next ? "retry" : "failed";
   }
 
-  const attempt = attemptRow(delivery, "scheduled", null, request.headers, result, startedAt);
-  const advanced = await deps.db.$transaction(async (tx) => {
+  const attempt = attemptRow(delivery, "scheduled", null, request.recordedHeaders, result, startedAt);
+  const { advanced, operationalEvents } = await deps.db.$transaction(async (tx) => {
     await tx.attempt.create({ data: attempt });
     await tx.delivery.update({ where: { id: delivery.id }, data: counters(delivery, result, startedAt) });
-    const gone = disableOnGone(result, delivery.endpointId, finishedAt);
-    if (gone) await tx.endpoint.update(gone);
+    const events = await updateEndpointHealth(tx, deps, delivery, result, startedAt);
     // Only the holder of this schedule step moves the delivery on, so a
     // duplicate run records its attempt but never schedules twice.
     const transition = await tx.delivery.updateMany({
@@ -184,8 +269,21 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
         nextAttemptAt: next ?? null,
       },
     });
-    return transition.count === 1;
+    const moved = transition.count === 1;
+    if (moved && outcome === "failed" && result.statusCode !== 410) {
+      events.push(
+        await recordOperationalEvent(tx, "delivery.exhausted", delivery.appId, {
+          deliveryId: delivery.id,
+          eventId: delivery.eventId,
+          endpointId: delivery.endpointId,
+          attempts: delivery.attemptCount + 1,
+          lastStatus: statusClass(result),
+        }),
+      );
+    }
+    return { advanced: moved, operationalEvents: events };
   });
+  await announce(deps, operationalEvents, context);
 
   if (advanced && outcome !== "retry") getMetrics().deliveriesCompleted.inc({ outcome });
   context.info(
@@ -219,15 +317,15 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
     log.info("delivery no longer exists");
     return "skipped";
   }
-  const release = deps.slots.tryAcquire(delivery.endpointId);
+  const release = await acquireSending(deps, delivery);
   if (!release) return "deferred";
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const { request, result } = await exchange(deps, delivery, startedAt, "manual").finally(release);
   const succeeded = isSuccess(result);
-  const attempt = attemptRow(delivery, "manual", job.requestedBy, request.headers, result, startedAt);
+  const attempt = attemptRow(delivery, "manual", job.requestedBy, request.recordedHeaders, result, startedAt);
 
-  await deps.db.$transaction(async (tx) => {
+  const operationalEvents = await deps.db.$transaction(async (tx) => {
     await tx.attempt.create({ data: attempt });
     await tx.delivery.update({
       where: { id: delivery.id },
@@ -237,9 +335,9 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
         ...(succeeded ? { status: "succeeded", nextAttemptAt: null } : {}),
       },
     });
-    const gone = disableOnGone(result, delivery.endpointId, now());
-    if (gone) await tx.endpoint.update(gone);
+    return updateEndpointHealth(tx, deps, delivery, result, startedAt);
   });
+  await announce(deps, operationalEvents, log);
   if (succeeded && delivery.status !== "succeeded") getMetrics().deliveriesCompleted.inc({ outcome: "succeeded" });
   log.info(
     {

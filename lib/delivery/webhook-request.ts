@@ -1,13 +1,18 @@
 // What goes on the wire for one attempt, per Standard Webhooks.
 import type { Endpoint, Event } from "@prisma/client";
+import { customHeaders } from "../endpoint-headers";
 import { signingSecrets } from "../endpoints";
 import { signatureHeader } from "../signing";
 import { USER_AGENT } from "../version";
 
 export interface WebhookRequest {
   headers: Record<string, string>;
+  /** The headers as kept in the attempt log: custom header values (often credentials) masked. */
+  recordedHeaders: Record<string, string>;
   body: string;
 }
+
+const MASK = "[redacted]";
 
 /**
  * The body is the same on every attempt; `webhook-id` is the event id, so
@@ -15,18 +20,22 @@ export interface WebhookRequest {
  */
 export function buildWebhookRequest(
   event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">,
-  endpoint: Pick<Endpoint, "secret" | "previousSecret" | "previousSecretExpiresAt">,
+  endpoint: Pick<Endpoint, "secret" | "previousSecret" | "previousSecretExpiresAt" | "headers">,
   now: Date,
 ): WebhookRequest {
   const body = JSON.stringify({ type: event.eventType, timestamp: event.createdAt.toISOString(), data: event.payload });
+  const custom = customHeaders(endpoint.headers);
+  const standard = {
+    "content-type": "application/json",
+    "user-agent": USER_AGENT,
+    "webhook-id": event.id,
+    "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+    "webhook-signature": signatureHeader(signingSecrets(endpoint, now), event.id, now, body),
+  };
   return {
     body,
-    headers: {
-      "content-type": "application/json",
-      "user-agent": USER_AGENT,
-      "webhook-id": event.id,
-      "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-      "webhook-signature": signatureHeader(signingSecrets(endpoint, now), event.id, now, body),
-    },
+    // The endpoint's own headers first: Hookpost's always win.
+    headers: { ...custom, ...standard },
+    recordedHeaders: { ...Object.fromEntries(Object.keys(custom).map((name) => [name, MASK])), ...standard },
   };
 }

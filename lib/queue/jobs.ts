@@ -21,6 +21,11 @@ export const jobSchemas = {
     requestedBy: z.string(),
     trace: traceCarrier,
   }),
+  /** Post an operational event to the operator's own webhook URL. */
+  "operational-event": z.object({
+    operationalEventId: z.string(),
+    trace: traceCarrier,
+  }),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;

@@ -71,6 +71,20 @@ export class DeliveryProducer {
     );
   }
 
+  async addOperational(operationalEventIds: string[]): Promise<void> {
+    if (operationalEventIds.length === 0) return;
+    const name: JobName = "operational-event";
+    await withTimeout(
+      this.queue.addBulk(
+        operationalEventIds.map((operationalEventId) => ({
+          name,
+          data: { operationalEventId, trace: currentTraceCarrier() } satisfies JobData<typeof name>,
+          opts: { jobId: operationalEventId, attempts: 10, backoff: { type: "exponential", delay: 5_000 } },
+        })),
+      ),
+    );
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }

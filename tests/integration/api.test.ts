@@ -77,7 +77,15 @@ describe("endpoints", () => {
     });
     expect(created.status).toBe(201);
     const endpoint = await body<Record<string, unknown> & { id: string }>(created);
-    expect(Object.keys(endpoint).sort()).toEqual(["createdAt", "description", "disabled", "eventTypes", "id", "url"]);
+    expect(Object.keys(endpoint).sort()).toEqual([
+      "createdAt",
+      "description",
+      "disabled",
+      "eventTypes",
+      "id",
+      "rateLimit",
+      "url",
+    ]);
     expect(endpoint).toMatchObject({
       url: "https://example.com/hook",
       description: "main",
