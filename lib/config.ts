@@ -2,6 +2,7 @@
 // bad variable stops the process with a message naming it.
 import ms from "ms";
 import { z } from "zod";
+import { parseKeyring } from "./secret-box";
 
 /** A duration such as "15s", "24h" or "500ms", in milliseconds. */
 const duration = z.string().transform((value, ctx) => {
@@ -50,6 +51,21 @@ const schema = z.object({
   OPERATOR_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   /** Signs operational events (whsec_...); required with OPERATOR_WEBHOOK_URL. */
   OPERATOR_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must be a whsec_ secret").optional(),
+  /**
+   * Keys sealing endpoint secrets at rest: "id:base64key[,id:base64key...]".
+   * The first encrypts; all decrypt (key rotation). Required in production.
+   */
+  SECRETS_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parseKeyring(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /** The least wait before retrying an endpoint that timed out or answered 429. */
   OVERLOAD_MIN_DELAY: duration.default(ms("30s")),
   ALLOW_PRIVATE_ENDPOINTS: booleanFlag.default(false),
@@ -85,6 +101,9 @@ export type Config = z.infer<typeof schema>;
 /** Rules that span several variables. */
 function crossCheck(config: Config): string[] {
   const problems: string[] = [];
+  if (config.NODE_ENV === "production" && !config.SECRETS_ENCRYPTION_KEYS) {
+    problems.push("  SECRETS_ENCRYPTION_KEYS: required in production (npm start creates one in .hookpost/)");
+  }
   if (config.OPERATOR_WEBHOOK_URL && !config.OPERATOR_WEBHOOK_SECRET) {
     problems.push("  OPERATOR_WEBHOOK_SECRET: required when OPERATOR_WEBHOOK_URL is set");
   }

@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from "./errors";
 import { newId } from "./ids";
 import { pageArgs, toPage, type PageQuery } from "./pagination";
 import { customHeaders, type EndpointHeaders } from "./endpoint-headers";
+import { needsResealing, openSecret, sealSecret } from "./endpoint-secrets";
 import { generateSecret, isValidSecret } from "./signing";
 import { checkEndpointUrl, type DestinationPolicy } from "./url-guard";
 
@@ -64,7 +65,7 @@ export async function createEndpoint(
       url: url.toString(),
       description: input.description,
       eventTypes: [...new Set(input.eventTypes)],
-      secret: input.secret ?? generateSecret(),
+      secret: sealSecret(input.secret ?? generateSecret()),
       rateLimit: input.rateLimit,
     },
   });
@@ -111,6 +112,33 @@ export async function updateEndpoint(
   });
 }
 
+/** The current signing secret in clear, for its owner to configure their receiver. */
+export async function revealEndpointSecret(db: Db, appId: string, endpointId: string): Promise<string> {
+  return openSecret((await getEndpoint(db, appId, endpointId)).secret);
+}
+
+/**
+ * Re-seals every stored secret with the primary key, after a key was added
+ * in front of SECRETS_ENCRYPTION_KEYS; the old key can then be removed.
+ */
+export async function resealEndpointSecrets(db: Db): Promise<number> {
+  let resealed = 0;
+  const endpoints = await db.endpoint.findMany({ select: { id: true, secret: true, previousSecret: true } });
+  for (const endpoint of endpoints) {
+    const previous = endpoint.previousSecret;
+    if (!needsResealing(endpoint.secret) && (previous === null || !needsResealing(previous))) continue;
+    await db.endpoint.update({
+      where: { id: endpoint.id },
+      data: {
+        secret: sealSecret(openSecret(endpoint.secret)),
+        previousSecret: previous === null ? null : sealSecret(openSecret(previous)),
+      },
+    });
+    resealed++;
+  }
+  return resealed;
+}
+
 export async function getEndpointHeaders(db: Db, appId: string, endpointId: string): Promise<EndpointHeaders> {
   return customHeaders((await getEndpoint(db, appId, endpointId)).headers);
 }
@@ -143,7 +171,7 @@ export async function rotateEndpointSecret(
   const previousSecretExpiresAt = new Date(now.getTime() + overlapMs);
   await db.endpoint.update({
     where: { id: existing.id },
-    data: { secret, previousSecret: existing.secret, previousSecretExpiresAt },
+    data: { secret: sealSecret(secret), previousSecret: existing.secret, previousSecretExpiresAt },
   });
   return { key: secret, previousSecretExpiresAt };
 }
@@ -153,9 +181,9 @@ export function signingSecrets(
   endpoint: Pick<Endpoint, "secret" | "previousSecret" | "previousSecretExpiresAt">,
   now: Date,
 ): string[] {
-  const secrets = [endpoint.secret];
+  const secrets = [openSecret(endpoint.secret)];
   if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
-    secrets.push(endpoint.previousSecret);
+    secrets.push(openSecret(endpoint.previousSecret));
   }
   return secrets;
 }

@@ -3,13 +3,18 @@
 import { createApiKey } from "../lib/api-keys";
 import { parseConfig } from "../lib/config";
 import { getDb } from "../lib/db";
+import { resealEndpointSecrets } from "../lib/endpoints";
+import { generateKeyEntry } from "../lib/secret-box";
+import { ensureLocalSecret } from "./local-secrets";
 import { applyLocalDefaults } from "./env-defaults";
 import { ensureDatabase, migrate } from "./services";
 
 const USAGE = `Usage: npm run hookpost -- <command>
 
 Commands:
-  api-key create <name>   Create an API key for the HTTP API and print it`;
+  api-key create <name>   Create an API key for the HTTP API and print it
+  secrets reseal          Re-encrypt endpoint secrets with the first key of
+                          SECRETS_ENCRYPTION_KEYS (after adding a new key)`;
 
 async function main(args: string[]): Promise<number> {
   applyLocalDefaults();
@@ -28,6 +33,15 @@ async function main(args: string[]): Promise<number> {
     await db.$disconnect();
     console.log(`Created API key ${id} (${name}). It is shown only once:`);
     console.log(key);
+    return 0;
+  }
+  if (group === "secrets" && action === "reseal") {
+    ensureLocalSecret("SECRETS_ENCRYPTION_KEYS", "secrets-encryption-keys", generateKeyEntry);
+    await migrate(config.DATABASE_URL, { quiet: true });
+    const db = getDb();
+    const count = await resealEndpointSecrets(db);
+    await db.$disconnect();
+    console.log(`Re-encrypted the secrets of ${count} endpoint(s) with the primary key.`);
     return 0;
   }
   console.error(USAGE);

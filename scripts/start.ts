@@ -4,6 +4,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { buildIfNeeded } from "./build-if-needed";
 import { applyLocalDefaults } from "./env-defaults";
+import { ensureLocalSecret } from "./local-secrets";
+import { generateKeyEntry } from "../lib/secret-box";
 import { checkRedis, ensureDatabase, migrate, ServiceUnavailableError } from "./services";
 import { parseConfig, ConfigError } from "../lib/config";
 
@@ -29,7 +31,8 @@ function startChild(name: string, command: string, args: string[], env: NodeJS.P
 
 async function main(): Promise<void> {
   applyLocalDefaults();
-  const config = parseConfig(process.env);
+  ensureLocalSecret("SECRETS_ENCRYPTION_KEYS", "secrets-encryption-keys", generateKeyEntry);
+  const config = parseConfig({ ...process.env, NODE_ENV: "production" });
   await ensureDatabase(config.DATABASE_URL);
   await checkRedis(config.REDIS_URL);
   await migrate(config.DATABASE_URL, { quiet: true });

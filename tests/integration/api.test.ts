@@ -96,6 +96,10 @@ describe("endpoints", () => {
     const secret = await body<{ key: string }>(await hookpost.api(`/apps/${app.id}/endpoints/${endpoint.id}/secret`));
     expect(secret.key).toMatch(/^whsec_/);
     expect(Buffer.from(secret.key.slice(6), "base64")).toHaveLength(32);
+    // Encrypted at rest: the row holds neither the secret nor its key material.
+    const stored = await hookpost.db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(stored.secret).toMatch(/^enc:v1:/);
+    expect(stored.secret).not.toContain(secret.key.slice(6));
 
     const patched = await hookpost.api(`/apps/${app.id}/endpoints/${endpoint.id}`, {
       method: "PATCH",

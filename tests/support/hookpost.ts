@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { PrismaClient } from "@prisma/client";
 import { createApiKey } from "../../lib/api-keys";
+import { generateKeyEntry } from "../../lib/secret-box";
 import { createTestDatabase, freePort, REDIS_URL, uniqueName, waitFor, type TestDatabase } from "./services";
 
 export interface HookpostOptions {
@@ -59,6 +60,7 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     SWEEP_INTERVAL: "1s",
     JOB_LOCK_DURATION: "2s",
     OVERLOAD_MIN_DELAY: "1s",
+    SECRETS_ENCRYPTION_KEYS: generateKeyEntry("test"),
     // Several workers run at once in the suite: each takes any free port.
     WORKER_METRICS_PORT: "0",
     ...options.env,

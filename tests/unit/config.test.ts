@@ -24,8 +24,20 @@ describe("parseConfig", () => {
     ["DELIVERY_TIMEOUT", "15"],
     ["RETRY_SCHEDULE", "1s,soon"],
     ["ALLOW_PRIVATE_ENDPOINTS", "yes"],
+    ["SECRETS_ENCRYPTION_KEYS", "k1:tooshort"],
+    ["OPERATOR_WEBHOOK_URL", "ftp://ops.example"],
   ])("names the bad variable %s", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe("production requirements", () => {
+  it("refuses to boot in production without SECRETS_ENCRYPTION_KEYS", () => {
+    expect(() => parseConfig({ NODE_ENV: "production" })).toThrow("SECRETS_ENCRYPTION_KEYS");
+  });
+
+  it("needs a signing secret for the operator webhook", () => {
+    expect(() => parseConfig({ OPERATOR_WEBHOOK_URL: "https://ops.example/hook" })).toThrow("OPERATOR_WEBHOOK_SECRET");
   });
 });
