@@ -167,4 +167,37 @@ describe("worker crash", () => {
     // The killed attempt never finished, so only the completed one is on record.
     expect(delivery.attemptCount).toBe(1);
   });
+
+  it("survives the worker being SIGKILLed twice on the same delivery: the database decides, not the failed set", async () => {
+    const releases: Array<() => void> = [];
+    // The first two copies hang until their worker is killed; the third succeeds.
+    receiver.respond((request, _index, res) => {
+      const copies = receiver.requests.filter((r) => r.headers["webhook-id"] === request.headers["webhook-id"]).length;
+      if (copies <= 2) releases.push(() => res.destroy());
+      else res.writeHead(200).end("ok");
+    });
+    const appId = await appWithEndpoint(hookpost);
+    const event = (await (
+      await hookpost.api(`/apps/${appId}/events`, { body: { eventType: "a", payload: { crash: 2 } } })
+    ).json()) as { id: string };
+
+    for (let kill = 1; kill <= 2; kill++) {
+      await waitFor(`copy ${kill} to arrive`, () => (releases.length >= kill ? true : undefined), 30_000);
+      await hookpost.stopWorker("SIGKILL");
+      releases[kill - 1]?.();
+      await hookpost.startWorker();
+    }
+
+    const delivery = await waitFor(
+      "the delivery to complete after two crashes",
+      async () => {
+        const found = await hookpost.db.delivery.findFirst({ where: { eventId: event.id } });
+        return found?.status === "succeeded" ? found : undefined;
+      },
+      45_000,
+    );
+    const copies = receiver.requests.filter((r) => r.headers["webhook-id"] === event.id);
+    expect(copies).toHaveLength(3);
+    expect(delivery.attemptCount).toBe(1);
+  });
 });
