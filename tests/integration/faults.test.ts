@@ -263,7 +263,7 @@ describe("one endpoint hangs, another is healthy", () => {
       latencies.push(Date.now() - started);
     }
     // Without the cap the hanging endpoint would hold all 8 slots for 6 s.
-    expect(Math.max(...latencies)).toBeLessThan(1500);
+    expect(Math.max(...latencies)).toBeLessThan(3000);
     // The cap held: never more than 2 requests at once to the hanging endpoint.
     expect(hanging.requests.length).toBe(2);
   });
