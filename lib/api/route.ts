@@ -4,6 +4,7 @@ import { authenticateApiKey } from "../api-keys";
 import { getDb, type Db } from "../db";
 import { HookpostError, UnavailableError } from "../errors";
 import { getWebRuntime } from "../web-runtime";
+import { currentTraceId } from "../tracing";
 import { isUnavailable } from "./unavailable";
 
 export interface ApiContext<Params> {
@@ -48,12 +49,26 @@ async function authenticate(req: Request, db: Db): Promise<string> {
 
 export function apiRoute<Params = Record<string, never>>(handler: (ctx: ApiContext<Params>) => Promise<Response>) {
   return async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
+    const started = performance.now();
+    let response: Response;
     try {
       const db = getDb();
       const apiKeyId = await authenticate(req, db);
-      return await handler({ req, params: await segment.params, db, apiKeyId });
+      response = await handler({ req, params: await segment.params, db, apiKeyId });
     } catch (error) {
-      return errorResponse(error);
+      response = errorResponse(error);
     }
+    // One line per request; the ids of what it touched are in the domain's own lines.
+    getWebRuntime().logger.info(
+      {
+        method: req.method,
+        path: new URL(req.url).pathname,
+        status: response.status,
+        durationMs: Math.round(performance.now() - started),
+        traceId: currentTraceId(),
+      },
+      "api request",
+    );
+    return response;
   };
 }
