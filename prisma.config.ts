@@ -3,6 +3,11 @@
 // npm package, so migrations need no native engine download.
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PrismaConfig } from "prisma";
+import { LOCAL_DEFAULTS } from "./scripts/env-defaults";
+
+// The schema reads DATABASE_URL; unset, the CLI would fall back to
+// downloading a native engine. The local default keeps every command offline.
+process.env.DATABASE_URL ||= LOCAL_DEFAULTS.DATABASE_URL;
 
 export default {
   experimental: { adapter: true },
