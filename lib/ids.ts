@@ -12,6 +12,10 @@ export const idPrefixes = {
   attempt: "atm",
   apiKey: "key",
   operationalEvent: "opev",
+  user: "usr",
+  loginAttempt: "login",
+  portalAccess: "portal",
+  activity: "act",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
