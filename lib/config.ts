@@ -93,6 +93,17 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** The worker's port for /metrics and /health/*; 0 picks a free port. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Signs dashboard sessions (next-auth); required in production (npm start creates one in .hookpost/). */
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** The dashboard's public URL, used in sign-in redirects and portal links; else taken from the request. */
+  NEXTAUTH_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /** The first admin, created by `npm start` when no user exists yet. */
+  ADMIN_EMAIL: z.email("must be an email address").optional(),
+  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  /** How long a portal link may wait before its first use. */
+  PORTAL_LINK_TTL: duration.default(ms("15m")),
+  /** How long the portal session opened by a link lasts. */
+  PORTAL_SESSION_TTL: duration.default(ms("1h")),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -103,6 +114,9 @@ function crossCheck(config: Config): string[] {
   const problems: string[] = [];
   if (config.NODE_ENV === "production" && !config.SECRETS_ENCRYPTION_KEYS) {
     problems.push("  SECRETS_ENCRYPTION_KEYS: required in production (npm start creates one in .hookpost/)");
+  }
+  if (config.NODE_ENV === "production" && !config.NEXTAUTH_SECRET) {
+    problems.push("  NEXTAUTH_SECRET: required in production (npm start creates one in .hookpost/)");
   }
   if (config.OPERATOR_WEBHOOK_URL && !config.OPERATOR_WEBHOOK_SECRET) {
     problems.push("  OPERATOR_WEBHOOK_SECRET: required when OPERATOR_WEBHOOK_URL is set");

@@ -62,11 +62,13 @@ export class DeliveryProducer {
     );
   }
 
-  async addManual(deliveryId: string, requestedBy: string): Promise<void> {
+  /** `delayMs` spreads a batch (a replay) so that a recovering endpoint is not flooded. */
+  async addManual(deliveryId: string, requestedBy: string, options: { delayMs?: number } = {}): Promise<void> {
     const name: JobName = "manual-attempt";
     await withTimeout(
       this.queue.add(name, { deliveryId, requestedBy, trace: currentTraceCarrier() } satisfies JobData<typeof name>, {
         jobId: `${deliveryId}-m${ulid()}`,
+        delay: Math.max(0, options.delayMs ?? 0),
       }),
     );
   }

@@ -1,0 +1,48 @@
+// Who is asking, and what they may touch. Every dashboard read and action
+// goes through these checks with explicit ids, so an id from another app is
+// "not found" and a viewer's mutation is refused, whatever the page showed.
+import type { App } from "@prisma/client";
+import type { Db } from "../db";
+import { HookpostError, NotFoundError } from "../errors";
+import { getApp } from "../apps";
+
+export type Caller =
+  | { kind: "operator"; email: string; role: "admin" | "viewer" }
+  /** A consumer inside the portal of one app. */
+  | { kind: "portal"; appId: string };
+
+export class ForbiddenError extends HookpostError {
+  constructor(message = "your role cannot change anything here") {
+    super(403, "forbidden", message);
+  }
+}
+
+export class UnauthenticatedError extends HookpostError {
+  constructor() {
+    super(401, "unauthenticated", "sign in first");
+  }
+}
+
+/** The name written into attempts and the activity log. */
+export function actorName(caller: Caller): string {
+  return caller.kind === "operator" ? caller.email : "portal";
+}
+
+export function canMutate(caller: Caller): boolean {
+  return caller.kind === "portal" || caller.role === "admin";
+}
+
+export function assertCanMutate(caller: Caller): void {
+  if (!canMutate(caller)) throw new ForbiddenError();
+}
+
+/** The app, when the caller may see it; another app is simply not found. */
+export async function authorizeApp(db: Db, caller: Caller, appIdOrUid: string): Promise<App> {
+  const app = await getApp(db, appIdOrUid);
+  if (caller.kind === "portal" && app.id !== caller.appId) throw new NotFoundError("app");
+  return app;
+}
+
+export function assertOperator(caller: Caller): void {
+  if (caller.kind !== "operator") throw new NotFoundError("page");
+}

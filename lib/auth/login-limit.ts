@@ -1,0 +1,54 @@
+// Sign-in rate limit: a run of failures locks out the account and, more
+// loosely, the address it came from, for a window. Attempts are rows in
+// PostgreSQL so that every web process sees the same count.
+import type { Db } from "../db";
+import { newId } from "../ids";
+
+export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_ADDRESS = 20;
+
+export async function isLoginBlocked(db: Db, account: string, address: string, now = new Date()): Promise<boolean> {
+  const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
+  const [byAccount, byAddress] = await Promise.all([
+    db.loginAttempt.count({ where: { account, succeeded: false, createdAt: { gte: since } } }),
+    db.loginAttempt.count({ where: { address, succeeded: false, createdAt: { gte: since } } }),
+  ]);
+  return byAccount >= MAX_FAILURES_PER_ACCOUNT || byAddress >= MAX_FAILURES_PER_ADDRESS;
+}
+
+export async function recordLoginAttempt(
+  db: Db,
+  account: string,
+  address: string,
+  succeeded: boolean,
+  now = new Date(),
+): Promise<void> {
+  await db.loginAttempt.create({ data: { id: newId("loginAttempt"), account, address, succeeded, createdAt: now } });
+  // Rows older than the window no longer count for anything.
+  if (Math.random() < 0.01) {
+    await db.loginAttempt.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - LOGIN_WINDOW_MS) } } });
+  }
+}
+
+export type SignInResult =
+  | { ok: true; user: { id: string; email: string; role: "admin" | "viewer" } }
+  | { ok: false; reason: "invalid" | "rate_limited" };
+
+/** Checks the limit, then the credentials, and records the outcome. */
+export async function signIn(
+  db: Db,
+  check: (
+    email: string,
+    password: string,
+  ) => Promise<{ id: string; email: string; role: "admin" | "viewer" } | undefined>,
+  email: string,
+  password: string,
+  address: string,
+): Promise<SignInResult> {
+  const account = email.trim().toLowerCase();
+  if (await isLoginBlocked(db, account, address)) return { ok: false, reason: "rate_limited" };
+  const user = await check(account, password);
+  await recordLoginAttempt(db, account, address, user !== undefined);
+  return user ? { ok: true, user } : { ok: false, reason: "invalid" };
+}

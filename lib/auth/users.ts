@@ -1,0 +1,74 @@
+// Operators of the dashboard: admins change things, viewers only look.
+import { randomBytes } from "node:crypto";
+import type { User, UserRole } from "@prisma/client";
+import { z } from "zod";
+import type { Db } from "../db";
+import { ConflictError } from "../errors";
+import { newId } from "../ids";
+import { isUniqueViolation } from "../prisma-errors";
+import { hashPassword, verifyPassword } from "./passwords";
+
+export const createUserSchema = z.object({
+  email: z.email().transform((email) => email.trim().toLowerCase()),
+  password: z.string().min(8, "password must be at least 8 characters").max(1024),
+  role: z.enum(["admin", "viewer"]),
+});
+
+export type CreateUserInput = z.input<typeof createUserSchema>;
+
+export async function createUser(db: Db, input: CreateUserInput): Promise<Pick<User, "id" | "email" | "role">> {
+  const parsed = createUserSchema.parse(input);
+  try {
+    return await db.user.create({
+      data: {
+        id: newId("user"),
+        email: parsed.email,
+        passwordHash: await hashPassword(parsed.password),
+        role: parsed.role,
+      },
+      select: { id: true, email: true, role: true },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError("a user with this email already exists", "email");
+    throw error;
+  }
+}
+
+/** The user when the password matches, else undefined (unknown email or wrong password alike). */
+export async function checkCredentials(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<{ id: string; email: string; role: UserRole } | undefined> {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  if (!user) {
+    // Same work as a real check, so response time does not tell which emails exist.
+    await verifyPassword(DUMMY_HASH, password).catch(() => false);
+    return undefined;
+  }
+  return (await verifyPassword(user.passwordHash, password))
+    ? { id: user.id, email: user.email, role: user.role }
+    : undefined;
+}
+
+const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$+qkCxqfrhYZoHJyf7mpLtA$YsjpshRYEubQffNiMVXsqQTe+XsrNcO2BXOPdkf/hUM";
+
+export function generatePassword(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+/**
+ * On an empty installation, creates the first admin: from ADMIN_EMAIL and
+ * ADMIN_PASSWORD when set, else with a generated password returned so that
+ * it can be shown once. Returns undefined when users already exist.
+ */
+export async function ensureFirstAdmin(
+  db: Db,
+  email: string | undefined,
+  password: string | undefined,
+): Promise<{ email: string; generatedPassword?: string } | undefined> {
+  if ((await db.user.count()) > 0) return undefined;
+  const chosen = password ?? generatePassword();
+  const user = await createUser(db, { email: email ?? "admin@localhost.localdomain", password: chosen, role: "admin" });
+  return { email: user.email, ...(password === undefined ? { generatedPassword: chosen } : {}) };
+}

@@ -1,0 +1,156 @@
+// The endpoint log (deliveries, filtered, keyset-paginated) and the detail
+// of one delivery with every attempt.
+import type { Prisma } from "@prisma/client";
+import type { Db } from "../db";
+import { NotFoundError } from "../errors";
+import { getEndpoint } from "../endpoints";
+import { decodeCursor, encodeCursor, type Page } from "../pagination";
+import type { LogFilter } from "./log-filter";
+import { idAt } from "./time-range";
+
+export interface DeliveryRow {
+  id: string;
+  eventId: string;
+  externalId: string | null;
+  eventType: string;
+  status: "pending" | "succeeded" | "failed";
+  attemptCount: number;
+  lastStatusCode: number | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+const CONNECTION_ERRORS = ["connection_refused", "connection_reset", "dns", "tls", "network_error"];
+
+/** Deliveries with at least one attempt of this code or class. */
+function codeCondition(code: string): Prisma.AttemptWhereInput {
+  if (code === "timeout") return { error: "timeout" };
+  if (code === "connection") return { error: { in: CONNECTION_ERRORS } };
+  const klass = /^([1-5])xx$/.exec(code);
+  if (klass) {
+    const base = Number(klass[1]) * 100;
+    return { responseStatusCode: { gte: base, lt: base + 100 } };
+  }
+  return { responseStatusCode: Number(code) };
+}
+
+export function logWhere(appId: string, endpointId: string, filter: Omit<LogFilter, "cursor" | "limit" | "sort">) {
+  const and: Prisma.DeliveryWhereInput[] = [{ appId, endpointId }];
+  if (filter.status) and.push({ status: filter.status });
+  if (filter.eventType) and.push({ event: { eventType: filter.eventType } });
+  if (filter.code) and.push({ attempts: { some: codeCondition(filter.code) } });
+  if (filter.from) and.push({ id: { gte: idAt("dlv", new Date(filter.from), "start") } });
+  if (filter.to) and.push({ id: { lte: idAt("dlv", new Date(filter.to), "end") } });
+  if (filter.q) {
+    and.push(filter.q.startsWith("msg_") ? { eventId: filter.q } : { event: { appId, externalId: filter.q } });
+  }
+  return and;
+}
+
+export async function listEndpointDeliveries(
+  db: Db,
+  appId: string,
+  endpointId: string,
+  filter: LogFilter,
+): Promise<Page<DeliveryRow>> {
+  const endpoint = await getEndpoint(db, appId, endpointId);
+  const and = logWhere(appId, endpoint.id, filter);
+  if (filter.cursor) {
+    const after = decodeCursor(filter.cursor);
+    and.push({ id: filter.sort === "asc" ? { gt: after } : { lt: after } });
+  }
+  const rows = await db.delivery.findMany({
+    where: { AND: and },
+    orderBy: { id: filter.sort },
+    take: filter.limit + 1,
+    include: { event: { select: { eventType: true, externalId: true } } },
+  });
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map((row) => ({
+      id: row.id,
+      eventId: row.eventId,
+      externalId: row.event.externalId,
+      eventType: row.event.eventType,
+      status: row.status,
+      attemptCount: row.attemptCount,
+      lastStatusCode: row.lastStatusCode,
+      lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
+      nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+      createdAt: row.createdAt.toISOString(),
+    })),
+    nextCursor: rows.length > filter.limit && last ? encodeCursor(last.id) : null,
+  };
+}
+
+export interface AttemptView {
+  id: string;
+  createdAt: string;
+  trigger: "scheduled" | "manual";
+  triggeredBy: string | null;
+  durationMs: number;
+  responseStatusCode: number | null;
+  error: string | null;
+  errorDetail: string | null;
+  succeeded: boolean;
+  responseBody: string | null;
+  requestHeaders: Record<string, string>;
+}
+
+export interface DeliveryDetail {
+  id: string;
+  appId: string;
+  status: "pending" | "succeeded" | "failed";
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  endpoint: { id: string; url: string };
+  event: { id: string; externalId: string | null; eventType: string; payload: unknown; createdAt: string };
+  attempts: AttemptView[];
+}
+
+/** Attempts are bounded by the retry schedule (a few dozen) plus manual ones; this caps a pathological case. */
+const MAX_ATTEMPTS_SHOWN = 500;
+
+export async function getDeliveryDetail(db: Db, appId: string, deliveryId: string): Promise<DeliveryDetail> {
+  const delivery = await db.delivery.findFirst({
+    where: { id: deliveryId, appId },
+    include: {
+      event: true,
+      endpoint: { select: { id: true, url: true } },
+      attempts: { orderBy: { id: "desc" }, take: MAX_ATTEMPTS_SHOWN },
+    },
+  });
+  if (!delivery) throw new NotFoundError("delivery");
+  return {
+    id: delivery.id,
+    appId: delivery.appId,
+    status: delivery.status,
+    attemptCount: delivery.attemptCount,
+    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+    createdAt: delivery.createdAt.toISOString(),
+    endpoint: delivery.endpoint,
+    event: {
+      id: delivery.event.id,
+      externalId: delivery.event.externalId,
+      eventType: delivery.event.eventType,
+      payload: delivery.event.payload,
+      createdAt: delivery.event.createdAt.toISOString(),
+    },
+    attempts: delivery.attempts.map((attempt) => ({
+      id: attempt.id,
+      createdAt: attempt.createdAt.toISOString(),
+      trigger: attempt.trigger,
+      triggeredBy: attempt.triggeredBy,
+      durationMs: attempt.durationMs,
+      responseStatusCode: attempt.responseStatusCode,
+      error: attempt.error,
+      errorDetail: attempt.errorDetail,
+      succeeded: attempt.succeeded,
+      responseBody: attempt.responseBody,
+      requestHeaders: attempt.requestHeaders as Record<string, string>,
+    })),
+  };
+}

@@ -1,0 +1,123 @@
+// Endpoints of an app as the dashboard shows them: state, 24-hour success
+// rate, last attempt and an hourly success/failure series for the chart.
+import type { Endpoint } from "@prisma/client";
+import type { Db } from "../db";
+import { getEndpoint } from "../endpoints";
+import type { Page } from "../pagination";
+import { idAt } from "./time-range";
+
+const HOUR_MS = 60 * 60 * 1000;
+export const CHART_HOURS = 24;
+
+export interface HourBucket {
+  /** Start of the hour, ISO. */
+  hour: string;
+  succeeded: number;
+  failed: number;
+}
+
+export interface EndpointOverview {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  disabled: boolean;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  failingSince: string | null;
+  attempts24h: number;
+  succeeded24h: number;
+  /** Succeeded / attempts over 24 h, 0..1; null without attempts. */
+  successRate24h: number | null;
+  lastAttempt: { at: string; statusCode: number | null; error: string | null; succeeded: boolean } | null;
+  chart: HourBucket[];
+  previousSecretExpiresAt: string | null;
+}
+
+async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<EndpointOverview[]> {
+  if (endpoints.length === 0) return [];
+  const ids = endpoints.map((endpoint) => endpoint.id);
+  const firstHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (CHART_HOURS - 1) * HOUR_MS;
+  const since = idAt("atm", new Date(now.getTime() - CHART_HOURS * HOUR_MS), "start");
+  const [buckets, lastAttempts] = await Promise.all([
+    db.$queryRaw<Array<{ endpoint_id: string; hour: Date; succeeded: boolean; count: bigint }>>`
+      SELECT endpoint_id, date_trunc('hour', created_at) AS hour, succeeded, count(*) AS count
+      FROM attempts
+      WHERE endpoint_id = ANY(${ids}) AND id >= ${since}
+      GROUP BY 1, 2, 3`,
+    Promise.all(
+      ids.map((endpointId) =>
+        db.attempt.findFirst({
+          where: { endpointId },
+          orderBy: { id: "desc" },
+          select: { createdAt: true, responseStatusCode: true, error: true, succeeded: true },
+        }),
+      ),
+    ),
+  ]);
+  const dayStart = now.getTime() - CHART_HOURS * HOUR_MS;
+  return endpoints.map((endpoint, index) => {
+    const chart: HourBucket[] = Array.from({ length: CHART_HOURS }, (_, i) => ({
+      hour: new Date(firstHour + i * HOUR_MS).toISOString(),
+      succeeded: 0,
+      failed: 0,
+    }));
+    let attempts = 0;
+    let succeeded = 0;
+    for (const row of buckets) {
+      if (row.endpoint_id !== endpoint.id) continue;
+      const count = Number(row.count);
+      const slot = chart[Math.floor((row.hour.getTime() - firstHour) / HOUR_MS)];
+      if (slot) slot[row.succeeded ? "succeeded" : "failed"] += count;
+      // The first bucket can start before the 24 h window; the id bound already cut it.
+      if (row.hour.getTime() + HOUR_MS > dayStart) {
+        attempts += count;
+        if (row.succeeded) succeeded += count;
+      }
+    }
+    const last = lastAttempts[index];
+    return {
+      id: endpoint.id,
+      url: endpoint.url,
+      description: endpoint.description,
+      eventTypes: endpoint.eventTypes,
+      disabled: endpoint.disabled,
+      disabledReason: endpoint.disabledReason,
+      disabledAt: endpoint.disabledAt?.toISOString() ?? null,
+      failingSince: endpoint.failingSince?.toISOString() ?? null,
+      attempts24h: attempts,
+      succeeded24h: succeeded,
+      successRate24h: attempts === 0 ? null : succeeded / attempts,
+      lastAttempt: last
+        ? {
+            at: last.createdAt.toISOString(),
+            statusCode: last.responseStatusCode,
+            error: last.error,
+            succeeded: last.succeeded,
+          }
+        : null,
+      chart,
+      previousSecretExpiresAt:
+        endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
+          ? endpoint.previousSecretExpiresAt.toISOString()
+          : null,
+    };
+  });
+}
+
+/** Every endpoint of the app (an app has a handful, not millions), newest first. */
+export async function listEndpointOverviews(db: Db, appId: string, now = new Date()): Promise<Page<EndpointOverview>> {
+  const endpoints = await db.endpoint.findMany({ where: { appId }, orderBy: { id: "desc" }, take: 500 });
+  return { data: await statsFor(db, endpoints, now), nextCursor: null };
+}
+
+export async function getEndpointOverview(
+  db: Db,
+  appId: string,
+  endpointId: string,
+  now = new Date(),
+): Promise<EndpointOverview> {
+  const endpoint = await getEndpoint(db, appId, endpointId);
+  const [overview] = await statsFor(db, [endpoint], now);
+  return overview!;
+}

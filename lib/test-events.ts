@@ -1,0 +1,40 @@
+// "Send test event": an example event for one endpoint only, stored and
+// queued like any other so that the worker, not the web process, sends it.
+import type { Db } from "./db";
+import { newId } from "./ids";
+import type { Logger } from "./logger";
+import type { DeliveryProducer } from "./queue/producer";
+
+export const TEST_EVENT_TYPE = "hookpost.test";
+
+export async function sendTestEvent(
+  db: Db,
+  producer: DeliveryProducer,
+  logger: Logger,
+  appId: string,
+  endpointId: string,
+  requestedBy: string,
+): Promise<{ eventId: string; deliveryId: string }> {
+  const eventId = newId("event");
+  const deliveryId = newId("delivery");
+  await db.$transaction(async (tx) => {
+    const event = await tx.event.create({
+      data: {
+        id: eventId,
+        appId,
+        eventType: TEST_EVENT_TYPE,
+        payload: { test: true, message: "This is a test event sent from Hookpost.", requestedBy },
+      },
+    });
+    await tx.delivery.create({
+      data: { id: deliveryId, appId, eventId, endpointId, nextAttemptAt: event.createdAt },
+    });
+  });
+  try {
+    await producer.addScheduled([{ deliveryId, attempt: 1 }]);
+  } catch (error) {
+    // Committed: the sweeper enqueues it once Redis answers again.
+    logger.warn({ err: error, deliveryId, endpointId, appId }, "enqueue failed; the sweeper will deliver");
+  }
+  return { eventId, deliveryId };
+}
