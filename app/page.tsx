@@ -1,8 +1,10 @@
-export default function HomePage() {
-  return (
-    <main>
-      <h1>Hookpost</h1>
-      <p>Webhook delivery is running. The HTTP API lives under /api/v1.</p>
-    </main>
-  );
+import { redirect } from "next/navigation";
+import { getCaller } from "@/lib/auth/session";
+
+export const dynamic = "force-dynamic";
+
+export default async function HomePage() {
+  const caller = await getCaller();
+  if (!caller) redirect("/login");
+  redirect(caller.kind === "portal" ? `/apps/${caller.appId}` : "/apps");
 }

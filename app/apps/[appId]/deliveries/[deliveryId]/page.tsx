@@ -1,0 +1,30 @@
+import Link from "next/link";
+import { DeliveryView } from "@/components/delivery-view";
+import { Shell } from "@/components/topbar";
+import { canMutate } from "@/lib/auth/caller";
+import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
+import { getDb } from "@/lib/db";
+import { getDeliveryDetail } from "@/lib/dashboard/deliveries";
+
+export const dynamic = "force-dynamic";
+
+export default async function DeliveryPage({ params }: { params: Promise<{ appId: string; deliveryId: string }> }) {
+  const caller = await requireCaller();
+  const { appId, deliveryId } = await params;
+  const app = await requireApp(caller, appId);
+  const delivery = await orNotFound(() => getDeliveryDetail(getDb(), app.id, deliveryId));
+  return (
+    <Shell caller={caller} appId={app.id}>
+      <div className="breadcrumbs">
+        <Link href={`/apps/${app.id}`}>{app.name}</Link> /{" "}
+        <Link href={`/apps/${app.id}/endpoints/${delivery.endpoint.id}`} className="break">
+          {delivery.endpoint.url}
+        </Link>{" "}
+        /
+      </div>
+      <h1>Delivery</h1>
+      <p className="subtitle mono">{delivery.id}</p>
+      <DeliveryView initial={delivery} allowed={canMutate(caller)} />
+    </Shell>
+  );
+}

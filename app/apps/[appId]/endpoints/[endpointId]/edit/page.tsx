@@ -1,0 +1,38 @@
+import Link from "next/link";
+import { EndpointForm } from "@/components/endpoint-form";
+import { Shell } from "@/components/topbar";
+import { canMutate } from "@/lib/auth/caller";
+import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
+import { getDb } from "@/lib/db";
+import { getEndpoint } from "@/lib/endpoints";
+
+export const dynamic = "force-dynamic";
+
+export default async function EditEndpointPage({ params }: { params: Promise<{ appId: string; endpointId: string }> }) {
+  const caller = await requireCaller();
+  const { appId, endpointId } = await params;
+  const app = await requireApp(caller, appId);
+  const endpoint = await orNotFound(() => getEndpoint(getDb(), app.id, endpointId));
+  return (
+    <Shell caller={caller} appId={app.id}>
+      <div className="breadcrumbs">
+        <Link href={`/apps/${app.id}`}>{app.name}</Link> /{" "}
+        <Link href={`/apps/${app.id}/endpoints/${endpoint.id}`}>{endpoint.url}</Link> /
+      </div>
+      <h1>Edit endpoint</h1>
+      {canMutate(caller) ? (
+        <EndpointForm
+          appId={app.id}
+          endpoint={{
+            id: endpoint.id,
+            url: endpoint.url,
+            description: endpoint.description,
+            eventTypes: endpoint.eventTypes,
+          }}
+        />
+      ) : (
+        <p className="notice">Your role cannot edit endpoints.</p>
+      )}
+    </Shell>
+  );
+}

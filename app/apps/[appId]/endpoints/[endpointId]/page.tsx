@@ -1,0 +1,90 @@
+import Link from "next/link";
+import { DeliveryLogTable } from "@/components/delivery-log-table";
+import { EndpointActions } from "@/components/endpoint-actions";
+import { ReplayForm } from "@/components/replay-form";
+import { OutcomeBadge } from "@/components/status-badge";
+import { SuccessChart } from "@/components/success-chart";
+import { TimeAgo } from "@/components/time-ago";
+import { Shell } from "@/components/topbar";
+import { canMutate } from "@/lib/auth/caller";
+import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
+import { getDb } from "@/lib/db";
+import { listEndpointDeliveries } from "@/lib/dashboard/deliveries";
+import { getEndpointOverview } from "@/lib/dashboard/endpoints";
+import { logFilterSchema } from "@/lib/dashboard/log-filter";
+
+export const dynamic = "force-dynamic";
+
+export default async function EndpointPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ appId: string; endpointId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const caller = await requireCaller();
+  const { appId, endpointId } = await params;
+  const app = await requireApp(caller, appId);
+  const db = getDb();
+  const endpoint = await orNotFound(() => getEndpointOverview(db, app.id, endpointId));
+  const parsed = logFilterSchema.safeParse(await searchParams);
+  const filter = parsed.success ? parsed.data : logFilterSchema.parse({});
+  const page = await listEndpointDeliveries(db, app.id, endpoint.id, filter);
+  const allowed = canMutate(caller);
+  return (
+    <Shell caller={caller} appId={app.id}>
+      <div className="breadcrumbs">
+        {caller.kind === "operator" && <Link href="/apps">Apps</Link>}
+        {caller.kind === "operator" && " / "}
+        <Link href={`/apps/${app.id}`}>{app.name}</Link> /
+      </div>
+      <h1 className="break">{endpoint.url}</h1>
+      <p className="subtitle">
+        {endpoint.description || "No description"} ·{" "}
+        {endpoint.eventTypes.length === 0 ? "all event types" : endpoint.eventTypes.join(", ")}
+      </p>
+      {endpoint.disabled && (
+        <p className="notice" role="status">
+          Disabled <TimeAgo iso={endpoint.disabledAt} />: {endpoint.disabledReason ?? "no reason recorded"}. It gets no
+          new deliveries until it is enabled.
+        </p>
+      )}
+      <div className="grid" style={{ marginBottom: 12, marginTop: 12 }}>
+        <div className="panel stat">
+          <div className="label">Success rate, 24 h</div>
+          <div className="value">
+            {endpoint.successRate24h === null ? "–" : `${Math.round(endpoint.successRate24h * 100)}%`}
+          </div>
+          <div className="muted small">{endpoint.attempts24h} attempts</div>
+        </div>
+        <div className="panel stat">
+          <div className="label">Last attempt</div>
+          <div className="value">
+            {endpoint.lastAttempt ? (
+              <OutcomeBadge statusCode={endpoint.lastAttempt.statusCode} error={endpoint.lastAttempt.error} />
+            ) : (
+              "–"
+            )}
+          </div>
+          <div className="muted small">
+            <TimeAgo iso={endpoint.lastAttempt?.at ?? null} />
+          </div>
+        </div>
+        <div className="panel stat">
+          <div className="label">Attempts per hour, 24 h</div>
+          <SuccessChart buckets={endpoint.chart} width={220} height={44} />
+        </div>
+      </div>
+      <EndpointActions appId={app.id} endpointId={endpoint.id} disabled={endpoint.disabled} allowed={allowed} />
+      <ReplayForm appId={app.id} endpointId={endpoint.id} allowed={allowed} />
+      <h2>Deliveries</h2>
+      {!parsed.success && <p className="form-error">Some filters in the address were not valid and were ignored.</p>}
+      <DeliveryLogTable
+        appId={app.id}
+        basePath={`/apps/${app.id}/endpoints/${endpoint.id}`}
+        page={page}
+        filter={filter}
+      />
+    </Shell>
+  );
+}

@@ -1,0 +1,25 @@
+"use server";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { PORTAL_COOKIE, redeemPortalLink } from "@/lib/auth/portal";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db";
+
+const openPortalSchema = z.object({ token: z.string().min(20).max(200) });
+
+/** Uses the link up, starts the portal session in an http-only cookie, and opens the app. */
+export async function openPortalAction(formData: FormData): Promise<void> {
+  const { token } = openPortalSchema.parse({ token: formData.get("token") });
+  const config = getConfig();
+  const opened = await redeemPortalLink(getDb(), token, config.PORTAL_SESSION_TTL);
+  if (!opened) redirect(`/portal/${encodeURIComponent(token)}`);
+  (await cookies()).set(PORTAL_COOKIE, opened.sessionToken, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: config.NEXTAUTH_URL?.startsWith("https:") ?? false,
+    path: "/",
+    expires: opened.sessionExpiresAt,
+  });
+  redirect(`/apps/${opened.appId}`);
+}

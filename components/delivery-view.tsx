@@ -1,0 +1,175 @@
+"use client";
+// A delivery with every attempt. "Retry" queues one attempt through the
+// worker; the page then asks the server every 1.5 s until it is recorded.
+import { useCallback, useEffect, useState } from "react";
+import { getDeliveryAction, retryDeliveryAction } from "@/app/apps/actions";
+import type { DeliveryDetail } from "@/lib/dashboard/deliveries";
+import { OutcomeBadge, StatusBadge } from "./status-badge";
+import { TimeAgo } from "./time-ago";
+
+const POLL_MS = 1_500;
+/** Stop waiting for a queued retry after this long (the worker may be down); the page still shows what it has. */
+const RETRY_WAIT_MS = 60_000;
+
+export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; allowed: boolean }) {
+  const [delivery, setDelivery] = useState(initial);
+  const [waitingFor, setWaitingFor] = useState<{ count: number; until: number }>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const dueSoon =
+    delivery.status === "pending" &&
+    (delivery.nextAttemptAt === null || new Date(delivery.nextAttemptAt).getTime() - Date.now() < 30_000);
+  const waiting =
+    waitingFor !== undefined && delivery.attempts.length < waitingFor.count && Date.now() < waitingFor.until;
+  const polling = waiting || dueSoon;
+
+  const refresh = useCallback(async () => {
+    const result = await getDeliveryAction({ appId: initial.appId, deliveryId: initial.id });
+    if (result.ok) setDelivery(result.data);
+    else setError(`${result.status}: ${result.message}`);
+  }, [initial.appId, initial.id]);
+
+  useEffect(() => {
+    if (!polling) return;
+    const timer = setInterval(() => void refresh(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [polling, refresh]);
+
+  async function retry() {
+    setBusy(true);
+    setError(undefined);
+    const result = await retryDeliveryAction({ appId: initial.appId, deliveryId: initial.id });
+    setBusy(false);
+    if (!result.ok) {
+      setError(`${result.status}: ${result.message}`);
+      return;
+    }
+    setWaitingFor({ count: delivery.attempts.length + 1, until: Date.now() + RETRY_WAIT_MS });
+  }
+
+  const latestHeaders = delivery.attempts[0]?.requestHeaders;
+  return (
+    <>
+      <div className="two-col">
+        <div className="panel">
+          <dl className="meta">
+            <dt>Status</dt>
+            <dd>
+              <StatusBadge status={delivery.status} />
+            </dd>
+            <dt>Event</dt>
+            <dd className="mono">
+              {delivery.event.id}
+              {delivery.event.externalId && <span className="muted"> ({delivery.event.externalId})</span>}
+            </dd>
+            <dt>Event type</dt>
+            <dd className="mono">{delivery.event.eventType}</dd>
+            <dt>Created</dt>
+            <dd>
+              <TimeAgo iso={delivery.createdAt} />
+            </dd>
+            <dt>Next attempt</dt>
+            <dd data-testid="next-attempt">
+              {delivery.nextAttemptAt ? (
+                <TimeAgo iso={delivery.nextAttemptAt} />
+              ) : (
+                <span className="muted">none scheduled</span>
+              )}
+            </dd>
+            <dt>Endpoint</dt>
+            <dd className="break">{delivery.endpoint.url}</dd>
+          </dl>
+        </div>
+        <div className="panel">
+          <h3>Retry</h3>
+          <p className="small muted" style={{ marginTop: 0 }}>
+            Sends one more attempt now, through the worker. It does not change the retry schedule.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              disabled={!allowed || busy || waiting}
+              onClick={() => void retry()}
+            >
+              Retry
+            </button>
+            {waiting && (
+              <span className="small muted" role="status">
+                Waiting for the attempt…
+              </span>
+            )}
+          </div>
+          {!allowed && <p className="muted small">Your role can look but not retry.</p>}
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+      </div>
+
+      <h2>Payload</h2>
+      <pre className="body" data-testid="payload">
+        {JSON.stringify(delivery.event.payload, null, 2)}
+      </pre>
+
+      {latestHeaders && (
+        <>
+          <h2>Headers sent (latest attempt)</h2>
+          <div className="table-wrap">
+            <table>
+              <tbody>
+                {Object.entries(latestHeaders).map(([name, value]) => (
+                  <tr key={name}>
+                    <td className="mono nowrap">{name}</td>
+                    <td className="mono small break">{value}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+
+      <h2>Attempts ({delivery.attempts.length})</h2>
+      <div className="panel" data-testid="attempts">
+        {delivery.attempts.length === 0 ? (
+          <p className="empty">
+            No attempt yet{delivery.status === "pending" ? ": the first one is on its way." : "."}
+          </p>
+        ) : (
+          delivery.attempts.map((attempt) => (
+            <section
+              className="attempt"
+              key={attempt.id}
+              data-attempt-id={attempt.id}
+              aria-label={`Attempt ${attempt.id}`}
+            >
+              <div className="attempt-head">
+                <OutcomeBadge statusCode={attempt.responseStatusCode} error={attempt.error} />
+                <span>
+                  <TimeAgo iso={attempt.createdAt} />
+                </span>
+                <span className="muted small">
+                  {attempt.trigger === "manual" ? `manual, by ${attempt.triggeredBy ?? "unknown"}` : "scheduled"}
+                </span>
+                <span className="muted small">{attempt.durationMs} ms</span>
+                {attempt.error && <span className="badge bad">{attempt.error}</span>}
+              </div>
+              {attempt.errorDetail && <p className="small muted">{attempt.errorDetail}</p>}
+              {attempt.responseBody !== null && attempt.responseBody !== "" ? (
+                <pre className="body" data-testid="response-body">
+                  {attempt.responseBody}
+                </pre>
+              ) : (
+                <p className="small muted">No response body.</p>
+              )}
+            </section>
+          ))
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,177 @@
+"use client";
+// Buttons that change an endpoint: each calls a server action, which checks
+// the caller again; a refusal is shown with its status.
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import {
+  revealSecretAction,
+  rotateSecretAction,
+  sendTestEventAction,
+  setEndpointEnabledAction,
+} from "@/app/apps/actions";
+import type { ActionResult } from "@/lib/dashboard/action-result";
+import { TimeAgo } from "./time-ago";
+
+function failure(result: ActionResult<unknown>): string | undefined {
+  return result.ok ? undefined : `${result.status}: ${result.message}`;
+}
+
+function CopyButton({ text }: { text: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        )
+      }
+    >
+      {copied ? "Copied" : "Copy"}
+    </button>
+  );
+}
+
+export function EndpointActions({
+  appId,
+  endpointId,
+  disabled,
+  allowed,
+}: {
+  appId: string;
+  endpointId: string;
+  disabled: boolean;
+  allowed: boolean;
+}) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState<string>();
+  const [rotated, setRotated] = useState<{ key: string; previousSecretExpiresAt: string }>();
+  const [revealed, setRevealed] = useState<string>();
+  const ref = { appId, endpointId };
+
+  async function run<T>(name: string, call: () => Promise<ActionResult<T>>, onOk: (data: T) => void) {
+    setBusy(name);
+    setError(undefined);
+    const result = await call();
+    setBusy(undefined);
+    if (result.ok) onOk(result.data);
+    else setError(failure(result));
+  }
+
+  return (
+    <div className="panel">
+      <h3>Actions</h3>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={!allowed || busy !== undefined}
+          onClick={() =>
+            void run(
+              "test",
+              () => sendTestEventAction(ref),
+              (sent) => router.push(`/apps/${appId}/deliveries/${sent.deliveryId}`),
+            )
+          }
+        >
+          Send test event
+        </button>
+        <button
+          type="button"
+          disabled={!allowed || busy !== undefined}
+          onClick={() =>
+            void run(
+              "rotate",
+              () => rotateSecretAction(ref),
+              (data) => {
+                setRevealed(undefined);
+                setRotated(data);
+              },
+            )
+          }
+        >
+          Rotate secret
+        </button>
+        <button
+          type="button"
+          disabled={!allowed || busy !== undefined}
+          onClick={() =>
+            void run(
+              "reveal",
+              () => revealSecretAction(ref),
+              (data) => setRevealed(data.key),
+            )
+          }
+        >
+          Reveal secret
+        </button>
+        <a className="button" href={`/apps/${appId}/endpoints/${endpointId}/edit`} aria-disabled={!allowed}>
+          Edit
+        </a>
+        <button
+          type="button"
+          className={disabled ? undefined : "danger"}
+          disabled={!allowed || busy !== undefined}
+          onClick={() =>
+            void run(
+              "toggle",
+              () => setEndpointEnabledAction({ ...ref, enabled: disabled }),
+              () => router.refresh(),
+            )
+          }
+        >
+          {disabled ? "Enable" : "Disable"}
+        </button>
+      </div>
+      {!allowed && <p className="muted small">Your role can look but not change anything.</p>}
+      {busy && (
+        <p className="muted small" role="status">
+          Working…
+        </p>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {rotated && (
+        <div className="success" style={{ marginTop: 12 }} data-testid="new-secret">
+          <p style={{ marginTop: 0 }}>New signing secret. It is shown only now: copy it to your receiver.</p>
+          <div className="actions">
+            <span className="secret" data-testid="secret-value">
+              {rotated.key}
+            </span>
+            <CopyButton text={rotated.key} />
+          </div>
+          <p className="small" style={{ marginBottom: 0 }}>
+            The previous secret keeps signing too until{" "}
+            <strong>
+              <time
+                dateTime={rotated.previousSecretExpiresAt}
+                title={new Date(rotated.previousSecretExpiresAt).toUTCString()}
+              >
+                {new Date(rotated.previousSecretExpiresAt).toUTCString()}
+              </time>
+            </strong>{" "}
+            (<TimeAgo iso={rotated.previousSecretExpiresAt} />
+            ).
+          </p>
+        </div>
+      )}
+      {revealed && (
+        <div style={{ marginTop: 12 }}>
+          <div className="actions">
+            <span className="secret" data-testid="secret-value">
+              {revealed}
+            </span>
+            <CopyButton text={revealed} />
+            <button type="button" onClick={() => setRevealed(undefined)}>
+              Hide
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+"use client";
+// Create or edit an endpoint. The fields are checked with the same schema
+// the server action uses, then the action checks them (and the caller) again.
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { createEndpointAction, editEndpointAction } from "@/app/apps/actions";
+import { endpointFormSchema } from "@/lib/dashboard/schemas";
+
+function textField(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+export function EndpointForm({
+  appId,
+  endpoint,
+}: {
+  appId: string;
+  endpoint?: { id: string; url: string; description: string; eventTypes: string[] };
+}) {
+  const router = useRouter();
+  const [error, setError] = useState<{ message: string; field?: string }>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const input = {
+      url: textField(form, "url"),
+      description: textField(form, "description"),
+      eventTypes: textField(form, "eventTypes"),
+    };
+    const checked = endpointFormSchema.safeParse(input);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      setError({ message: issue?.message ?? "invalid input", field: issue?.path.join(".") });
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    const result = endpoint
+      ? await editEndpointAction({ appId, endpointId: endpoint.id, ...input })
+      : await createEndpointAction({ appId, ...input });
+    setBusy(false);
+    if (!result.ok) {
+      setError({ message: `${result.status}: ${result.message}`, field: result.field });
+      return;
+    }
+    router.push(`/apps/${appId}/endpoints/${result.data.id}`);
+  }
+
+  return (
+    <form className="panel" onSubmit={(event) => void submit(event)} noValidate style={{ maxWidth: 640 }}>
+      <div className="field">
+        <label htmlFor="url">URL</label>
+        <input
+          id="url"
+          name="url"
+          type="url"
+          required
+          defaultValue={endpoint?.url}
+          placeholder="https://example.com/webhooks"
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="description">Description</label>
+        <input id="description" name="description" defaultValue={endpoint?.description} />
+      </div>
+      <div className="field">
+        <label htmlFor="eventTypes">Event types</label>
+        <input
+          id="eventTypes"
+          name="eventTypes"
+          defaultValue={endpoint?.eventTypes.join(", ")}
+          placeholder="invoice.paid, user.created"
+        />
+        <div className="hint">Comma-separated. Leave empty to receive every event type.</div>
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error.field ? `${error.field}: ` : ""}
+          {error.message}
+        </p>
+      )}
+      <div className="actions">
+        <button className="primary" type="submit" disabled={busy}>
+          {endpoint ? "Save" : "Create endpoint"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,131 @@
+"use client";
+// "Replay failed": choose a range, see how many deliveries it covers, then
+// confirm. The server queues them spread out over time.
+import { useState, type FormEvent } from "react";
+import { previewReplayAction, replayFailedAction } from "@/app/apps/actions";
+import { replayFormSchema } from "@/lib/dashboard/schemas";
+
+function textField(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+function toLocalInput(date: Date): string {
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+function fromLocalInput(value: FormDataEntryValue | null): string {
+  if (typeof value !== "string" || value === "") return "";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? "" : date.toISOString();
+}
+
+export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endpointId: string; allowed: boolean }) {
+  const [defaults] = useState(() => {
+    const now = new Date();
+    return {
+      from: toLocalInput(new Date(now.getTime() - 24 * 3_600_000)),
+      to: toLocalInput(new Date(now.getTime() + 60_000)),
+    };
+  });
+  const [pending, setPending] = useState<{
+    input: { from: string; to: string; eventTypes: string };
+    count: number;
+    perSecond: number;
+  }>();
+  const [done, setDone] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function preview(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setDone(undefined);
+    setError(undefined);
+    const form = new FormData(event.currentTarget);
+    const input = {
+      from: fromLocalInput(form.get("from")),
+      to: fromLocalInput(form.get("to")),
+      eventTypes: textField(form, "eventTypes"),
+    };
+    const checked = replayFormSchema.safeParse(input);
+    if (!checked.success) {
+      setError(checked.error.issues[0]?.message);
+      return;
+    }
+    setBusy(true);
+    const result = await previewReplayAction({ appId, endpointId, ...input });
+    setBusy(false);
+    if (!result.ok) setError(`${result.status}: ${result.message}`);
+    else setPending({ input, count: result.data.count, perSecond: result.data.perSecond });
+  }
+
+  async function confirm() {
+    if (!pending) return;
+    setBusy(true);
+    const result = await replayFailedAction({ appId, endpointId, ...pending.input });
+    setBusy(false);
+    setPending(undefined);
+    if (!result.ok) setError(`${result.status}: ${result.message}`);
+    else
+      setDone(
+        `Queued ${result.data.queued} deliveries; they go out over about ${result.data.seconds} s. Refresh the log to follow them.`,
+      );
+  }
+
+  return (
+    <div className="panel">
+      <h3>Replay failed deliveries</h3>
+      <form onSubmit={(event) => void preview(event)} noValidate>
+        <div className="filters">
+          <div className="field">
+            <label htmlFor="replay-from">From</label>
+            <input id="replay-from" name="from" type="datetime-local" defaultValue={defaults.from} />
+          </div>
+          <div className="field">
+            <label htmlFor="replay-to">To</label>
+            <input id="replay-to" name="to" type="datetime-local" defaultValue={defaults.to} />
+          </div>
+          <div className="field">
+            <label htmlFor="replay-types">Event types (optional)</label>
+            <input id="replay-types" name="eventTypes" placeholder="invoice.paid, user.created" />
+          </div>
+          <div className="field">
+            <button type="submit" disabled={!allowed || busy}>
+              Replay failed
+            </button>
+          </div>
+        </div>
+      </form>
+      {pending && (
+        <div className="notice" role="status">
+          <p style={{ marginTop: 0 }}>
+            {pending.count === 0
+              ? "No failed deliveries in this range."
+              : `${pending.count} failed ${pending.count === 1 ? "delivery" : "deliveries"} will be sent again, at most ${pending.perSecond} per second.`}
+          </p>
+          <div className="actions">
+            {pending.count > 0 && (
+              <button type="button" className="primary" disabled={busy} onClick={() => void confirm()}>
+                Confirm replay of {pending.count}
+              </button>
+            )}
+            <button type="button" onClick={() => setPending(undefined)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {done && (
+        <p className="success" role="status">
+          {done}
+        </p>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+// The bar above every dashboard page: where you are and who you are.
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { Caller } from "@/lib/auth/caller";
+import { SignOutButton } from "./sign-out";
+
+export function Shell({ caller, appId, children }: { caller: Caller; appId?: string; children: ReactNode }) {
+  return (
+    <>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link className="brand" href={caller.kind === "portal" ? `/apps/${caller.appId}` : "/apps"}>
+            Hookpost
+          </Link>
+          <nav aria-label="Main">
+            {caller.kind === "operator" && <Link href="/apps">Apps</Link>}
+            {appId && <Link href={`/apps/${appId}`}>Endpoints</Link>}
+            {appId && <Link href={`/apps/${appId}/activity`}>Activity</Link>}
+          </nav>
+          <div className="who">
+            {caller.kind === "operator" ? (
+              <>
+                <span>
+                  {caller.email} · {caller.role}
+                </span>
+                <SignOutButton />
+              </>
+            ) : (
+              <span>Webhook portal</span>
+            )}
+          </div>
+        </div>
+      </header>
+      <main className="page">{children}</main>
+    </>
+  );
+}
