@@ -1,6 +1,9 @@
 // `npm run hookpost -- <command>`: administration from the shell.
 //   api-key create <name>   prints the new key alone on the last line
+//   user create --email E --password P --role admin|viewer
+import { parseArgs } from "node:util";
 import { createApiKey } from "../lib/api-keys";
+import { createUser, createUserSchema } from "../lib/auth/users";
 import { parseConfig } from "../lib/config";
 import { getDb } from "../lib/db";
 import { resealEndpointSecrets } from "../lib/endpoints";
@@ -13,6 +16,8 @@ const USAGE = `Usage: npm run hookpost -- <command>
 
 Commands:
   api-key create <name>   Create an API key for the HTTP API and print it
+  user create --email E --password P --role admin|viewer
+                          Add a dashboard user (viewers cannot change anything)
   secrets reseal          Re-encrypt endpoint secrets with the first key of
                           SECRETS_ENCRYPTION_KEYS (after adding a new key)`;
 
@@ -33,6 +38,26 @@ async function main(args: string[]): Promise<number> {
     await db.$disconnect();
     console.log(`Created API key ${id} (${name}). It is shown only once:`);
     console.log(key);
+    return 0;
+  }
+  if (group === "user" && action === "create") {
+    const { values } = parseArgs({
+      args: rest,
+      options: { email: { type: "string" }, password: { type: "string" }, role: { type: "string", default: "viewer" } },
+    });
+    const input = createUserSchema.safeParse(values);
+    if (!input.success) {
+      const issue = input.error.issues[0];
+      console.error(`user create: ${issue?.path.join(".") || "input"}: ${issue?.message}`);
+      console.error("e.g. npm run hookpost -- user create --email ops@example.com --password '...' --role admin");
+      return 2;
+    }
+    await ensureDatabase(config.DATABASE_URL);
+    await migrate(config.DATABASE_URL, { quiet: true });
+    const db = getDb();
+    const user = await createUser(db, input.data);
+    await db.$disconnect();
+    console.log(`Created ${user.role} ${user.email}.`);
     return 0;
   }
   if (group === "secrets" && action === "reseal") {

@@ -5,6 +5,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { buildIfNeeded } from "./build-if-needed";
 import { applyLocalDefaults } from "./env-defaults";
 import { ensureLocalSecret } from "./local-secrets";
+import { randomBytes } from "node:crypto";
+import { ensureFirstAdmin } from "../lib/auth/users";
+import { getDb } from "../lib/db";
 import { generateKeyEntry } from "../lib/secret-box";
 import { checkRedis, ensureDatabase, migrate, ServiceUnavailableError } from "./services";
 import { parseConfig, ConfigError } from "../lib/config";
@@ -32,10 +35,15 @@ function startChild(name: string, command: string, args: string[], env: NodeJS.P
 async function main(): Promise<void> {
   applyLocalDefaults();
   ensureLocalSecret("SECRETS_ENCRYPTION_KEYS", "secrets-encryption-keys", generateKeyEntry);
+  ensureLocalSecret("NEXTAUTH_SECRET", "nextauth-secret", () => randomBytes(32).toString("base64url"));
+  process.env.NEXTAUTH_URL ||= `http://localhost:${process.env.PORT}`;
   const config = parseConfig({ ...process.env, NODE_ENV: "production" });
   await ensureDatabase(config.DATABASE_URL);
   await checkRedis(config.REDIS_URL);
   await migrate(config.DATABASE_URL, { quiet: true });
+  const db = getDb();
+  const firstAdmin = await ensureFirstAdmin(db, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  await db.$disconnect();
   await buildIfNeeded();
 
   const env = { ...process.env, NODE_ENV: "production" as const };
@@ -67,8 +75,16 @@ async function main(): Promise<void> {
   const baseUrl = `http://localhost:${config.PORT}`;
   if (await waitForHealthy(`${baseUrl}/api/health`, 60_000)) {
     console.log(
-      `\nHookpost is running: ${baseUrl}\n  API: ${baseUrl}/api/v1 (create a key with: npm run hookpost -- api-key create <name>)\n`,
+      `\nHookpost is running: ${baseUrl}\n  API: ${baseUrl}/api/v1 (create a key with: npm run hookpost -- api-key create <name>)\n  Dashboard: ${baseUrl}/login\n`,
     );
+    if (firstAdmin) {
+      console.log(`Created the first admin, ${firstAdmin.email}.`);
+      if (firstAdmin.generatedPassword) {
+        console.log(
+          `  Its password is shown only this once: ${firstAdmin.generatedPassword}\n  Sign in at ${baseUrl}/login (add users with: npm run hookpost -- user create --email E --password P --role admin|viewer)\n`,
+        );
+      }
+    }
   } else if (!stopping) {
     console.error(`Hookpost did not become healthy at ${baseUrl}/api/health within 60 s.`);
   }

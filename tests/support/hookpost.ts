@@ -2,8 +2,10 @@
 // against a test database, a private queue prefix and (optionally) a
 // private Redis, so that tests can kill and restart them.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { createApiKey } from "../../lib/api-keys";
+import { createUser } from "../../lib/auth/users";
 import { generateKeyEntry } from "../../lib/secret-box";
 import { createTestDatabase, freePort, REDIS_URL, uniqueName, waitFor, type TestDatabase } from "./services";
 
@@ -19,6 +21,8 @@ export interface RunningHookpost {
   apiKey: string;
   db: PrismaClient;
   databaseUrl: string;
+  /** A dashboard user created for the test. */
+  createUser(role: "admin" | "viewer"): Promise<{ email: string; password: string }>;
   /** Calls the API with the test's key; a JSON body is sent as such. */
   api(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   startWorker(): Promise<ChildProcess>;
@@ -47,6 +51,7 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startHookpost(options: HookpostOptions = {}): Promise<RunningHookpost> {
   const database: TestDatabase = await createTestDatabase(options.postgresUrl);
   const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -61,6 +66,8 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     JOB_LOCK_DURATION: "2s",
     OVERLOAD_MIN_DELAY: "1s",
     SECRETS_ENCRYPTION_KEYS: generateKeyEntry("test"),
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    NEXTAUTH_URL: baseUrl,
     // Several workers run at once in the suite: each takes any free port.
     WORKER_METRICS_PORT: "0",
     ...options.env,
@@ -74,7 +81,6 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     webLogs,
   );
   let worker: ChildProcess | undefined;
-  const baseUrl = `http://127.0.0.1:${port}`;
 
   const startWorker = async () => {
     worker = spawnLogged(process.execPath, ["--import", "tsx", "worker/main.ts"], env, workerLogs);
@@ -107,6 +113,12 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     apiKey: key,
     db: database.db,
     databaseUrl: database.url,
+    async createUser(role) {
+      const email = `${role}-${randomBytes(4).toString("hex")}@example.test`;
+      const password = randomBytes(12).toString("base64url");
+      await createUser(database.db, { email, password, role });
+      return { email, password };
+    },
     api(path, init = {}) {
       return fetch(`${baseUrl}/api/v1${path}`, {
         method: init.method ?? (init.body === undefined ? "GET" : "POST"),
