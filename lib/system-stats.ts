@@ -1,0 +1,85 @@
+// The figures an operator looks at first: is delivery flowing, is it
+// succeeding, is the queue growing, and which endpoints hurt.
+import type { Db } from "./db";
+import { idLowerBound } from "./ids";
+import type { DeliveryProducer } from "./queue/producer";
+
+export interface MinuteBucket {
+  minute: string;
+  succeeded: number;
+  failed: number;
+}
+
+export interface EndpointFigure {
+  endpointId: string;
+  appId: string;
+  url: string;
+  attempts: number;
+  failures: number;
+  avgDurationMs: number;
+}
+
+export interface SystemStats {
+  windowHours: number;
+  perMinute: MinuteBucket[];
+  attempts: number;
+  successRate: number | null;
+  queue: Record<string, number>;
+  slowestEndpoints: EndpointFigure[];
+  mostFailingEndpoints: EndpointFigure[];
+}
+
+export async function systemStats(
+  db: Db,
+  producer: DeliveryProducer,
+  windowHours = 6,
+  now = new Date(),
+): Promise<SystemStats> {
+  // Attempt ids sort by time, so the window is a primary-key range.
+  const since = idLowerBound("attempt", new Date(now.getTime() - windowHours * 3600_000));
+  const [perMinute, endpoints, queue] = await Promise.all([
+    db.$queryRaw<Array<{ minute: Date; succeeded: bigint; failed: bigint }>>`
+      SELECT date_trunc('minute', created_at) AS minute,
+             count(*) FILTER (WHERE succeeded) AS succeeded,
+             count(*) FILTER (WHERE NOT succeeded) AS failed
+      FROM attempts WHERE id >= ${since}
+      GROUP BY 1 ORDER BY 1`,
+    db.$queryRaw<
+      Array<{ endpoint_id: string; app_id: string; url: string; attempts: bigint; failures: bigint; avg_ms: number }>
+    >`
+      SELECT a.endpoint_id, e.app_id, e.url, count(*) AS attempts,
+             count(*) FILTER (WHERE NOT a.succeeded) AS failures,
+             avg(a.duration_ms)::float8 AS avg_ms
+      FROM attempts a JOIN endpoints e ON e.id = a.endpoint_id
+      WHERE a.id >= ${since}
+      GROUP BY a.endpoint_id, e.app_id, e.url`,
+    producer.queue.getJobCounts("waiting", "delayed", "active", "failed", "prioritized"),
+  ]);
+  const figures: EndpointFigure[] = endpoints.map((row) => ({
+    endpointId: row.endpoint_id,
+    appId: row.app_id,
+    url: row.url,
+    attempts: Number(row.attempts),
+    failures: Number(row.failures),
+    avgDurationMs: Math.round(row.avg_ms),
+  }));
+  const buckets = perMinute.map((row) => ({
+    minute: row.minute.toISOString(),
+    succeeded: Number(row.succeeded),
+    failed: Number(row.failed),
+  }));
+  const attempts = buckets.reduce((sum, b) => sum + b.succeeded + b.failed, 0);
+  const succeeded = buckets.reduce((sum, b) => sum + b.succeeded, 0);
+  return {
+    windowHours,
+    perMinute: buckets,
+    attempts,
+    successRate: attempts === 0 ? null : succeeded / attempts,
+    queue,
+    slowestEndpoints: [...figures].sort((a, b) => b.avgDurationMs - a.avgDurationMs).slice(0, 5),
+    mostFailingEndpoints: figures
+      .filter((f) => f.failures > 0)
+      .sort((a, b) => b.failures - a.failures)
+      .slice(0, 5),
+  };
+}

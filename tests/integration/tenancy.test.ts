@@ -1,0 +1,166 @@
+// Every /api/v1 route, called with one app's path and another app's object
+// ids, answers 404 and changes nothing. The table below must name every
+// route and method in app/api/v1: a route added without an entry fails here.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHookpost, type RunningHookpost } from "../support/hookpost";
+import { answer, startReceiver, type TestReceiver } from "../support/receiver";
+import { waitFor } from "../support/services";
+
+interface Ids {
+  foreignApp: string;
+  endpoint: string;
+  event: string;
+  delivery: string;
+}
+
+type Probe =
+  | { kind: "foreign"; path: (ids: Ids) => string; body?: unknown }
+  | { kind: "unknown-app"; path: string; body?: unknown }
+  | { kind: "not-app-scoped"; why: string };
+
+/** route file (under app/api/v1) + method -> how it is probed. */
+const routes: Record<string, Probe> = {
+  "apps GET": { kind: "not-app-scoped", why: "lists apps for the operator's key" },
+  "apps POST": { kind: "not-app-scoped", why: "creates an app" },
+  "apps/[appId] GET": { kind: "unknown-app", path: "/apps/app_01ZZZZZZZZZZZZZZZZZZZZZZZZ" },
+  "apps/[appId]/endpoints GET": { kind: "unknown-app", path: "/apps/nobody/endpoints" },
+  "apps/[appId]/endpoints POST": {
+    kind: "unknown-app",
+    path: "/apps/nobody/endpoints",
+    body: { url: "https://example.com/" },
+  },
+  "apps/[appId]/endpoints/[endpointId] GET": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/endpoints/${i.endpoint}`,
+  },
+  "apps/[appId]/endpoints/[endpointId] PATCH": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/endpoints/${i.endpoint}`,
+    body: { disabled: true },
+  },
+  "apps/[appId]/endpoints/[endpointId] DELETE": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/endpoints/${i.endpoint}`,
+  },
+  "apps/[appId]/endpoints/[endpointId]/headers GET": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/endpoints/${i.endpoint}/headers`,
+  },
+  "apps/[appId]/endpoints/[endpointId]/headers PUT": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/endpoints/${i.endpoint}/headers`,
+    body: { headers: { "X-Stolen": "1" } },
+  },
+  "apps/[appId]/endpoints/[endpointId]/secret GET": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/endpoints/${i.endpoint}/secret`,
+  },
+  "apps/[appId]/endpoints/[endpointId]/secret/rotate POST": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/endpoints/${i.endpoint}/secret/rotate`,
+    body: {},
+  },
+  "apps/[appId]/events POST": {
+    kind: "unknown-app",
+    path: "/apps/nobody/events",
+    body: { eventType: "a", payload: {} },
+  },
+  "apps/[appId]/events/[eventId]/deliveries GET": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/events/${i.event}/deliveries`,
+  },
+  "apps/[appId]/deliveries/[deliveryId]/attempts GET": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/deliveries/${i.delivery}/attempts`,
+  },
+  "apps/[appId]/deliveries/[deliveryId]/retry POST": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/deliveries/${i.delivery}/retry`,
+    body: {},
+  },
+  "apps/[appId]/portal-access POST": { kind: "unknown-app", path: "/apps/nobody/portal-access", body: {} },
+};
+
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return routeFiles(path);
+    return entry === "route.ts" ? [path] : [];
+  });
+}
+
+function declaredRoutes(): string[] {
+  const root = "app/api/v1";
+  return routeFiles(root).flatMap((file) => {
+    const route = relative(root, file).replace(/\/?route\.ts$/, "");
+    const methods = [...readFileSync(file, "utf8").matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)];
+    return methods.map((match) => `${route} ${match[1]}`);
+  });
+}
+
+let hookpost: RunningHookpost;
+let receiver: TestReceiver;
+let ids: Ids;
+let ownerApp: string;
+
+beforeAll(async () => {
+  receiver = await startReceiver(answer(500));
+  hookpost = await startHookpost();
+  const create = async (name: string) =>
+    ((await (await hookpost.api("/apps", { body: { name } })).json()) as { id: string }).id;
+  ownerApp = await create("Owner");
+  const foreignApp = await create("Intruder");
+  const endpoint = (
+    (await (await hookpost.api(`/apps/${ownerApp}/endpoints`, { body: { url: receiver.url } })).json()) as {
+      id: string;
+    }
+  ).id;
+  const event = (
+    (await (
+      await hookpost.api(`/apps/${ownerApp}/events`, { body: { eventType: "a", payload: { secret: "owner-only" } } })
+    ).json()) as { id: string }
+  ).id;
+  const delivery = await waitFor("the delivery row", () =>
+    hookpost.db.delivery.findFirst({ where: { eventId: event } }).then((d) => d ?? undefined),
+  );
+  ids = { foreignApp, endpoint, event, delivery: delivery.id };
+});
+
+afterAll(async () => {
+  await hookpost?.stop();
+  await receiver?.close();
+});
+
+describe("tenancy of the HTTP API", () => {
+  it("has a probe for every route and method", () => {
+    expect(Object.keys(routes).sort()).toEqual(declaredRoutes().sort());
+  });
+
+  it("answers 404 to another app's ids and to unknown apps, changing nothing", async () => {
+    const snapshot = async () =>
+      JSON.stringify(
+        await Promise.all([
+          hookpost.db.endpoint.findMany({ orderBy: { id: "asc" } }),
+          hookpost.db.event.count(),
+          hookpost.db.app.count(),
+        ]),
+      );
+    const before = await snapshot();
+    for (const [route, probe] of Object.entries(routes)) {
+      if (probe.kind === "not-app-scoped") continue;
+      const method = route.split(" ")[1]!;
+      const path = probe.kind === "foreign" ? probe.path(ids) : probe.path;
+      const response = await hookpost.api(path, { method, body: probe.body });
+      expect(response.status, `${route} -> ${path}`).toBe(404);
+      const text = await response.text();
+      expect(text, route).not.toContain("owner-only");
+      expect(text, route).not.toContain("whsec_");
+    }
+    expect(await snapshot()).toBe(before);
+    // No retry was queued through the intruder's path.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await hookpost.db.attempt.count({ where: { trigger: "manual" } })).toBe(0);
+  });
+});
