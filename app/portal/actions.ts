@@ -2,7 +2,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { PORTAL_COOKIE, redeemPortalLink } from "@/lib/auth/portal";
+import { linkSessionApp, PORTAL_COOKIE, redeemPortalLink } from "@/lib/auth/portal";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 
@@ -12,9 +12,14 @@ const openPortalSchema = z.object({ token: z.string().min(20).max(200) });
 export async function openPortalAction(formData: FormData): Promise<void> {
   const { token } = openPortalSchema.parse({ token: formData.get("token") });
   const config = getConfig();
+  const jar = await cookies();
   const opened = await redeemPortalLink(getDb(), token, config.PORTAL_SESSION_TTL);
-  if (!opened) redirect(`/portal/${encodeURIComponent(token)}`);
-  (await cookies()).set(PORTAL_COOKIE, opened.sessionToken, {
+  if (!opened) {
+    const current = jar.get(PORTAL_COOKIE)?.value;
+    const appId = current ? await linkSessionApp(getDb(), token, current) : undefined;
+    redirect(appId ? `/apps/${appId}` : `/portal/${encodeURIComponent(token)}`);
+  }
+  jar.set(PORTAL_COOKIE, opened.sessionToken, {
     httpOnly: true,
     sameSite: "lax",
     secure: config.NEXTAUTH_URL?.startsWith("https:") ?? false,

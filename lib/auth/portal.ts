@@ -63,6 +63,26 @@ export async function redeemPortalLink(
   return appId ? { appId, sessionToken, sessionExpiresAt } : undefined;
 }
 
+/**
+ * The app when this browser already opened this link: its session cookie
+ * belongs to the link and is still live. Reopening the link (or a second
+ * click on it) then leads back in instead of to "already used".
+ */
+export async function linkSessionApp(
+  db: Db,
+  token: string,
+  sessionToken: string,
+  now = new Date(),
+): Promise<string | undefined> {
+  const access = await db.portalAccess.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { appId: true, sessionHash: true, sessionExpiresAt: true },
+  });
+  if (!access?.sessionHash || access.sessionHash !== hashToken(sessionToken)) return undefined;
+  if (!access.sessionExpiresAt || access.sessionExpiresAt <= now) return undefined;
+  return access.appId;
+}
+
 /** The app of a live portal session, from the cookie's token. */
 export async function portalSessionApp(db: Db, sessionToken: string, now = new Date()): Promise<string | undefined> {
   const access = await db.portalAccess.findUnique({

@@ -1,29 +1,29 @@
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db";
-import { peekPortalLink } from "@/lib/auth/portal";
-import { openPortalAction } from "../actions";
+import { linkSessionApp, peekPortalLink, PORTAL_COOKIE } from "@/lib/auth/portal";
+import { OpenPortalForm } from "@/components/open-portal-form";
 
 export const dynamic = "force-dynamic";
 
-// Opening the link shows a button rather than starting the session at once,
-// so that link previews (chat apps fetch URLs) do not use the link up.
+// A GET alone never uses the link up (chat apps fetch links for previews):
+// the form on this page does, submitted by the browser as soon as it loads.
 export default async function PortalLinkPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const app = await peekPortalLink(getDb(), token);
+  if (!app) {
+    // This browser opened the link before: back into its session.
+    const session = (await cookies()).get(PORTAL_COOKIE)?.value;
+    const appId = session ? await linkSessionApp(getDb(), token, session) : undefined;
+    if (appId) redirect(`/apps/${appId}`);
+  }
   return (
     <main className="page">
       <div className="login">
         {app ? (
           <>
             <h1>Webhook deliveries</h1>
-            <form className="panel" action={openPortalAction}>
-              <p style={{ marginTop: 0 }}>
-                See and retry the webhooks sent to <strong>{app.name}</strong>.
-              </p>
-              <input type="hidden" name="token" value={token} />
-              <button className="primary" type="submit">
-                Open the portal
-              </button>
-            </form>
+            <OpenPortalForm token={token} appName={app.name} />
           </>
         ) : (
           <>
