@@ -1,0 +1,352 @@
+// Scenario 5: the attempt log at scale. Seeds 1,000,000 attempts across 100
+// endpoints in SQL (ids shaped and ordered like the real ones: a prefix and
+// a ULID whose first 10 characters are the creation time), then times the
+// endpoint log's page queries and the endpoints overview, with their plans.
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import pg from "pg";
+import { listEndpointDeliveries } from "../../lib/dashboard/deliveries";
+import { listEndpointOverviews } from "../../lib/dashboard/endpoints";
+import { logFilterSchema } from "../../lib/dashboard/log-filter";
+import { encodeCursor } from "../../lib/pagination";
+
+/**
+ * 800,000 events with one delivery each; every fourth delivery needed a
+ * retry, so 1,000,000 attempts. 65% of it goes to one endpoint, so that its
+ * log is more than 500,000 rows deep; the other 99 share the rest.
+ */
+export const SEED = { deliveries: 800_000, attempts: 1_000_000, endpoints: 100, hotShare: 0.65 };
+const PAGE = 50;
+
+const SEED_SQL = `
+CREATE OR REPLACE FUNCTION bench_b32(value bigint, len int) RETURNS text AS $$
+DECLARE
+  alphabet constant text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  out text := '';
+BEGIN
+  FOR i IN 1..len LOOP
+    out := substr(alphabet, (value % 32)::int + 1, 1) || out;
+    value := value / 32;
+  END LOOP;
+  RETURN out;
+END $$ LANGUAGE plpgsql IMMUTABLE STRICT;
+
+-- A ULID for instant ts; seq stands in for the random part, so ids are unique and time-ordered.
+CREATE OR REPLACE FUNCTION bench_ulid(ts timestamptz, seq bigint) RETURNS text AS $$
+  SELECT bench_b32(floor(extract(epoch FROM ts) * 1000)::bigint, 10) || bench_b32(seq, 16)
+$$ LANGUAGE sql IMMUTABLE STRICT;
+`;
+
+/** Seeds the log app; returns its id and the hot endpoint's id (60% of the attempts). */
+export async function seedLog(pool: pg.Pool): Promise<{ appId: string; hotEndpointId: string; seconds: number }> {
+  const started = performance.now();
+  const hotModulo = Math.round(SEED.hotShare * 20);
+  const client = await pool.connect();
+  try {
+    await client.query(SEED_SQL);
+    await client.query("BEGIN");
+    await client.query(`INSERT INTO apps (id, name, uid) VALUES ('app_benchlog', 'bench log', 'bench-log')`);
+    await client.query(
+      `INSERT INTO endpoints (id, app_id, url, event_types, secret, updated_at)
+       SELECT 'ep_' || bench_ulid(now() - interval '40 days', i), 'app_benchlog',
+              'http://127.0.0.1:9/log/' || i, '{}', 'whsec_' || encode(sha256(i::text::bytea), 'base64'), now()
+       FROM generate_series(0, $1 - 1) AS i`,
+      [SEED.endpoints],
+    );
+    // Event i (and its one delivery) happened 3 s after event i-1; a retry follows its first attempt by 1 s.
+    await client.query(
+      `CREATE TEMP TABLE seed_deliveries AS
+       SELECT i, ts, bench_ulid(ts, i) AS ulid, retried, endpoint_id FROM (
+       SELECT i, now() - ($1 - i) * interval '3 seconds' AS ts, i % 4 = 0 AS retried,
+              (SELECT array_agg(id ORDER BY id) FROM endpoints WHERE app_id = 'app_benchlog')
+                [CASE WHEN i % 20 < $2 THEN 1 ELSE 2 + i % ($3 - 1) END] AS endpoint_id
+       FROM generate_series(0, $1 - 1) AS i) s`,
+      [SEED.deliveries, hotModulo, SEED.endpoints],
+    );
+    await client.query(
+      `INSERT INTO events (id, app_id, event_type, payload, created_at)
+       SELECT 'msg_' || ulid, 'app_benchlog', CASE WHEN i % 2 = 0 THEN 'invoice.paid' ELSE 'invoice.created' END,
+              jsonb_build_object('n', i), ts
+       FROM seed_deliveries`,
+    );
+    await client.query(
+      `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, status, attempt_count, scheduled_attempts,
+                               first_attempt_at, last_attempt_at, last_status_code, created_at)
+       SELECT 'dlv_' || ulid, 'app_benchlog', 'msg_' || ulid, endpoint_id,
+              (CASE WHEN i % 40 = 0 THEN 'failed' ELSE 'succeeded' END)::delivery_status,
+              CASE WHEN retried THEN 2 ELSE 1 END, CASE WHEN retried THEN 2 ELSE 1 END,
+              ts, ts + CASE WHEN retried THEN interval '1 second' ELSE interval '0' END,
+              CASE WHEN i % 40 = 0 THEN 500 ELSE 200 END, ts
+       FROM seed_deliveries`,
+    );
+    await client.query(
+      `INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, response_status_code, response_body,
+                             duration_ms, succeeded, request_headers, created_at)
+       SELECT 'atm_' || bench_ulid(d.ts + j * interval '1 second', d.i * 2 + j), 'dlv_' || d.ulid,
+              d.endpoint_id, 'scheduled', code, CASE WHEN code = 200 THEN 'ok' ELSE 'upstream error' END,
+              20 + (d.i + j) % 180, code = 200,
+              jsonb_build_object('content-type', 'application/json', 'user-agent', 'Hookpost/0.1.0',
+                'webhook-id', 'msg_' || d.ulid,
+                'webhook-timestamp', floor(extract(epoch FROM d.ts))::text,
+                'webhook-signature', 'v1,' || encode(sha256((d.i * 2 + j)::text::bytea), 'base64')),
+              d.ts + j * interval '1 second'
+       FROM seed_deliveries d
+       CROSS JOIN LATERAL generate_series(0, CASE WHEN d.retried THEN 1 ELSE 0 END) AS j
+       CROSS JOIN LATERAL (SELECT CASE WHEN NOT d.retried THEN 200
+                                       WHEN j = 0 THEN CASE WHEN d.i % 8 = 0 THEN 503 ELSE 500 END
+                                       WHEN d.i % 40 = 0 THEN 500 ELSE 200 END AS code) c`,
+    );
+    await client.query("COMMIT");
+    await client.query("ANALYZE apps, endpoints, events, deliveries, attempts");
+    const hot = await client.query<{ endpoint_id: string }>(
+      `SELECT endpoint_id FROM attempts GROUP BY endpoint_id ORDER BY count(*) DESC LIMIT 1`,
+    );
+    return {
+      appId: "app_benchlog",
+      hotEndpointId: hot.rows[0]!.endpoint_id,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface TimedQuery {
+  name: string;
+  ms: number;
+  rows: number;
+  seqScanOnAttempts: boolean;
+  plan: string;
+}
+
+async function timed(pool: pg.Pool, name: string, sql: string, params: unknown[], runs = 5): Promise<TimedQuery> {
+  let rows = 0;
+  await pool.query(sql, params); // Warm the cache and the plan once.
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    const result = await pool.query(sql, params);
+    times.push(performance.now() - started);
+    rows = result.rowCount ?? 0;
+  }
+  times.sort((a, b) => a - b);
+  const explained = await pool.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+  const plan = explained.rows.map((row) => row["QUERY PLAN"]).join("\n");
+  return {
+    name,
+    ms: times[Math.floor(times.length / 2)]!,
+    rows,
+    seqScanOnAttempts: /Seq Scan on attempts/.test(plan),
+    plan,
+  };
+}
+
+/**
+ * The endpoint log as a keyset page: attempts of one endpoint, newest
+ * first, after a cursor, optionally filtered. This is the equivalent of the
+ * dashboard's query (lib/dashboard does not exist yet when this was
+ * written; see the note in the report).
+ */
+function attemptLogSql(filter: string, withCursor: boolean): string {
+  return `SELECT a.id, a.delivery_id, a.response_status_code, a.succeeded, a.error, a.duration_ms, a.created_at,
+                 d.event_id, d.status, ev.event_type
+          FROM attempts a
+          JOIN deliveries d ON d.id = a.delivery_id
+          JOIN events ev ON ev.id = d.event_id
+          WHERE a.endpoint_id = $1 ${withCursor ? "AND a.id < $2" : ""} ${filter}
+          ORDER BY a.id DESC
+          LIMIT ${PAGE + 1}`;
+}
+
+function deliveryLogSql(filter: string, withCursor: boolean): string {
+  return `SELECT d.id, d.event_id, d.status, d.attempt_count, d.last_status_code, d.last_attempt_at, ev.event_type
+          FROM deliveries d
+          JOIN events ev ON ev.id = d.event_id
+          WHERE d.endpoint_id = $1 ${withCursor ? "AND d.id < $2" : ""} ${filter}
+          ORDER BY d.id DESC
+          LIMIT ${PAGE + 1}`;
+}
+
+/**
+ * Times one of the dashboard's own data functions, then EXPLAIN ANALYZEs
+ * every SELECT it sent (captured at the driver), so the plans are those of
+ * the real queries.
+ */
+async function timedDashboard(
+  pool: pg.Pool,
+  name: string,
+  call: () => Promise<unknown>,
+  runs = 5,
+): Promise<TimedQuery> {
+  await call();
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    await call();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const sent: Array<{ text: string; values: unknown[] }> = [];
+  // Wrapped for one call only, then restored; `this` is passed on unchanged.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string; values?: unknown[] };
+    if (typeof first === "string") sent.push({ text: first, values: (args[1] as unknown[] | undefined) ?? [] });
+    else sent.push({ text: first.text ?? "", values: first.values ?? (args[1] as unknown[] | undefined) ?? [] });
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  try {
+    await call();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  const plans: string[] = [];
+  for (const statement of sent.filter((entry) => /^\s*SELECT/i.test(entry.text))) {
+    const explained = await pool.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
+      statement.values,
+    );
+    plans.push(`-- ${statement.text}\n${explained.rows.map((row) => row["QUERY PLAN"]).join("\n")}`);
+  }
+  const plan = plans.join("\n\n");
+  return {
+    name,
+    ms: times[Math.floor(times.length / 2)]!,
+    rows: sent.length,
+    seqScanOnAttempts: /Seq Scan on attempts/.test(plan),
+    plan,
+  };
+}
+
+export interface LogResults {
+  seed: typeof SEED & { seconds: number; hotEndpointAttempts: number };
+  source: string;
+  queries: TimedQuery[];
+  firstPageMs: number;
+  deepPageMs: number;
+  deepOverFirst: number;
+  worstFirstPageMs: number;
+  worstDeepOverFirst: number;
+  anySeqScanOnAttempts: boolean;
+}
+
+export async function runLogQueries(pool: pg.Pool, databaseUrl: string): Promise<LogResults> {
+  const seeded = await seedLog(pool);
+  const { hotEndpointId, appId } = seeded;
+  const hotCount = await pool.query<{ count: string }>(`SELECT count(*) FROM attempts WHERE endpoint_id = $1`, [
+    hotEndpointId,
+  ]);
+  const deepAttempt = await pool.query<{ id: string }>(
+    `SELECT id FROM attempts WHERE endpoint_id = $1 ORDER BY id DESC OFFSET 500000 LIMIT 1`,
+    [hotEndpointId],
+  );
+  const deepDelivery = await pool.query<{ id: string }>(
+    `SELECT id FROM deliveries WHERE endpoint_id = $1 ORDER BY id DESC OFFSET 500000 LIMIT 1`,
+    [hotEndpointId],
+  );
+  const attemptCursor = deepAttempt.rows[0]!.id;
+  const deliveryCursor = deepDelivery.rows[0]!.id;
+  const attemptFilters: Array<[string, string]> = [
+    ["all", ""],
+    ["failed attempts", "AND a.succeeded = false"],
+    ["status 503", "AND a.response_status_code = 503"],
+    ["delivery failed", "AND d.status = 'failed'"],
+  ];
+  const deliveryFilters: Array<[string, string]> = [
+    ["all", ""],
+    ["status failed", "AND d.status = 'failed'"],
+    ["last status 500", "AND d.last_status_code = 500"],
+  ];
+  const queries: TimedQuery[] = [];
+  for (const [label, filter] of attemptFilters) {
+    queries.push(await timed(pool, `attempt log, first page, ${label}`, attemptLogSql(filter, false), [hotEndpointId]));
+    queries.push(
+      await timed(pool, `attempt log, 500k deep, ${label}`, attemptLogSql(filter, true), [
+        hotEndpointId,
+        attemptCursor,
+      ]),
+    );
+  }
+  for (const [label, filter] of deliveryFilters) {
+    queries.push(
+      await timed(pool, `delivery log, first page, ${label}`, deliveryLogSql(filter, false), [hotEndpointId]),
+    );
+    queries.push(
+      await timed(pool, `delivery log, 500k deep, ${label}`, deliveryLogSql(filter, true), [
+        hotEndpointId,
+        deliveryCursor,
+      ]),
+    );
+  }
+  // The endpoints overview: each endpoint of the app with its last 24 hours of attempts.
+  queries.push(
+    await timed(
+      pool,
+      "endpoints overview (24 h)",
+      `SELECT e.id, e.url, e.disabled, s.total, s.failed, s.last_attempt_at
+       FROM endpoints e
+       LEFT JOIN LATERAL (
+         SELECT count(*) AS total, count(*) FILTER (WHERE NOT a.succeeded) AS failed, max(a.created_at) AS last_attempt_at
+         FROM attempts a
+         WHERE a.endpoint_id = e.id AND a.id >= 'atm_' || bench_ulid(now() - interval '24 hours', 0)
+       ) s ON true
+       WHERE e.app_id = $1
+       ORDER BY e.id
+       LIMIT 100`,
+      [appId],
+    ),
+  );
+  // The dashboard's own functions (lib/dashboard): the endpoint log is of deliveries.
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  try {
+    const dashboardFilters: Array<[string, Record<string, string>]> = [
+      ["all", {}],
+      ["status failed", { status: "failed" }],
+      ["code 5xx", { code: "5xx" }],
+      ["code 503", { code: "503" }],
+      ["event type", { eventType: "invoice.paid" }],
+    ];
+    for (const [label, raw] of dashboardFilters) {
+      const filter = logFilterSchema.parse({ ...raw, limit: PAGE });
+      queries.push(
+        await timedDashboard(pool, `dashboard log, first page, ${label}`, () =>
+          listEndpointDeliveries(db, appId, hotEndpointId, filter),
+        ),
+      );
+      const deepFilter = { ...filter, cursor: encodeCursor(deliveryCursor) };
+      queries.push(
+        await timedDashboard(pool, `dashboard log, 500k deep, ${label}`, () =>
+          listEndpointDeliveries(db, appId, hotEndpointId, deepFilter),
+        ),
+      );
+    }
+    queries.push(await timedDashboard(pool, "dashboard endpoints overview", () => listEndpointOverviews(db, appId)));
+  } finally {
+    await db.$disconnect();
+  }
+  const first = queries.find((query) => query.name === "dashboard log, first page, all")!;
+  const deep = queries.find((query) => query.name === "dashboard log, 500k deep, all")!;
+  const firstPages = queries.filter((query) => query.name.includes("first page"));
+  const ratios = queries
+    .filter((query) => query.name.includes("deep"))
+    .map((query) => {
+      const firstName = query.name.replace(/\d+k deep/, "first page");
+      return query.ms / queries.find((other) => other.name === firstName)!.ms;
+    });
+  return {
+    seed: { ...SEED, seconds: seeded.seconds, hotEndpointAttempts: Number(hotCount.rows[0]!.count) },
+    source:
+      "lib/dashboard functions timed as called (deliveries log, endpoints overview); attempt-log rows are the equivalent keyset SQL over attempts",
+    queries,
+    firstPageMs: first.ms,
+    deepPageMs: deep.ms,
+    deepOverFirst: deep.ms / first.ms,
+    worstFirstPageMs: Math.max(...firstPages.map((query) => query.ms)),
+    worstDeepOverFirst: Math.max(...ratios),
+    anySeqScanOnAttempts: queries.some((query) => query.seqScanOnAttempts),
+  };
+}

@@ -1,0 +1,647 @@
+// `npm run bench`: measures Hookpost against the machine's own ceiling.
+// Every figure that matters is a ratio to a baseline taken in the same run,
+// because absolute numbers on a shared machine are noise. See
+// docs/performance.md for what each scenario means and the latest figures.
+//
+//   npm run bench                      all scenarios, 20 s each
+//   npm run bench -- --scenario 2      one scenario (repeatable)
+//   npm run bench -- --seconds 10 --concurrency 50 --soak-seconds 300 --cpu-prof
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem, release } from "node:os";
+import { parseArgs } from "node:util";
+import { Queue } from "bullmq";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import { createApiKey } from "../../lib/api-keys";
+import { DELIVERY_QUEUE } from "../../lib/queue/jobs";
+import {
+  Api,
+  attemptsBetween,
+  closedLoop,
+  createBenchApp,
+  firstAttemptLatency,
+  openLoop,
+  pendingFirstAttempts,
+  waitForFirstAttempts,
+  type BenchApp,
+  type IngestStats,
+  type LatencySummary,
+} from "./load";
+import { runLogQueries, type LogResults } from "./log-queries";
+import { cpuSeconds, postgresCpuSeconds, rssMb, sleep, startStack, type Stack } from "./stack";
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "20" },
+    scenario: { type: "string", multiple: true },
+    concurrency: { type: "string", default: "50" },
+    "ingest-clients": { type: "string", default: "20" },
+    "soak-seconds": { type: "string", default: "0" },
+    "delivery-timeout": { type: "string", default: "2s" },
+    "cpu-prof": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (flags.help) {
+  console.log(
+    "npm run bench -- [--seconds 20] [--scenario N ...] [--concurrency 50] [--ingest-clients 20] [--soak-seconds 0] [--delivery-timeout 2s] [--cpu-prof]",
+  );
+  process.exit(0);
+}
+const SECONDS = Number(flags.seconds);
+const CONCURRENCY = Number(flags.concurrency);
+const INGEST_CLIENTS = Number(flags["ingest-clients"]);
+const SOAK_SECONDS = Number(flags["soak-seconds"]);
+const SCENARIOS = new Set((flags.scenario ?? ["1", "2", "3", "4", "5", "6"]).map(Number));
+const WARMUP_SECONDS = 3;
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const profileDir = flags["cpu-prof"] ? `bench-results/profiles-${stamp}` : undefined;
+
+interface Row {
+  scenario: string;
+  metric: string;
+  value: string;
+  target?: string;
+  pass?: boolean;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+const notes: string[] = [];
+const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+function row(scenario: string, metric: string, value: string, target?: string, pass?: boolean) {
+  rows.push({ scenario, metric, value, target, pass });
+  console.log(`  ${metric}: ${value}${target ? ` (target ${target}: ${pass ? "pass" : "FAIL"})` : ""}`);
+}
+
+/** Max and last RSS of the web app and the workers, sampled every second while a phase runs. */
+function sampleResources(stack: Stack) {
+  const start = {
+    worker: stack.workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0),
+    web: cpuSeconds(stack.web.process.pid),
+    receiver: cpuSeconds(stack.receiver.process.pid),
+    postgres: postgresCpuSeconds(),
+    bench: process.cpuUsage(),
+    at: performance.now(),
+  };
+  const peak = { worker: 0, web: 0 };
+  const take = () => {
+    peak.worker = Math.max(peak.worker, ...stack.workers.map((worker) => rssMb(worker.process.pid)), 0);
+    peak.web = Math.max(peak.web, rssMb(stack.web.process.pid));
+  };
+  take();
+  const timer = setInterval(take, 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      const seconds = (performance.now() - start.at) / 1000;
+      const bench = process.cpuUsage(start.bench);
+      const share = (used: number) => Math.round((used / seconds) * 100);
+      return {
+        workerRssMb: peak.worker,
+        webRssMb: peak.web,
+        cpuPercent: {
+          worker: share(stack.workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0) - start.worker),
+          web: share(cpuSeconds(stack.web.process.pid) - start.web),
+          receiver: share(cpuSeconds(stack.receiver.process.pid) - start.receiver),
+          postgres: share(postgresCpuSeconds() - start.postgres),
+          benchClient: share((bench.user + bench.system) / 1e6),
+        },
+      };
+    },
+  };
+}
+
+/** Stops the workers and leaves nothing due: pending deliveries are closed and the queue emptied. */
+async function quiesce(stack: Stack) {
+  await stack.stopWorkers();
+  await stack.pool.query(`UPDATE deliveries SET status = 'failed', next_attempt_at = NULL WHERE status = 'pending'`);
+  const queue = new Queue(DELIVERY_QUEUE, { connection: stack.redis, prefix: stack.queuePrefix });
+  await queue.obliterate({ force: true });
+  await queue.close();
+}
+
+function healthyApp(api: Api, uid: string, endpoints: number, path: string, perEvent: 1 | 5): Promise<BenchApp> {
+  // Each endpoint subscribes to one type; an event of type t reaches `perEvent` endpoints.
+  const types = perEvent === 1 ? endpoints : endpoints / perEvent;
+  return createBenchApp(
+    api,
+    uid,
+    Array.from({ length: endpoints }, (_, k) => ({ url: `${path}${k}`, eventTypes: [`${uid}.t${k % types}`] })),
+    Array.from({ length: types }, (_, k) => `${uid}.t${k}`),
+  );
+}
+
+async function scenarioRaw(stack: Stack): Promise<number> {
+  console.log("\n[1] Raw ceiling: BullMQ job + HMAC + undici POST + pg insert, hand-rolled");
+  await stack.pool.query(`
+    INSERT INTO apps (id, name, uid) VALUES ('app_benchraw', 'raw', 'bench-raw');
+    INSERT INTO endpoints (id, app_id, url, event_types, secret, updated_at)
+      VALUES ('ep_benchraw', 'app_benchraw', 'http://127.0.0.1/raw', '{}', 'unused', now());
+    INSERT INTO events (id, app_id, event_type, payload) VALUES ('msg_benchraw', 'app_benchraw', 'raw', '{}');
+    INSERT INTO deliveries (id, app_id, event_id, endpoint_id) VALUES ('dlv_benchraw', 'app_benchraw', 'msg_benchraw', 'ep_benchraw');
+    UPDATE deliveries SET status = 'succeeded' WHERE id = 'dlv_benchraw';`);
+  const options = {
+    databaseUrl: stack.databaseUrl,
+    redisUrl: stack.workerEnv.REDIS_URL,
+    prefix: `${stack.queuePrefix}_raw`,
+    url: `${stack.receiverUrl}/ok/raw`,
+    deliveryId: "dlv_benchraw",
+    endpointId: "ep_benchraw",
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+  };
+  const sampler = { cpuAtStart: 0 };
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/raw-pipeline.ts"], {
+    env: { ...process.env, BENCH_RAW: JSON.stringify(options) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  await sleep(WARMUP_SECONDS * 1000);
+  sampler.cpuAtStart = cpuSeconds(child.pid);
+  const pgAtStart = postgresCpuSeconds();
+  const receiverAtStart = cpuSeconds(stack.receiver.process.pid);
+  await new Promise<void>((resolve, reject) =>
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`raw pipeline exited ${code}`)))),
+  );
+  const result = JSON.parse(output.trim().split("\n").at(-1)!) as {
+    perSecond: number;
+    deliveries: number;
+    rssMb: number;
+    failures: number;
+  };
+  const raw = {
+    ...result,
+    cpuPercent: {
+      postgres: Math.round(((postgresCpuSeconds() - pgAtStart) / SECONDS) * 100),
+      receiver: Math.round(((cpuSeconds(stack.receiver.process.pid) - receiverAtStart) / SECONDS) * 100),
+    },
+  };
+  results.raw = raw;
+  row("1 raw ceiling", "deliveries/s", fmt(result.perSecond));
+  row("1 raw ceiling", "pipeline RSS MB", String(result.rssMb));
+  return result.perSecond;
+}
+
+interface E2eResult {
+  eventsPerSecond: number;
+  deliveriesPerSecond: number;
+  drainPerSecond?: number;
+  fullLoadLatency?: LatencySummary;
+  ingest: IngestStats;
+}
+
+async function e2ePhase(
+  stack: Stack,
+  api: Api,
+  app: BenchApp,
+  perEvent: number,
+): Promise<E2eResult & { resources: ReturnType<ReturnType<typeof sampleResources>["stop"]> }> {
+  await closedLoop(api, app, INGEST_CLIENTS, WARMUP_SECONDS);
+  const sampler = sampleResources(stack);
+  const from = new Date();
+  const ingest = await closedLoop(api, app, INGEST_CLIENTS, SECONDS);
+  const to = new Date();
+  const resources = sampler.stop();
+  const deliveriesPerSecond =
+    (await attemptsBetween(stack.pool, app.id, from, to)) / ((to.getTime() - from.getTime()) / 1000);
+  // What is left is the worker's backlog: how fast it drains is the worker alone.
+  const backlog = await pendingFirstAttempts(stack.pool, app.id);
+  const drainStart = performance.now();
+  const drained = await waitForFirstAttempts(stack.pool, app.id, Math.max(60_000, SECONDS * 4000));
+  const drainSeconds = (performance.now() - drainStart) / 1000;
+  if (!drained) notes.push(`scenario 2 (${perEvent}/event): backlog not drained within the limit`);
+  const fullLoadLatency = await firstAttemptLatency(stack.pool, app.id, from, to);
+  return {
+    eventsPerSecond: ingest.perSecond,
+    deliveriesPerSecond,
+    drainPerSecond: backlog >= 200 && drained ? backlog / drainSeconds : undefined,
+    fullLoadLatency,
+    ingest,
+    resources,
+  };
+}
+
+async function scenarioE2e(stack: Stack, api: Api, ceiling: number | undefined) {
+  console.log("\n[2] Hookpost end to end: POST /events -> worker -> receiver, every attempt recorded");
+  const one = await healthyApp(api, "bench-e2e-1", 50, `${stack.receiverUrl}/ok/a`, 1);
+  const five = await healthyApp(api, "bench-e2e-5", 50, `${stack.receiverUrl}/ok/b`, 5);
+  await stack.startWorkers(1);
+  const at1 = await e2ePhase(stack, api, one, 1);
+  const at5 = await e2ePhase(stack, api, five, 5);
+  // Half of the sustained rate, open loop: the latency a lightly loaded Hookpost adds.
+  const halfRate = Math.max(1, Math.floor(at1.deliveriesPerSecond / 2));
+  const from = new Date();
+  const half = await openLoop(api, one, halfRate, SECONDS);
+  const to = new Date();
+  await waitForFirstAttempts(stack.pool, one.id, 60_000);
+  const halfLatency = await firstAttemptLatency(stack.pool, one.id, from, to);
+  results.e2e = { onePerEvent: at1, fivePerEvent: at5, half: { rate: halfRate, ingest: half, latency: halfLatency } };
+
+  const s = "2 end to end";
+  const ratio = ceiling ? at1.deliveriesPerSecond / ceiling : NaN;
+  row(s, "1 endpoint/event: events/s ingested", fmt(at1.eventsPerSecond));
+  row(s, "1 endpoint/event: deliveries/s", fmt(at1.deliveriesPerSecond));
+  row(s, "1 endpoint/event: ratio to (1)", fmt(ratio, 2), ">= 0.70", ratio >= 0.7);
+  if (at1.drainPerSecond && ceiling) {
+    row(
+      s,
+      "worker alone (backlog drain) deliveries/s, ratio to (1)",
+      `${fmt(at1.drainPerSecond)} (${fmt(at1.drainPerSecond / ceiling, 2)})`,
+    );
+  }
+  row(s, "5 endpoints/event: deliveries/s", fmt(at5.deliveriesPerSecond));
+  if (ceiling) row(s, "5 endpoints/event: ratio to (1)", fmt(at5.deliveriesPerSecond / ceiling, 2));
+  const full = at1.fullLoadLatency!;
+  row(s, "first attempt ms at full load p50/p95/p99", `${fmt(full.p50)}/${fmt(full.p95)}/${fmt(full.p99)}`);
+  row(
+    s,
+    `first attempt ms at half rate (${halfRate}/s) p50/p95/p99`,
+    `${fmt(halfLatency.p50)}/${fmt(halfLatency.p95)}/${fmt(halfLatency.p99)}`,
+    "p99 < 50",
+    halfLatency.p99 < 50,
+  );
+  row(s, "API p99 ms at full load", fmt(at1.ingest.latencyMs.p99));
+  row(
+    s,
+    "worker RSS MB (peak)",
+    String(Math.max(at1.resources.workerRssMb, at5.resources.workerRssMb)),
+    "< 250",
+    Math.max(at1.resources.workerRssMb, at5.resources.workerRssMb) < 250,
+  );
+  row(s, "web RSS MB (peak)", String(Math.max(at1.resources.webRssMb, at5.resources.webRssMb)));
+  const cpu = at1.resources.cpuPercent;
+  row(
+    s,
+    "CPU % at full load (worker/web/postgres/receiver/client)",
+    `${cpu.worker}/${cpu.web}/${cpu.postgres}/${cpu.receiver}/${cpu.benchClient}`,
+  );
+  await quiesce(stack);
+  return { halfRate, halfP99: halfLatency.p99 };
+}
+
+async function scenarioIngest(stack: Stack, api: Api) {
+  console.log("\n[3] Ingestion alone: POST /events at 50 clients vs a raw pg insert loop of the same rows");
+  await stack.stopWorkers();
+  const app = await healthyApp(api, "bench-ingest", 1, `${stack.receiverUrl}/ok/i`, 1);
+  await closedLoop(api, app, 50, WARMUP_SECONDS);
+  const sampler = sampleResources(stack);
+  const ingest = await closedLoop(api, app, 50, SECONDS);
+  const resources = sampler.stop();
+
+  // The same rows (an event with a 1 KiB payload and its delivery), committed together, 50 at a time
+  // over as many connections as the web app's pool (10).
+  const endpointId = app.endpointIds[0]!;
+  const payload = JSON.stringify({ sequence: 0, filler: "x".repeat(990) });
+  let inserted = 0;
+  const rawLatencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  let sequence = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (performance.now() < deadline) {
+        const n = sequence++;
+        const t0 = performance.now();
+        const client = await stack.pool.connect();
+        try {
+          await client.query("BEGIN");
+          await client.query(`INSERT INTO events (id, app_id, event_type, payload) VALUES ($1, $2, $3, $4::jsonb)`, [
+            `msg_raw${stamp}${n}`,
+            app.id,
+            app.eventTypes[0],
+            payload,
+          ]);
+          await client.query(
+            `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, status) VALUES ($1, $2, $3, $4, now(), 'succeeded')`,
+            [`dlv_raw${stamp}${n}`, app.id, `msg_raw${stamp}${n}`, endpointId],
+          );
+          await client.query("COMMIT");
+          inserted++;
+        } finally {
+          client.release();
+        }
+        rawLatencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const rawPerSecond = inserted / ((performance.now() - started) / 1000);
+  rawLatencies.sort((a, b) => a - b);
+  const rawP99 = rawLatencies[Math.floor(rawLatencies.length * 0.99)] ?? NaN;
+  const ratio = ingest.perSecond / rawPerSecond;
+  results.ingest = { api: ingest, resources, raw: { perSecond: rawPerSecond, p99: rawP99, inserted } };
+  const s = "3 ingestion";
+  row(s, "POST /events accepted/s (50 clients)", fmt(ingest.perSecond));
+  row(s, "POST /events p50/p99 ms", `${fmt(ingest.latencyMs.p50, 1)}/${fmt(ingest.latencyMs.p99, 1)}`);
+  row(s, "errors", String(ingest.errors));
+  row(s, "raw pg insert loop rows/s (p99 ms)", `${fmt(rawPerSecond)} (${fmt(rawP99, 1)})`);
+  row(s, "ratio to raw insert", fmt(ratio, 2), ">= 0.50", ratio >= 0.5);
+  const cpu = resources.cpuPercent;
+  row(s, "CPU % (web/postgres/client)", `${cpu.web}/${cpu.postgres}/${cpu.benchClient}`);
+  await quiesce(stack);
+}
+
+async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99: number | undefined) {
+  console.log(`\n[4] Failure-heavy: half the endpoints answer 500 or hang, ${rate} events/s open loop`);
+  const types = (uid: string) => Array.from({ length: 10 }, (_, k) => `${uid}.t${k}`);
+  const healthy = await createBenchApp(
+    api,
+    "bench-fail-base",
+    Array.from({ length: 10 }, (_, k) => ({
+      url: `${stack.receiverUrl}/ok/h${k}`,
+      eventTypes: [`bench-fail-base.t${k}`],
+    })),
+    types("bench-fail-base"),
+  );
+  const kinds = ["ok", "ok", "ok", "ok", "ok", "fail", "fail", "fail", "hang", "hang"];
+  const mixed = await createBenchApp(
+    api,
+    "bench-fail-mixed",
+    kinds.map((kind, k) => ({ url: `${stack.receiverUrl}/${kind}/f${k}`, eventTypes: [`bench-fail-mixed.t${k}`] })),
+    types("bench-fail-mixed"),
+  );
+  const healthyIds = mixed.endpointIds.slice(0, 5);
+  await stack.startWorkers(1);
+  await closedLoop(api, healthy, 5, WARMUP_SECONDS);
+
+  let from = new Date();
+  await openLoop(api, healthy, rate, SECONDS);
+  let to = new Date();
+  await waitForFirstAttempts(stack.pool, healthy.id, 60_000);
+  const baseline = await firstAttemptLatency(stack.pool, healthy.id, from, to);
+
+  from = new Date();
+  const sampler = sampleResources(stack);
+  await openLoop(api, mixed, rate, SECONDS);
+  to = new Date();
+  const resources = sampler.stop();
+  // Only the healthy endpoints' first attempts are waited for: the hanging ones are capped on purpose.
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { rows: left } = await stack.pool.query<{ count: string }>(
+      `SELECT count(*) FROM deliveries WHERE app_id = $1 AND attempt_count = 0 AND endpoint_id = ANY($2)`,
+      [mixed.id, healthyIds],
+    );
+    if (Number(left[0]!.count) === 0) break;
+    await sleep(250);
+  }
+  const isolated = await firstAttemptLatency(stack.pool, mixed.id, from, to, healthyIds);
+  const { rows: outcomes } = await stack.pool.query<{ kind: string; attempts: string }>(
+    `SELECT CASE WHEN a.response_status_code = 500 THEN '500' WHEN a.error IS NOT NULL THEN a.error ELSE a.response_status_code::text END AS kind,
+            count(*) AS attempts
+     FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.app_id = $1 GROUP BY 1`,
+    [mixed.id],
+  );
+  const reference = e2eHalfP99 ?? baseline.p99;
+  const ratio = isolated.p99 / reference;
+  results.failures = {
+    rate,
+    baseline,
+    isolated,
+    outcomes,
+    resources,
+    comparedWith: e2eHalfP99 ? "scenario 2 half rate" : "own baseline",
+  };
+  const s = "4 failure-heavy";
+  row(s, "healthy-only baseline first attempt p50/p99 ms", `${fmt(baseline.p50)}/${fmt(baseline.p99)}`);
+  row(s, "with failing/hanging half: healthy p50/p99 ms", `${fmt(isolated.p50)}/${fmt(isolated.p99)}`);
+  row(s, "attempts by outcome (failing app)", outcomes.map((o) => `${o.kind}:${o.attempts}`).join(" "));
+  row(
+    s,
+    `healthy p99 / ${e2eHalfP99 ? "scenario 2 half-rate" : "baseline"} p99`,
+    fmt(ratio, 2),
+    "<= 1.5",
+    ratio <= 1.5,
+  );
+  row(s, "healthy p99 / same-rate healthy baseline p99", fmt(isolated.p99 / baseline.p99, 2));
+  await quiesce(stack);
+}
+
+async function scenarioLogs(stack: Stack) {
+  console.log("\n[5] Log queries at scale: 1,000,000 attempts across 100 endpoints");
+  const logs: LogResults = await runLogQueries(stack.pool, stack.databaseUrl);
+  results.logs = logs;
+  notes.push(`scenario 5: ${logs.source}`);
+  const s = "5 log queries";
+  row(s, `seeded in s (hot endpoint: ${logs.seed.hotEndpointAttempts} attempts)`, fmt(logs.seed.seconds, 1));
+  for (const query of logs.queries)
+    row(s, `${query.name} ms`, `${fmt(query.ms, 1)}${query.seqScanOnAttempts ? " SEQ SCAN" : ""}`);
+  row(s, "dashboard log first page ms", fmt(logs.firstPageMs, 1), "< 50", logs.firstPageMs < 50);
+  row(s, "slowest first page (any filter) ms", fmt(logs.worstFirstPageMs, 1), "< 50", logs.worstFirstPageMs < 50);
+  row(s, "dashboard log deep/first (all)", fmt(logs.deepOverFirst, 2), "<= 2", logs.deepOverFirst <= 2);
+  row(s, "deep/first (worst filter)", fmt(logs.worstDeepOverFirst, 2), "<= 2", logs.worstDeepOverFirst <= 2);
+  row(s, "seq scan on attempts", logs.anySeqScanOnAttempts ? "yes" : "none", "none", !logs.anySeqScanOnAttempts);
+}
+
+async function scenarioScaleOut(stack: Stack, api: Api) {
+  console.log("\n[6] Scale-out: 1 vs 2 worker processes draining the same backlog");
+  const measured: Array<{
+    workers: number;
+    backlog: number;
+    perSecond: number;
+    perWorker: number[];
+    jobsFailed: number[];
+    duplicates: number;
+    redelivered: number;
+  }> = [];
+  for (const count of [1, 2]) {
+    await quiesce(stack);
+    await stack.resetReceiver();
+    const app = await healthyApp(api, `bench-scale-${count}`, 50, `${stack.receiverUrl}/ok/s${count}-`, 1);
+    await closedLoop(api, app, 50, Math.max(5, SECONDS / 2));
+    const workers = await stack.startWorkers(count);
+    const backlog = await pendingFirstAttempts(stack.pool, app.id);
+    const started = performance.now();
+    const drained = await waitForFirstAttempts(stack.pool, app.id, Math.max(60_000, SECONDS * 6000));
+    const seconds = (performance.now() - started) / 1000;
+    if (!drained) notes.push(`scenario 6 (${count} workers): backlog not drained within the limit`);
+    await sleep(500);
+    const stats = await stack.receiverStats();
+    const { rows: again } = await stack.pool.query<{ count: string }>(
+      `SELECT count(*) FROM deliveries WHERE app_id = $1 AND attempt_count > 1`,
+      [app.id],
+    );
+    measured.push({
+      workers: count,
+      backlog,
+      perSecond: backlog / seconds,
+      perWorker: workers.map((worker) => worker.logs.attemptsRecorded),
+      jobsFailed: workers.map((worker) => worker.logs.jobsFailed),
+      duplicates: stats.duplicates,
+      redelivered: Number(again[0]!.count),
+    });
+  }
+  await quiesce(stack);
+  results.scaleOut = measured;
+  const s = "6 scale-out";
+  for (const m of measured) {
+    row(s, `${m.workers} worker(s): deliveries/s draining ${m.backlog}`, fmt(m.perSecond));
+    row(
+      s,
+      `${m.workers} worker(s): attempts per worker (jobs failed)`,
+      m.perWorker.map((n, i) => `${n} (${m.jobsFailed[i]})`).join(" / "),
+    );
+    row(
+      s,
+      `${m.workers} worker(s): duplicate webhook-ids at receiver`,
+      String(m.duplicates),
+      "0",
+      m.duplicates === 0 && m.redelivered === 0,
+    );
+  }
+  const [one, two] = measured;
+  if (one && two) row(s, "2 workers / 1 worker", fmt(two.perSecond / one.perSecond, 2));
+}
+
+async function soak(stack: Stack, api: Api) {
+  console.log(`\n[soak] Worker RSS over ${SOAK_SECONDS} s at full load`);
+  const app = await healthyApp(api, "bench-soak", 50, `${stack.receiverUrl}/ok/k`, 1);
+  const [worker] = await stack.startWorkers(1);
+  const samples: Array<{ second: number; workerRssMb: number; webRssMb: number }> = [];
+  const started = performance.now();
+  const load = closedLoop(api, app, INGEST_CLIENTS, SOAK_SECONDS);
+  while (performance.now() - started < SOAK_SECONDS * 1000) {
+    await sleep(10_000);
+    samples.push({
+      second: Math.round((performance.now() - started) / 1000),
+      workerRssMb: rssMb(worker!.process.pid),
+      webRssMb: rssMb(stack.web.process.pid),
+    });
+  }
+  const ingest = await load;
+  const delivered = Number(
+    (
+      await stack.pool.query<{ count: string }>(
+        `SELECT count(*) FROM deliveries WHERE app_id = $1 AND attempt_count > 0`,
+        [app.id],
+      )
+    ).rows[0]!.count,
+  );
+  // The first sample is past start-up and warm-up; growth is judged from there.
+  const first = samples[0]!;
+  const last = samples.at(-1)!;
+  const peak = Math.max(...samples.map((sample) => sample.workerRssMb));
+  const growth = last.workerRssMb - first.workerRssMb;
+  results.soak = { seconds: SOAK_SECONDS, samples, ingest, delivered };
+  const s = "soak";
+  row(
+    s,
+    `worker RSS MB at ${first.second} s -> ${last.second} s (peak)`,
+    `${first.workerRssMb} -> ${last.workerRssMb} (${peak})`,
+    "< 250, growth < 10%",
+    peak < 250 && growth < first.workerRssMb * 0.1,
+  );
+  row(s, "web RSS MB start -> end", `${first.webRssMb} -> ${last.webRssMb}`);
+  row(s, "events ingested / deliveries attempted", `${ingest.accepted} / ${delivered}`);
+  await quiesce(stack);
+}
+
+function machine() {
+  const cpuList = cpus();
+  let pgVersion = "";
+  try {
+    pgVersion = execFileSync("psql", ["--version"], { encoding: "utf8" }).trim();
+  } catch {
+    pgVersion = "unknown";
+  }
+  return {
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model,
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    kernel: release(),
+    loadavgAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+    postgres: pgVersion,
+  };
+}
+
+function printTable() {
+  const headers = ["scenario", "metric", "value", "target", "result"];
+  const body = rows.map((r) => [
+    r.scenario,
+    r.metric,
+    r.value,
+    r.target ?? "",
+    r.target ? (r.pass ? "pass" : "FAIL") : "",
+  ]);
+  const widths = headers.map((header, i) => Math.max(header.length, ...body.map((cells) => cells[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ");
+  const out = [line(headers), widths.map((w) => "-".repeat(w)).join("-|-"), ...body.map(line)].join("\n");
+  console.log(`\n${out}`);
+  return out;
+}
+
+async function main() {
+  const info = machine();
+  console.log(
+    `Machine: ${info.cpus} x ${info.cpuModel}, ${info.memoryGb} GB, node ${info.node}, load ${info.loadavgAtStart.join(" ")}`,
+  );
+  const stack = await startStack({
+    workerConcurrency: CONCURRENCY,
+    deliveryTimeout: flags["delivery-timeout"],
+    profileDir,
+  });
+  const settings = await stack.pool.query<{ name: string; setting: string }>(
+    `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_connections', 'wal_level')`,
+  );
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: stack.databaseUrl }) });
+  const { key } = await createApiKey(db, "bench");
+  await db.$disconnect();
+  const api = new Api(stack.baseUrl, key, 64);
+  const startedAt = new Date();
+  try {
+    let ceiling: number | undefined;
+    let e2e: { halfRate: number; halfP99: number } | undefined;
+    if (SCENARIOS.has(1)) ceiling = await scenarioRaw(stack);
+    if (SCENARIOS.has(2)) e2e = await scenarioE2e(stack, api, ceiling);
+    if (SCENARIOS.has(3)) await scenarioIngest(stack, api);
+    if (SCENARIOS.has(4)) await scenarioFailures(stack, api, e2e?.halfRate ?? 100, e2e?.halfP99);
+    if (SCENARIOS.has(6)) await scenarioScaleOut(stack, api);
+    if (SCENARIOS.has(5)) await scenarioLogs(stack);
+    if (SOAK_SECONDS > 0) await soak(stack, api);
+  } finally {
+    const table = printTable();
+    if (notes.length > 0) console.log(`\nNotes:\n${notes.map((note) => `- ${note}`).join("\n")}`);
+    mkdirSync("bench-results", { recursive: true });
+    const file = `bench-results/bench-${stamp}.json`;
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          startedAt,
+          finishedAt: new Date(),
+          machine: { ...info, postgresSettings: Object.fromEntries(settings.rows.map((r) => [r.name, r.setting])) },
+          options: {
+            seconds: SECONDS,
+            concurrency: CONCURRENCY,
+            ingestClients: INGEST_CLIENTS,
+            deliveryTimeout: flags["delivery-timeout"],
+            scenarios: [...SCENARIOS],
+            soakSeconds: SOAK_SECONDS,
+            profileDir,
+          },
+          table: rows,
+          tableText: table,
+          notes,
+          results,
+        },
+        null,
+        2,
+      ),
+    );
+    console.log(`\nWritten: ${file}${profileDir ? `\nWorker CPU profiles: ${profileDir}` : ""}`);
+    await api.close();
+    await stack.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

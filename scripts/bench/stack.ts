@@ -1,0 +1,312 @@
+// What the benchmark runs against: a fresh database, a private queue prefix
+// on the local Redis, the receiver, the built web app and worker processes,
+// all as children of the benchmark so that their RSS and CPU can be read.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { dropDatabase, ensureDatabase, migrate, run } from "../services";
+
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  logs: { lines: number; attemptsRecorded: number; jobsFailed: number; tail: string[] };
+  exited: Promise<void>;
+}
+
+export function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const logs = { lines: 0, attemptsRecorded: 0, jobsFailed: 0, tail: [] as string[] };
+  let partial = "";
+  const collect = (chunk: Buffer) => {
+    const text = partial + chunk.toString();
+    const lines = text.split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      logs.lines++;
+      // Counted, not kept: at full load the worker logs one line per attempt.
+      if (line.includes('"attempt recorded"')) logs.attemptsRecorded++;
+      else {
+        if (line.includes('"job failed"')) logs.jobsFailed++;
+        logs.tail.push(line);
+        if (logs.tail.length > 200) logs.tail.shift();
+      }
+      if (process.env.BENCH_VERBOSE) process.stderr.write(`[${name}] ${line}\n`);
+    }
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return { name, process: child, logs, exited };
+}
+
+export async function stopChild(child: Child | undefined, timeoutMs = 30_000): Promise<void> {
+  if (!child || child.process.exitCode !== null || child.process.signalCode !== null) return;
+  child.process.kill("SIGTERM");
+  const timer = setTimeout(() => child.process.kill("SIGKILL"), timeoutMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+/** Thrown from a waitUntil check: stop waiting at once. */
+export class GaveUp extends Error {}
+
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      if (error instanceof GaveUp) throw error;
+      lastError = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ""}`);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** The pid and every descendant (Next.js may run its server in a child). */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const list = parents.get(ppid) ?? [];
+      list.push(Number(entry));
+      parents.set(ppid, list);
+    } catch {
+      // The process ended while we listed /proc: it no longer counts.
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    out.push(pid);
+    queue.push(...(parents.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** Resident memory of a process and its descendants, in MB (VmRSS). */
+export function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  let kb = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      kb += Number(match?.[1] ?? 0);
+    } catch {
+      // Gone: nothing resident.
+    }
+  }
+  return Math.round(kb / 1024);
+}
+
+/** CPU seconds (user + system) used so far by a process and its descendants. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone.
+    }
+  }
+  return ticks / 100;
+}
+
+/** CPU seconds of every PostgreSQL process (all sessions, the checkpointer...). */
+export function postgresCpuSeconds(): number {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone.
+    }
+  }
+  return ticks / 100;
+}
+
+export interface Stack {
+  databaseUrl: string;
+  queuePrefix: string;
+  pool: pg.Pool;
+  redis: Redis;
+  receiverUrl: string;
+  receiver: Child;
+  web: Child;
+  baseUrl: string;
+  workerEnv: NodeJS.ProcessEnv;
+  workers: Child[];
+  startWorkers(count: number, extraArgs?: string[]): Promise<Child[]>;
+  stopWorkers(): Promise<void>;
+  receiverStats(): Promise<{ total: number; ok: number; failed: number; hung: number; duplicates: number }>;
+  resetReceiver(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  workerConcurrency: number;
+  deliveryTimeout: string;
+  profileDir?: string;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/hookpost_bench_${suffix}`;
+  const databaseUrl = url.toString();
+  await ensureDatabase(databaseUrl);
+  await migrate(databaseUrl, { quiet: true });
+  if (!existsSync(".next/BUILD_ID")) {
+    console.log("Building the web app (next build)...");
+    await run("node_modules/.bin/next", ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
+  }
+  const queuePrefix = `hookpost_bench_${suffix}`;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+
+  const receiver = spawnChild(
+    "receiver",
+    process.execPath,
+    ["--import", "tsx", "scripts/bench/receiver.ts"],
+    process.env,
+  );
+  const receiverPort = await waitUntil("the receiver", () => {
+    const line = receiver.logs.tail.find((entry) => entry.startsWith("listening "));
+    return line ? Number(line.split(" ")[1]) : undefined;
+  });
+  const receiverUrl = `http://127.0.0.1:${receiverPort}`;
+
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    PORT: String(port),
+    ALLOW_PRIVATE_ENDPOINTS: "true",
+    LOG_LEVEL: "info",
+    WORKER_CONCURRENCY: String(options.workerConcurrency),
+    WORKER_METRICS_PORT: "0",
+    DELIVERY_TIMEOUT: options.deliveryTimeout,
+    // Set for builds that seal endpoint secrets at rest; ignored by those that do not.
+    SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+  };
+  const web = spawnChild(
+    "web",
+    "node_modules/.bin/next",
+    ["start", "--port", String(port), "--hostname", "127.0.0.1"],
+    env,
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntil("the web app", async () => {
+    if (web.process.exitCode !== null) throw new GaveUp(`web exited:\n${web.logs.tail.join("\n")}`);
+    const response = await fetch(`${baseUrl}/api/health`);
+    return response.status === 200 ? true : undefined;
+  });
+
+  const stack: Stack = {
+    databaseUrl,
+    queuePrefix,
+    pool,
+    redis,
+    receiverUrl,
+    receiver,
+    web,
+    baseUrl,
+    workerEnv: env,
+    workers: [],
+    async startWorkers(count, extraArgs = []) {
+      const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
+      const started = Array.from({ length: count }, (_, index) =>
+        spawnChild(
+          `worker${stack.workers.length + index + 1}`,
+          process.execPath,
+          [...profile, ...extraArgs, "--import", "tsx", "worker/main.ts"],
+          env,
+        ),
+      );
+      stack.workers.push(...started);
+      await Promise.all(
+        started.map((worker) =>
+          waitUntil(`${worker.name} to start`, () => {
+            if (worker.process.exitCode !== null) throw new GaveUp(`worker exited:\n${worker.logs.tail.join("\n")}`);
+            return worker.logs.tail.some((line) => line.includes('"worker started"')) ? true : undefined;
+          }),
+        ),
+      );
+      return started;
+    },
+    async stopWorkers() {
+      await Promise.all(stack.workers.map((worker) => stopChild(worker)));
+      stack.workers = [];
+    },
+    async receiverStats() {
+      const response = await fetch(`${receiverUrl}/__stats`);
+      return (await response.json()) as Awaited<ReturnType<Stack["receiverStats"]>>;
+    },
+    async resetReceiver() {
+      await fetch(`${receiverUrl}/__reset`);
+    },
+    async close() {
+      await stack.stopWorkers();
+      await stopChild(web);
+      await stopChild(receiver);
+      await pool.end();
+      await deleteKeys(redis, `${queuePrefix}*`);
+      redis.disconnect();
+      await dropDatabase(databaseUrl);
+    },
+  };
+  return stack;
+}
+
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== "0");
+}
