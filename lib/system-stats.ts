@@ -29,6 +29,26 @@ export interface SystemStats {
   mostFailingEndpoints: EndpointFigure[];
 }
 
+/** One bucket per minute of the window, quiet minutes included, so the chart's time axis is true. */
+function everyMinute(
+  rows: Array<{ minute: Date; succeeded: bigint; failed: bigint }>,
+  now: Date,
+  windowHours: number,
+): MinuteBucket[] {
+  const byMinute = new Map(rows.map((row) => [row.minute.getTime(), row]));
+  const last = Math.floor(now.getTime() / 60_000) * 60_000;
+  const buckets: MinuteBucket[] = [];
+  for (let minute = last - (windowHours * 60 - 1) * 60_000; minute <= last; minute += 60_000) {
+    const row = byMinute.get(minute);
+    buckets.push({
+      minute: new Date(minute).toISOString(),
+      succeeded: Number(row?.succeeded ?? 0),
+      failed: Number(row?.failed ?? 0),
+    });
+  }
+  return buckets;
+}
+
 export async function systemStats(
   db: Db,
   producer: DeliveryProducer,
@@ -63,11 +83,7 @@ export async function systemStats(
     failures: Number(row.failures),
     avgDurationMs: Math.round(row.avg_ms),
   }));
-  const buckets = perMinute.map((row) => ({
-    minute: row.minute.toISOString(),
-    succeeded: Number(row.succeeded),
-    failed: Number(row.failed),
-  }));
+  const buckets = everyMinute(perMinute, now, windowHours);
   const attempts = buckets.reduce((sum, b) => sum + b.succeeded + b.failed, 0);
   const succeeded = buckets.reduce((sum, b) => sum + b.succeeded, 0);
   return {

@@ -1,0 +1,90 @@
+import Link from "next/link";
+import { Shell } from "@/components/topbar";
+import { ThroughputChart } from "@/components/throughput-chart";
+import { requireOperator } from "@/lib/auth/page";
+import { getDb } from "@/lib/db";
+import { systemStats, type EndpointFigure } from "@/lib/system-stats";
+import { getWebRuntime } from "@/lib/web-runtime";
+
+export const dynamic = "force-dynamic";
+
+const WINDOW_HOURS = 6;
+
+function EndpointTable({ title, rows, empty }: { title: string; rows: EndpointFigure[]; empty: string }) {
+  return (
+    <section className="panel" aria-label={title}>
+      <h2>{title}</h2>
+      {rows.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Endpoint</th>
+                <th className="num">Attempts</th>
+                <th className="num">Failed</th>
+                <th className="num">Avg ms</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.endpointId}>
+                  <td>
+                    <Link href={`/apps/${row.appId}/endpoints/${row.endpointId}`}>{row.url}</Link>
+                  </td>
+                  <td className="num">{row.attempts}</td>
+                  <td className="num">{row.failures}</td>
+                  <td className="num">{row.avgDurationMs}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export default async function SystemPage() {
+  const caller = await requireOperator();
+  const stats = await systemStats(getDb(), getWebRuntime().producer, WINDOW_HOURS);
+  const activeMinutes = Math.max(1, stats.perMinute.filter((b) => b.succeeded + b.failed > 0).length);
+  const rate = stats.successRate === null ? "—" : `${(stats.successRate * 100).toFixed(1)}%`;
+  return (
+    <Shell caller={caller}>
+      <h1>System</h1>
+      <p className="subtitle">Delivery across every app over the last {WINDOW_HOURS} hours.</p>
+      <div className="grid">
+        <div className="panel stat">
+          <div className="label">Success rate</div>
+          <div className="value">{rate}</div>
+        </div>
+        <div className="panel stat">
+          <div className="label">Attempts per active minute</div>
+          <div className="value">{Math.round(stats.attempts / activeMinutes)}</div>
+        </div>
+        <div className="panel stat">
+          <div className="label">Queue: waiting / delayed / active</div>
+          <div className="value">
+            {stats.queue.waiting ?? 0} / {stats.queue.delayed ?? 0} / {stats.queue.active ?? 0}
+          </div>
+        </div>
+        <div className="panel stat">
+          <div className="label">Failed jobs</div>
+          <div className="value">{stats.queue.failed ?? 0}</div>
+        </div>
+      </div>
+      <section className="panel" aria-label="Attempts per minute" style={{ marginTop: 12 }}>
+        <h2>Attempts per minute</h2>
+        {stats.attempts === 0 ? (
+          <p className="muted">No attempts in the last {WINDOW_HOURS} hours.</p>
+        ) : (
+          <ThroughputChart buckets={stats.perMinute} />
+        )}
+      </section>
+      <EndpointTable title="Most failing endpoints" rows={stats.mostFailingEndpoints} empty="No failures." />
+      <EndpointTable title="Slowest endpoints" rows={stats.slowestEndpoints} empty="No attempts yet." />
+    </Shell>
+  );
+}
