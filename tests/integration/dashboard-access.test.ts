@@ -218,6 +218,115 @@ describe("allowed changes", () => {
   });
 });
 
+describe("the endpoint log", () => {
+  it("filters by status, event type, status code or class, time range and event id, page by page", async () => {
+    const db = database.db;
+    const app = await createApp(db, { name: "Log" });
+    const endpoint = await createEndpoint(
+      db,
+      app.id,
+      { url: "http://127.0.0.1:9/log", description: "", eventTypes: [], rateLimit: null },
+      policy,
+    );
+    const outcomes: Array<{ status: "succeeded" | "failed" | "pending"; code: number | null; error: string | null }> = [
+      { status: "succeeded", code: 200, error: null },
+      { status: "failed", code: 503, error: null },
+      { status: "failed", code: 404, error: null },
+      { status: "failed", code: null, error: "timeout" },
+      { status: "failed", code: null, error: "connection_refused" },
+      { status: "pending", code: null, error: null },
+    ];
+    const ids: string[] = [];
+    for (const [index, outcome] of outcomes.entries()) {
+      const { deliveryIds, event } = await ingestEvent(
+        db,
+        app,
+        { eventType: index % 2 === 0 ? "even.happened" : "odd.happened", payload: { index }, eventId: `ext-${index}` },
+        undefined,
+      );
+      const deliveryId = deliveryIds[0]!;
+      ids.push(deliveryId);
+      await db.delivery.update({
+        where: { id: deliveryId },
+        data: {
+          status: outcome.status,
+          lastStatusCode: outcome.code,
+          attemptCount: outcome.status === "pending" ? 0 : 1,
+        },
+      });
+      if (outcome.status !== "pending") {
+        await db.attempt.create({
+          data: {
+            id: `atm_${deliveryId.slice(4)}`,
+            deliveryId,
+            endpointId: endpoint.id,
+            trigger: "scheduled",
+            responseStatusCode: outcome.code,
+            error: outcome.error,
+            durationMs: 5,
+            succeeded: outcome.status === "succeeded",
+            requestHeaders: { "webhook-id": event.id },
+          },
+        });
+      }
+    }
+    const list = async (query: Record<string, string>) =>
+      (await listEndpointDeliveries(db, app.id, endpoint.id, logFilterSchema.parse(query))).data.map((row) =>
+        ids.indexOf(row.id),
+      );
+    expect(await list({})).toEqual([5, 4, 3, 2, 1, 0]);
+    expect(await list({ sort: "asc" })).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(await list({ status: "failed" })).toEqual([4, 3, 2, 1]);
+    expect(await list({ status: "pending" })).toEqual([5]);
+    expect(await list({ eventType: "odd.happened" })).toEqual([5, 3, 1]);
+    expect(await list({ code: "503" })).toEqual([1]);
+    expect(await list({ code: "5xx" })).toEqual([1]);
+    expect(await list({ code: "4xx" })).toEqual([2]);
+    expect(await list({ code: "2xx" })).toEqual([0]);
+    expect(await list({ code: "timeout" })).toEqual([3]);
+    expect(await list({ code: "connection" })).toEqual([4]);
+    expect(await list({ q: "ext-2" })).toEqual([2]);
+    const created = await db.delivery.findUniqueOrThrow({ where: { id: ids[2]! } });
+    expect(await list({ q: created.eventId })).toEqual([2]);
+    expect(await list({ to: new Date(Date.now() - 3_600_000).toISOString() })).toEqual([]);
+    expect(
+      await list({
+        from: new Date(Date.now() - 3_600_000).toISOString(),
+        status: "failed",
+        eventType: "even.happened",
+      }),
+    ).toEqual([4, 2]);
+
+    // Keyset pages of two, both ways.
+    const pages: number[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listEndpointDeliveries(db, app.id, endpoint.id, logFilterSchema.parse({ limit: "2", cursor }));
+      pages.push(page.data.map((row) => ids.indexOf(row.id)));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages).toEqual([
+      [5, 4],
+      [3, 2],
+      [1, 0],
+    ]);
+    const first = await listEndpointDeliveries(
+      db,
+      app.id,
+      endpoint.id,
+      logFilterSchema.parse({ limit: "4", sort: "asc" }),
+    );
+    const second = await listEndpointDeliveries(
+      db,
+      app.id,
+      endpoint.id,
+      logFilterSchema.parse({ limit: "4", sort: "asc", cursor: first.nextCursor }),
+    );
+    expect(second.data.map((row) => ids.indexOf(row.id))).toEqual([4, 5]);
+    expect(second.nextCursor).toBeNull();
+  });
+});
+
 describe("portal links", () => {
   it("open one app once, before they expire, for a session that ends", async () => {
     const db = database.db;
