@@ -180,4 +180,40 @@ describe("dashboard", () => {
     await page.getByText("sent a test event to").waitFor();
     await screenshots(page, "activity");
   });
+
+  it("adds, edits, disables and enables an endpoint, and logs each change", async () => {
+    const app = (await (await hookpost.api("/apps", { body: { name: "Managed" } })).json()) as { id: string };
+    await page.goto(`${hookpost.baseUrl}/apps/${app.id}`);
+    await page.getByText("No endpoints yet").waitFor();
+    await page.getByRole("link", { name: "Add endpoint" }).click();
+    await page.getByLabel("URL").fill("not a url");
+    await page.getByRole("button", { name: "Create endpoint" }).click();
+    await page.getByText("enter an http(s) URL").waitFor();
+    await page.getByLabel("URL").fill(receiver.url);
+    await page.getByLabel("Description").fill("Billing");
+    await page.getByLabel("Event types").fill("invoice.paid, invoice.voided");
+    await page.getByRole("button", { name: "Create endpoint" }).click();
+    await page.waitForURL(new RegExp(`/apps/${app.id}/endpoints/ep_`));
+    await page.getByText("Billing · invoice.paid, invoice.voided").waitFor();
+
+    await page.getByRole("link", { name: "Edit" }).click();
+    await page.getByLabel("Description").fill("Billing v2");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Billing v2 · invoice.paid, invoice.voided").waitFor();
+
+    await page.getByRole("button", { name: "Disable" }).click();
+    await page.getByText("disabled by user").waitFor();
+    await page.getByRole("button", { name: "Enable" }).click();
+    await page.getByRole("button", { name: "Disable" }).waitFor();
+    expect(await page.getByText("disabled by user").count()).toBe(0);
+
+    const actions = await hookpost.db.activity.findMany({ where: { appId: app.id }, orderBy: { id: "asc" } });
+    expect(actions.map((entry) => entry.action)).toEqual([
+      "endpoint.created",
+      "endpoint.updated",
+      "endpoint.disabled",
+      "endpoint.enabled",
+    ]);
+    expect(actions.every((entry) => entry.actor === admin.email)).toBe(true);
+  });
 });
