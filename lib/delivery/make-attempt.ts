@@ -2,6 +2,7 @@
 // schedule what comes next. Every step is safe to repeat: the delivery row
 // decides whether a job is still due, so a duplicate or stale job (after a
 // crash, a sweeper re-enqueue, a manual success) changes nothing.
+import type { DeliveryStatus, Endpoint, Event, Prisma } from "@prisma/client";
 import type { Agent } from "undici";
 import type { Config } from "../config";
 import type { Db, Tx } from "../db";
@@ -54,11 +55,91 @@ const honoursRetryAfter = (result: ExchangeResult) => result.statusCode === 429 
 /** A struggling endpoint gets breathing room, whatever the schedule says. */
 const showsOverload = (result: ExchangeResult) => result.statusCode === 429 || result.error === "timeout";
 
-async function loadDelivery(db: Db, deliveryId: string) {
-  return db.delivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true, event: true } });
+/** What an attempt needs of a delivery, its endpoint and its event. */
+interface LoadedDelivery {
+  id: string;
+  appId: string;
+  eventId: string;
+  endpointId: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  scheduledAttempts: number;
+  firstAttemptAt: Date | null;
+  endpoint: Pick<
+    Endpoint,
+    | "url"
+    | "disabled"
+    | "rateLimit"
+    | "secret"
+    | "previousSecret"
+    | "previousSecretExpiresAt"
+    | "headers"
+    | "failingSince"
+  >;
+  event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">;
 }
 
-type LoadedDelivery = NonNullable<Awaited<ReturnType<typeof loadDelivery>>>;
+/**
+ * One round trip with the joins written out: this runs once per attempt,
+ * and the ORM's include costs a query per relation plus its compilation
+ * (see docs/performance.md).
+ */
+async function loadDelivery(db: Db, deliveryId: string): Promise<LoadedDelivery | undefined> {
+  const rows = await db.$queryRaw<
+    Array<{
+      id: string;
+      app_id: string;
+      event_id: string;
+      endpoint_id: string;
+      status: DeliveryStatus;
+      attempt_count: number;
+      scheduled_attempts: number;
+      first_attempt_at: Date | null;
+      url: string;
+      disabled: boolean;
+      rate_limit: number | null;
+      secret: string;
+      previous_secret: string | null;
+      previous_secret_expires_at: Date | null;
+      headers: Prisma.JsonValue;
+      failing_since: Date | null;
+      event_type: string;
+      payload: Prisma.JsonValue;
+      event_created_at: Date;
+    }>
+  >`
+    SELECT d.id, d.app_id, d.event_id, d.endpoint_id, d.status, d.attempt_count, d.scheduled_attempts,
+           d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secret,
+           e.previous_secret_expires_at, e.headers, e.failing_since, ev.event_type, ev.payload,
+           ev.created_at AS event_created_at
+    FROM deliveries d
+    JOIN endpoints e ON e.id = d.endpoint_id
+    JOIN events ev ON ev.id = d.event_id
+    WHERE d.id = ${deliveryId}`;
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    appId: row.app_id,
+    eventId: row.event_id,
+    endpointId: row.endpoint_id,
+    status: row.status,
+    attemptCount: row.attempt_count,
+    scheduledAttempts: row.scheduled_attempts,
+    firstAttemptAt: row.first_attempt_at,
+    endpoint: {
+      url: row.url,
+      disabled: row.disabled,
+      rateLimit: row.rate_limit,
+      secret: row.secret,
+      previousSecret: row.previous_secret,
+      previousSecretExpiresAt: row.previous_secret_expires_at,
+      headers: row.headers,
+      failingSince: row.failing_since,
+    },
+    event: { id: row.event_id, eventType: row.event_type, payload: row.payload, createdAt: row.event_created_at },
+  };
+}
 
 async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date, trigger: "scheduled" | "manual") {
   const request = buildWebhookRequest(delivery.event, delivery.endpoint, now);
@@ -210,6 +291,103 @@ async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Prom
   return release;
 }
 
+type Settled = "succeeded" | "retry" | "failed";
+
+/**
+ * Records an attempt that may also disable the endpoint or exhaust the
+ * delivery: those write operational events, so it runs as a transaction of
+ * several statements. Rare by nature; the common case is recordRoutine.
+ */
+async function recordWithEvents(
+  deps: AttemptDeps,
+  delivery: LoadedDelivery,
+  attemptNumber: number,
+  attempt: ReturnType<typeof attemptRow>,
+  result: ExchangeResult,
+  outcome: Settled,
+  next: Date | undefined,
+  startedAt: Date,
+): Promise<{ advanced: boolean; operationalEvents: string[] }> {
+  return deps.db.$transaction(async (tx) => {
+    await tx.attempt.create({ data: attempt });
+    await tx.delivery.update({ where: { id: delivery.id }, data: counters(delivery, result, startedAt) });
+    const events = await updateEndpointHealth(tx, deps, delivery, result, startedAt);
+    // Only the holder of this schedule step moves the delivery on, so a
+    // duplicate run records its attempt but never schedules twice.
+    const transition = await tx.delivery.updateMany({
+      where: { id: delivery.id, status: "pending", scheduledAttempts: attemptNumber - 1 },
+      data: {
+        scheduledAttempts: attemptNumber,
+        status: outcome === "retry" ? "pending" : outcome,
+        nextAttemptAt: next ?? null,
+      },
+    });
+    const moved = transition.count === 1;
+    if (moved && outcome === "failed" && result.statusCode !== 410) {
+      events.push(
+        await recordOperationalEvent(tx, "delivery.exhausted", delivery.appId, {
+          deliveryId: delivery.id,
+          eventId: delivery.eventId,
+          endpointId: delivery.endpointId,
+          attempts: delivery.attemptCount + 1,
+          lastStatus: statusClass(result),
+        }),
+      );
+    }
+    return { advanced: moved, operationalEvents: events };
+  });
+}
+
+/**
+ * Records a success or a retry in one statement, so atomic on its own: the
+ * attempt row, the delivery's counters, the endpoint's failure streak and,
+ * for the holder of this schedule step only, the move to the next step.
+ * The same writes as recordWithEvents in one round trip instead of a
+ * transaction of six.
+ */
+async function recordRoutine(
+  db: Db,
+  delivery: LoadedDelivery,
+  attemptNumber: number,
+  attempt: ReturnType<typeof attemptRow>,
+  outcome: "succeeded" | "retry",
+  next: Date | undefined,
+): Promise<boolean> {
+  const rows = await db.$queryRaw<Array<{ moved: boolean }>>`
+    WITH current AS (
+      -- Locked, so the step check below sees the latest committed state.
+      SELECT id, (status = 'pending' AND scheduled_attempts = ${attemptNumber - 1}::int) AS moves
+      FROM deliveries WHERE id = ${delivery.id} FOR UPDATE
+    ), recorded AS (
+      INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, triggered_by, response_status_code,
+                            response_body, error, error_detail, duration_ms, succeeded, request_headers, created_at)
+      VALUES (${attempt.id}, ${attempt.deliveryId}, ${attempt.endpointId}, 'scheduled', NULL,
+              ${attempt.responseStatusCode}::int, ${attempt.responseBody}::text, ${attempt.error}::text,
+              ${attempt.errorDetail}::text, ${attempt.durationMs}::int, ${attempt.succeeded}::boolean,
+              ${JSON.stringify(attempt.requestHeaders)}::jsonb, ${attempt.createdAt}::timestamptz)
+    ), health AS (
+      -- A success ends a failure streak; a failure starts one if none is running.
+      UPDATE endpoints
+      SET failing_since = CASE WHEN ${attempt.succeeded}::boolean THEN NULL ELSE ${attempt.createdAt}::timestamptz END,
+          updated_at = now()
+      WHERE id = ${delivery.endpointId} AND (failing_since IS NOT NULL) = ${attempt.succeeded}::boolean
+    )
+    UPDATE deliveries d
+    SET attempt_count = d.attempt_count + 1,
+        last_attempt_at = ${attempt.createdAt}::timestamptz,
+        last_status_code = ${attempt.responseStatusCode}::int,
+        first_attempt_at = COALESCE(d.first_attempt_at, ${attempt.createdAt}::timestamptz),
+        -- Only the holder of this schedule step moves the delivery on, so a
+        -- duplicate run records its attempt but never schedules twice.
+        scheduled_attempts = CASE WHEN c.moves THEN ${attemptNumber}::int ELSE d.scheduled_attempts END,
+        status = CASE WHEN c.moves THEN ${outcome === "retry" ? "pending" : outcome}::delivery_status ELSE d.status END,
+        next_attempt_at = CASE WHEN c.moves THEN ${next ?? null}::timestamptz ELSE d.next_attempt_at END
+    FROM current c
+    WHERE d.id = c.id
+    RETURNING c.moves AS moved`;
+  return rows[0]?.moved === true;
+}
+
 export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"scheduled-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, attempt: job.attempt });
   const delivery = await loadDelivery(deps.db, job.deliveryId);
@@ -255,34 +433,11 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
   }
 
   const attempt = attemptRow(delivery, "scheduled", null, request.recordedHeaders, result, startedAt);
-  const { advanced, operationalEvents } = await deps.db.$transaction(async (tx) => {
-    await tx.attempt.create({ data: attempt });
-    await tx.delivery.update({ where: { id: delivery.id }, data: counters(delivery, result, startedAt) });
-    const events = await updateEndpointHealth(tx, deps, delivery, result, startedAt);
-    // Only the holder of this schedule step moves the delivery on, so a
-    // duplicate run records its attempt but never schedules twice.
-    const transition = await tx.delivery.updateMany({
-      where: { id: delivery.id, status: "pending", scheduledAttempts: job.attempt - 1 },
-      data: {
-        scheduledAttempts: job.attempt,
-        status: outcome === "retry" ? "pending" : outcome,
-        nextAttemptAt: next ?? null,
-      },
-    });
-    const moved = transition.count === 1;
-    if (moved && outcome === "failed" && result.statusCode !== 410) {
-      events.push(
-        await recordOperationalEvent(tx, "delivery.exhausted", delivery.appId, {
-          deliveryId: delivery.id,
-          eventId: delivery.eventId,
-          endpointId: delivery.endpointId,
-          attempts: delivery.attemptCount + 1,
-          lastStatus: statusClass(result),
-        }),
-      );
-    }
-    return { advanced: moved, operationalEvents: events };
-  });
+  // Exhaustion and disabling write operational events; everything else is one statement.
+  const { advanced, operationalEvents } =
+    outcome !== "failed" && !disableReason(delivery, result, startedAt, deps.config.ENDPOINT_DISABLE_AFTER)
+      ? { advanced: await recordRoutine(deps.db, delivery, job.attempt, attempt, outcome, next), operationalEvents: [] }
+      : await recordWithEvents(deps, delivery, job.attempt, attempt, result, outcome, next, startedAt);
   await announce(deps, operationalEvents, context);
 
   if (advanced && outcome !== "retry") getMetrics().deliveriesCompleted.inc({ outcome });
