@@ -13,7 +13,6 @@ export async function sendTestEvent(
   logger: Logger,
   appId: string,
   endpointId: string,
-  requestedBy: string,
 ): Promise<{ eventId: string; deliveryId: string }> {
   const eventId = newId("event");
   const deliveryId = newId("delivery");
@@ -23,7 +22,8 @@ export async function sendTestEvent(
         id: eventId,
         appId,
         eventType: TEST_EVENT_TYPE,
-        payload: { test: true, message: "This is a test event sent from Hookpost.", requestedBy },
+        // Nothing about who asked: the payload goes to the consumer's endpoint.
+        payload: { test: true, message: "This is a test event sent from Hookpost." },
       },
     });
     await tx.delivery.create({

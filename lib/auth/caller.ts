@@ -42,7 +42,3 @@ export async function authorizeApp(db: Db, caller: Caller, appIdOrUid: string): 
   if (caller.kind === "portal" && app.id !== caller.appId) throw new NotFoundError("app");
   return app;
 }
-
-export function assertOperator(caller: Caller): void {
-  if (caller.kind !== "operator") throw new NotFoundError("page");
-}

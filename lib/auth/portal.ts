@@ -92,10 +92,3 @@ export async function portalSessionApp(db: Db, sessionToken: string, now = new D
   if (!access?.sessionExpiresAt || access.sessionExpiresAt <= now) return undefined;
   return access.appId;
 }
-
-export async function endPortalSession(db: Db, sessionToken: string): Promise<void> {
-  await db.portalAccess.updateMany({
-    where: { sessionHash: hashToken(sessionToken) },
-    data: { sessionExpiresAt: new Date() },
-  });
-}

@@ -152,7 +152,7 @@ export async function sendTestEvent(deps: CommandDeps, caller: Caller, input: z.
   const app = await authorizeApp(deps.db, caller, input.appId);
   assertCanMutate(caller);
   const endpoint = await getEndpoint(deps.db, app.id, input.endpointId);
-  const sent = await queueTestEvent(deps.db, deps.producer, deps.logger, app.id, endpoint.id, actorName(caller));
+  const sent = await queueTestEvent(deps.db, deps.producer, deps.logger, app.id, endpoint.id);
   await recordActivity(deps.db, {
     appId: app.id,
     actor: actorName(caller),
