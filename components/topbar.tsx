@@ -2,6 +2,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { Caller } from "@/lib/auth/caller";
+import { leavePortalAction } from "@/app/portal/actions";
 import { SignOutButton } from "./sign-out";
 
 export function Shell({ caller, appId, children }: { caller: Caller; appId?: string; children: ReactNode }) {
@@ -27,7 +28,12 @@ export function Shell({ caller, appId, children }: { caller: Caller; appId?: str
                 <SignOutButton />
               </>
             ) : (
-              <span>Webhook portal</span>
+              <>
+                <span>Webhook portal</span>
+                <form action={leavePortalAction}>
+                  <button type="submit">Leave</button>
+                </form>
+              </>
             )}
           </div>
         </div>

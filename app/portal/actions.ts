@@ -2,7 +2,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { linkSessionApp, PORTAL_COOKIE, redeemPortalLink } from "@/lib/auth/portal";
+import { endPortalSession, linkSessionApp, PORTAL_COOKIE, redeemPortalLink } from "@/lib/auth/portal";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 
@@ -27,4 +27,13 @@ export async function openPortalAction(formData: FormData): Promise<void> {
     expires: opened.sessionExpiresAt,
   });
   redirect(`/apps/${opened.appId}`);
+}
+
+/** Ends this browser's portal session; a new link is needed to come back. */
+export async function leavePortalAction(): Promise<void> {
+  const jar = await cookies();
+  const session = jar.get(PORTAL_COOKIE)?.value;
+  if (session) await endPortalSession(getDb(), session);
+  jar.delete(PORTAL_COOKIE);
+  redirect("/portal/left");
 }

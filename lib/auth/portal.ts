@@ -92,3 +92,11 @@ export async function portalSessionApp(db: Db, sessionToken: string, now = new D
   if (!access?.sessionExpiresAt || access.sessionExpiresAt <= now) return undefined;
   return access.appId;
 }
+
+/** Ends a portal session before its time (the consumer left). */
+export async function endPortalSession(db: Db, sessionToken: string, now = new Date()): Promise<void> {
+  await db.portalAccess.updateMany({
+    where: { sessionHash: hashToken(sessionToken) },
+    data: { sessionExpiresAt: now },
+  });
+}

@@ -103,6 +103,13 @@ describe("access", () => {
     await again.goto(link.url);
     await again.getByText("This link cannot be used").waitFor();
     await again.context().close();
+
+    // Leaving ends the session: the app's pages ask for a sign-in again.
+    await page.goto(`${hookpost.baseUrl}/apps/${mine.appId}`);
+    await page.getByRole("button", { name: "Leave" }).click();
+    await page.waitForURL(`${hookpost.baseUrl}/portal/left`);
+    await page.goto(`${hookpost.baseUrl}/apps/${mine.appId}`);
+    await page.waitForURL(/\/login/);
     await context.close();
   });
 
