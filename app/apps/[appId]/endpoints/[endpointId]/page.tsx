@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { DeliveryLogTable } from "@/components/delivery-log-table";
+import { Suspense } from "react";
+import { DeliveryLog } from "@/components/delivery-log";
 import { EndpointActions } from "@/components/endpoint-actions";
 import { ReplayForm } from "@/components/replay-form";
 import { OutcomeBadge } from "@/components/status-badge";
@@ -9,7 +10,6 @@ import { Shell } from "@/components/topbar";
 import { canMutate } from "@/lib/auth/caller";
 import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
 import { getDb } from "@/lib/db";
-import { listEndpointDeliveries } from "@/lib/dashboard/deliveries";
 import { getEndpointOverview } from "@/lib/dashboard/endpoints";
 import { logFilterSchema } from "@/lib/dashboard/log-filter";
 
@@ -29,7 +29,6 @@ export default async function EndpointPage({
   const endpoint = await orNotFound(() => getEndpointOverview(db, app.id, endpointId));
   const parsed = logFilterSchema.safeParse(await searchParams);
   const filter = parsed.success ? parsed.data : logFilterSchema.parse({});
-  const page = await listEndpointDeliveries(db, app.id, endpoint.id, filter);
   const allowed = canMutate(caller);
   return (
     <Shell caller={caller} appId={app.id}>
@@ -79,12 +78,17 @@ export default async function EndpointPage({
       <ReplayForm appId={app.id} endpointId={endpoint.id} allowed={allowed} />
       <h2>Deliveries</h2>
       {!parsed.success && <p className="form-error">Some filters in the address were not valid and were ignored.</p>}
-      <DeliveryLogTable
-        appId={app.id}
-        basePath={`/apps/${app.id}/endpoints/${endpoint.id}`}
-        page={page}
-        filter={filter}
-      />
+      {/* Keyed by the view, so a new filter shows the loading state rather than stale rows. */}
+      <Suspense
+        key={JSON.stringify(filter)}
+        fallback={
+          <p className="loading" role="status">
+            Loading deliveries…
+          </p>
+        }
+      >
+        <DeliveryLog appId={app.id} endpointId={endpoint.id} filter={filter} />
+      </Suspense>
     </Shell>
   );
 }
