@@ -91,7 +91,7 @@ export function DeliveryLogTable({
         header: "Event",
         accessorKey: "eventId",
         enableSorting: false,
-        cell: ({ row }) => <span className="mono small break">{row.original.externalId ?? row.original.eventId}</span>,
+        cell: ({ row }) => <span className="mono small nowrap">{row.original.externalId ?? row.original.eventId}</span>,
       },
       {
         id: "code",
