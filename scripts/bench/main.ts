@@ -442,6 +442,7 @@ async function scenarioScaleOut(stack: Stack, api: Api) {
     workers: number;
     backlog: number;
     perSecond: number;
+    workerCpuMsPerDelivery: number;
     perWorker: number[];
     jobsFailed: number[];
     duplicates: number;
@@ -454,9 +455,11 @@ async function scenarioScaleOut(stack: Stack, api: Api) {
     await closedLoop(api, app, 50, Math.max(5, SECONDS / 2));
     const workers = await stack.startWorkers(count);
     const backlog = await pendingFirstAttempts(stack.pool, app.id);
+    const cpuAtStart = workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0);
     const started = performance.now();
     const drained = await waitForFirstAttempts(stack.pool, app.id, Math.max(60_000, SECONDS * 6000));
     const seconds = (performance.now() - started) / 1000;
+    const workerCpuSeconds = workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0) - cpuAtStart;
     if (!drained) notes.push(`scenario 6 (${count} workers): backlog not drained within the limit`);
     await sleep(500);
     const stats = await stack.receiverStats();
@@ -468,6 +471,8 @@ async function scenarioScaleOut(stack: Stack, api: Api) {
       workers: count,
       backlog,
       perSecond: backlog / seconds,
+      // Less sensitive to other load on the machine than deliveries/s.
+      workerCpuMsPerDelivery: (workerCpuSeconds * 1000) / backlog,
       perWorker: workers.map((worker) => worker.logs.attemptsRecorded),
       jobsFailed: workers.map((worker) => worker.logs.jobsFailed),
       duplicates: stats.duplicates,
@@ -479,6 +484,7 @@ async function scenarioScaleOut(stack: Stack, api: Api) {
   const s = "6 scale-out";
   for (const m of measured) {
     row(s, `${m.workers} worker(s): deliveries/s draining ${m.backlog}`, fmt(m.perSecond));
+    row(s, `${m.workers} worker(s): worker CPU ms per delivery`, fmt(m.workerCpuMsPerDelivery, 2));
     row(
       s,
       `${m.workers} worker(s): attempts per worker (jobs failed)`,
