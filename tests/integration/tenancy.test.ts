@@ -106,7 +106,7 @@ let ids: Ids;
 let ownerApp: string;
 
 beforeAll(async () => {
-  receiver = await startReceiver(answer(500));
+  receiver = await startReceiver(answer(200));
   hookpost = await startHookpost();
   const create = async (name: string) =>
     ((await (await hookpost.api("/apps", { body: { name } })).json()) as { id: string }).id;
@@ -142,7 +142,23 @@ describe("tenancy of the HTTP API", () => {
     const snapshot = async () =>
       JSON.stringify(
         await Promise.all([
-          hookpost.db.endpoint.findMany({ orderBy: { id: "asc" } }),
+          // What a request could change; the worker's own bookkeeping (failure
+          // streak, updatedAt) moves on its own and is left out.
+          hookpost.db.endpoint.findMany({
+            orderBy: { id: "asc" },
+            select: {
+              id: true,
+              appId: true,
+              url: true,
+              description: true,
+              eventTypes: true,
+              disabled: true,
+              secret: true,
+              previousSecret: true,
+              headers: true,
+              rateLimit: true,
+            },
+          }),
           hookpost.db.event.count(),
           hookpost.db.app.count(),
         ]),
