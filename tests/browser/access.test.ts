@@ -1,10 +1,9 @@
 // Who can see and change what, in Chromium against the built app: a portal
 // link opens one app and nothing else, a viewer cannot retry (the button is
 // disabled and the server action refuses anyway), and sign-in is rate limited.
-import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, screenshots, signIn } from "../support/browser";
+import { launchBrowser, screenshots, serverActionId, signIn } from "../support/browser";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
 import { waitFor } from "../support/services";
@@ -28,18 +27,6 @@ async function appWithFailedDelivery(name: string) {
     return row?.status === "failed" ? row : undefined;
   });
   return { appId: app.id, endpointId: endpoint.id, deliveryId: delivery.id };
-}
-
-/** The id Next.js gave a server action in this build, as the browser would send it. */
-function serverActionId(name: string): string {
-  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
-    node: Record<string, { exportedName: string; filename: string }>;
-  };
-  const entry = Object.entries(manifest.node).find(
-    ([, action]) => action.exportedName === name && action.filename === "app/apps/actions.ts",
-  );
-  if (!entry) throw new Error(`no server action ${name} in the build`);
-  return entry[0];
 }
 
 beforeAll(async () => {

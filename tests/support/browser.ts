@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (no browser download), plus
 // the few steps every dashboard test repeats.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -44,4 +44,16 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${SCREENSHOTS}/${name}-phone.png`, fullPage: true });
   await page.setViewportSize(original);
+}
+
+/** The id Next.js gave a server action of app/apps/actions.ts in this build, as a browser would send it. */
+export function serverActionId(name: string): string {
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { exportedName: string; filename: string }>;
+  };
+  const entry = Object.entries(manifest.node).find(
+    ([, action]) => action.exportedName === name && action.filename === "app/apps/actions.ts",
+  );
+  if (!entry) throw new Error(`no server action ${name} in the build`);
+  return entry[0];
 }
