@@ -1,5 +1,7 @@
 // Endpoints of an app as the dashboard shows them: state, 24-hour success
 // rate, last attempt and an hourly success/failure series for the chart.
+import { getConfig } from "../config";
+import { endpointWarning, type FailureClass } from "../endpoint-health";
 import type { Endpoint } from "@prisma/client";
 import type { Db } from "../db";
 import { getEndpoint } from "../endpoints";
@@ -25,6 +27,8 @@ export interface EndpointOverview {
   disabledReason: string | null;
   disabledAt: string | null;
   failingSince: string | null;
+  /** While failing and still enabled: how it fails and when Hookpost disables it. */
+  warning: { disablesAt: string; failureClass: FailureClass | undefined } | null;
   attempts24h: number;
   succeeded24h: number;
   /** Succeeded / attempts over 24 h, 0..1; null without attempts. */
@@ -76,6 +80,7 @@ async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<Endpo
       }
     }
     const last = lastAttempts[index];
+    const warning = endpointWarning(endpoint, last ?? undefined, getConfig().ENDPOINT_DISABLE_AFTER);
     return {
       id: endpoint.id,
       url: endpoint.url,
@@ -85,6 +90,7 @@ async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<Endpo
       disabledReason: endpoint.disabledReason,
       disabledAt: endpoint.disabledAt?.toISOString() ?? null,
       failingSince: endpoint.failingSince?.toISOString() ?? null,
+      warning: warning ? { disablesAt: warning.disablesAt.toISOString(), failureClass: warning.failureClass } : null,
       attempts24h: attempts,
       succeeded24h: succeeded,
       successRate24h: attempts === 0 ? null : succeeded / attempts,

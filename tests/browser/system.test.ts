@@ -53,6 +53,27 @@ describe("system page", () => {
     await page.close();
   });
 
+  it("warns about a failing endpoint with its failure class and when it will be disabled", async () => {
+    const app = (await (await hookpost.api("/apps", { body: { name: "Failing" } })).json()) as { id: string };
+    const endpoint = (await (
+      await hookpost.api(`/apps/${app.id}/endpoints`, { body: { url: "http://127.0.0.1:9/refused" } })
+    ).json()) as { id: string };
+    await hookpost.api(`/apps/${app.id}/events`, { body: { eventType: "a", payload: {} } });
+    await waitFor("the endpoint to start failing", async () => {
+      const row = await hookpost.db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+      return row.failingSince ? true : undefined;
+    });
+
+    const page = await browser.newPage();
+    await signIn(page, hookpost.baseUrl, await hookpost.createUser("viewer"));
+    await page.goto(`${hookpost.baseUrl}/apps/${app.id}`);
+    await expect(page.getByText("failing: refused").isVisible()).resolves.toBe(true);
+    await page.goto(`${hookpost.baseUrl}/apps/${app.id}/endpoints/${endpoint.id}`);
+    const notice = page.getByRole("status").filter({ hasText: "Failing since" });
+    await expect(notice.innerText()).resolves.toMatch(/\(refused\)\. Hookpost disables it in 5 days unless/);
+    await page.close();
+  });
+
   it("is not found from a consumer's portal session", async () => {
     const app = (await (await hookpost.api("/apps", { body: { name: "Portal" } })).json()) as { id: string };
     const access = (await (await hookpost.api(`/apps/${app.id}/portal-access`, { method: "POST" })).json()) as {

@@ -63,8 +63,15 @@ export default async function AppPage({ params }: { params: Promise<{ appId: str
                         <span className="badge bad">disabled</span>
                         <div className="muted small">{endpoint.disabledReason}</div>
                       </>
-                    ) : endpoint.failingSince ? (
-                      <span className="badge wait">failing</span>
+                    ) : endpoint.warning ? (
+                      <>
+                        <span className="badge wait">
+                          failing{endpoint.warning.failureClass ? `: ${endpoint.warning.failureClass}` : ""}
+                        </span>
+                        <div className="muted small">
+                          disabled <TimeAgo iso={endpoint.warning.disablesAt} />
+                        </div>
+                      </>
                     ) : (
                       <span className="badge ok">enabled</span>
                     )}

@@ -48,6 +48,13 @@ export default async function EndpointPage({
           new deliveries until it is enabled.
         </p>
       )}
+      {endpoint.warning && endpoint.failingSince && (
+        <p className="notice" role="status">
+          Failing since <TimeAgo iso={endpoint.failingSince} />
+          {endpoint.warning.failureClass ? ` (${endpoint.warning.failureClass})` : ""}. Hookpost disables it{" "}
+          <TimeAgo iso={endpoint.warning.disablesAt} /> unless a delivery succeeds first.
+        </p>
+      )}
       <div className="grid" style={{ marginBottom: 12, marginTop: 12 }}>
         <div className="panel stat">
           <div className="label">Success rate, 24 h</div>
