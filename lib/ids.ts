@@ -25,9 +25,12 @@ export function newId(kind: IdKind): string {
 }
 
 /**
- * The smallest id of `kind` created at or after `time`: a time range becomes
- * an id range, which the primary key index answers without a time index.
+ * The smallest (edge "start") or largest (edge "end") id of `kind` created at
+ * `at`. Ids are ULIDs whose first 10 characters encode their creation time,
+ * so a time range becomes an id range: the (…, id) indexes that keyset
+ * pagination walks answer it, with no index on a time column.
  */
-export function idLowerBound(kind: IdKind, time: Date): string {
-  return `${idPrefixes[kind]}_${encodeTime(time.getTime(), 10)}${"0".repeat(16)}`;
+export function idAt(kind: IdKind, at: Date, edge: "start" | "end"): string {
+  const time = encodeTime(Math.max(0, Math.min(at.getTime(), 2 ** 48 - 1)), 10);
+  return `${idPrefixes[kind]}_${time}${(edge === "start" ? "0" : "Z").repeat(16)}`;
 }

@@ -1,7 +1,7 @@
 // The figures an operator looks at first: is delivery flowing, is it
 // succeeding, is the queue growing, and which endpoints hurt.
 import type { Db } from "./db";
-import { idLowerBound } from "./ids";
+import { idAt } from "./ids";
 import type { DeliveryProducer } from "./queue/producer";
 
 export interface MinuteBucket {
@@ -56,7 +56,7 @@ export async function systemStats(
   now = new Date(),
 ): Promise<SystemStats> {
   // Attempt ids sort by time, so the window is a primary-key range.
-  const since = idLowerBound("attempt", new Date(now.getTime() - windowHours * 3600_000));
+  const since = idAt("attempt", new Date(now.getTime() - windowHours * 3600_000), "start");
   const [perMinute, endpoints, queue] = await Promise.all([
     db.$queryRaw<Array<{ minute: Date; succeeded: bigint; failed: bigint }>>`
       SELECT date_trunc('minute', created_at) AS minute,

@@ -1,7 +1,7 @@
 // The operators' list of apps, with what needs attention in each.
 import type { Db } from "../db";
 import { pageArgs, toPage, type Page, type PageQuery } from "../pagination";
-import { idAt } from "./time-range";
+import { idAt } from "../ids";
 
 export interface AppOverview {
   id: string;
@@ -27,7 +27,7 @@ export async function listAppOverviews(db: Db, page: PageQuery, now = new Date()
     }),
     db.delivery.groupBy({
       by: ["appId", "status"],
-      where: { appId: { in: appIds }, id: { gte: idAt("dlv", new Date(now.getTime() - DAY_MS), "start") } },
+      where: { appId: { in: appIds }, id: { gte: idAt("delivery", new Date(now.getTime() - DAY_MS), "start") } },
       _count: { _all: true },
     }),
   ]);

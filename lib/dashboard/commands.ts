@@ -28,7 +28,7 @@ import type {
   ReplayInput,
   setEndpointEnabledSchema,
 } from "./schemas";
-import { idAt } from "./time-range";
+import { idAt } from "../ids";
 
 export interface CommandDeps {
   db: Db;
@@ -65,7 +65,7 @@ function replayWhere(appId: string, input: ReplayInput) {
     appId,
     endpointId: input.endpointId,
     status: "failed" as const,
-    id: { gte: idAt("dlv", new Date(input.from), "start"), lte: idAt("dlv", new Date(input.to), "end") },
+    id: { gte: idAt("delivery", new Date(input.from), "start"), lte: idAt("delivery", new Date(input.to), "end") },
     ...(input.eventTypes.length > 0 ? { event: { eventType: { in: input.eventTypes } } } : {}),
   };
 }

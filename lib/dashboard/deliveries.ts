@@ -6,7 +6,7 @@ import { NotFoundError } from "../errors";
 import { getEndpoint } from "../endpoints";
 import { decodeCursor, encodeCursor, type Page } from "../pagination";
 import type { LogFilter } from "./log-filter";
-import { idAt } from "./time-range";
+import { idAt } from "../ids";
 
 export interface DeliveryRow {
   id: string;
@@ -40,8 +40,8 @@ export function logWhere(appId: string, endpointId: string, filter: Omit<LogFilt
   if (filter.status) and.push({ status: filter.status });
   if (filter.eventType) and.push({ event: { eventType: filter.eventType } });
   if (filter.code) and.push({ attempts: { some: codeCondition(filter.code) } });
-  if (filter.from) and.push({ id: { gte: idAt("dlv", new Date(filter.from), "start") } });
-  if (filter.to) and.push({ id: { lte: idAt("dlv", new Date(filter.to), "end") } });
+  if (filter.from) and.push({ id: { gte: idAt("delivery", new Date(filter.from), "start") } });
+  if (filter.to) and.push({ id: { lte: idAt("delivery", new Date(filter.to), "end") } });
   if (filter.q) {
     and.push(filter.q.startsWith("msg_") ? { eventId: filter.q } : { event: { appId, externalId: filter.q } });
   }

@@ -6,7 +6,7 @@ import type { Endpoint } from "@prisma/client";
 import type { Db } from "../db";
 import { getEndpoint } from "../endpoints";
 import type { Page } from "../pagination";
-import { idAt } from "./time-range";
+import { idAt } from "../ids";
 
 const HOUR_MS = 60 * 60 * 1000;
 export const CHART_HOURS = 24;
@@ -42,7 +42,7 @@ async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<Endpo
   if (endpoints.length === 0) return [];
   const ids = endpoints.map((endpoint) => endpoint.id);
   const firstHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (CHART_HOURS - 1) * HOUR_MS;
-  const since = idAt("atm", new Date(now.getTime() - CHART_HOURS * HOUR_MS), "start");
+  const since = idAt("attempt", new Date(now.getTime() - CHART_HOURS * HOUR_MS), "start");
   const [buckets, lastAttempts] = await Promise.all([
     db.$queryRaw<Array<{ endpoint_id: string; hour: Date; succeeded: boolean; count: bigint }>>`
       SELECT endpoint_id, date_trunc('hour', created_at) AS hour, succeeded, count(*) AS count

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config";
 import { logFilterSchema, logFilterToSearch } from "../../lib/dashboard/log-filter";
 import { replayFormSchema } from "../../lib/dashboard/schemas";
-import { idAt } from "../../lib/dashboard/time-range";
+import { idAt } from "../../lib/ids";
 import { newId } from "../../lib/ids";
 import { generateKeyEntry } from "../../lib/secret-box";
 
@@ -47,9 +47,9 @@ describe("time ranges as id ranges", () => {
     const before = new Date(Date.now() - 1);
     const id = newId("delivery");
     const after = new Date(Date.now() + 1);
-    expect(id >= idAt("dlv", before, "start")).toBe(true);
-    expect(id <= idAt("dlv", after, "end")).toBe(true);
-    expect(id > idAt("dlv", new Date(Date.now() + 10), "start")).toBe(false);
+    expect(id >= idAt("delivery", before, "start")).toBe(true);
+    expect(id <= idAt("delivery", after, "end")).toBe(true);
+    expect(id > idAt("delivery", new Date(Date.now() + 10), "start")).toBe(false);
   });
 
   it("wants a replay range that ends after it starts", () => {

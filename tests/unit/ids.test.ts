@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idLowerBound, newId } from "@/lib/ids";
+import { idAt, newId } from "@/lib/ids";
 
 describe("ids", () => {
   it("are prefixed and sort by creation", () => {
@@ -11,7 +11,7 @@ describe("ids", () => {
   it("turn a time into an id range", () => {
     const now = Date.now();
     const id = newId("attempt");
-    expect(id >= idLowerBound("attempt", new Date(now - 1000))).toBe(true);
-    expect(id < idLowerBound("attempt", new Date(now + 1000))).toBe(true);
+    expect(id >= idAt("attempt", new Date(now - 1000), "start")).toBe(true);
+    expect(id < idAt("attempt", new Date(now + 1000), "start")).toBe(true);
   });
 });
