@@ -2,21 +2,12 @@
 // and the worker's metrics port.
 import type { Redis } from "ioredis";
 import type { Db } from "./db";
+import { withTimeout } from "./with-timeout";
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function within<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+function within<T>(work: Promise<T>): Promise<T> {
+  return withTimeout(work, CHECK_TIMEOUT_MS, () => new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`));
 }
 
 export interface HealthReport {

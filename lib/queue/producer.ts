@@ -4,6 +4,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { ulid } from "ulidx";
 import { currentTraceCarrier } from "../tracing";
+import { withTimeout } from "../with-timeout";
 import { DELIVERY_QUEUE, scheduledAttemptJobId, type JobData, type JobName } from "./jobs";
 
 /** Completed and failed jobs are dropped: the attempts table is the log, and a kept job id would block re-enqueueing. */
@@ -26,16 +27,9 @@ export class RedisUnavailableError extends Error {
   }
 }
 
-async function withTimeout<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisUnavailableError()), ENQUEUE_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Fails fast instead of hanging on a Redis that does not answer. */
+function enqueueing<T>(work: Promise<T>): Promise<T> {
+  return withTimeout(work, ENQUEUE_TIMEOUT_MS, () => new RedisUnavailableError());
 }
 
 export class DeliveryProducer {
@@ -51,7 +45,7 @@ export class DeliveryProducer {
   async addScheduled(items: Array<{ deliveryId: string; attempt: number; delayMs?: number }>): Promise<void> {
     if (items.length === 0) return;
     const name: JobName = "scheduled-attempt";
-    await withTimeout(
+    await enqueueing(
       this.queue.addBulk(
         items.map(({ deliveryId, attempt, delayMs }) => ({
           name,
@@ -65,7 +59,7 @@ export class DeliveryProducer {
   /** `delayMs` spreads a batch (a replay) so that a recovering endpoint is not flooded. */
   async addManual(deliveryId: string, requestedBy: string, options: { delayMs?: number } = {}): Promise<void> {
     const name: JobName = "manual-attempt";
-    await withTimeout(
+    await enqueueing(
       this.queue.add(name, { deliveryId, requestedBy, trace: currentTraceCarrier() } satisfies JobData<typeof name>, {
         jobId: `${deliveryId}-m${ulid()}`,
         delay: Math.max(0, options.delayMs ?? 0),
@@ -76,7 +70,7 @@ export class DeliveryProducer {
   async addOperational(operationalEventIds: string[]): Promise<void> {
     if (operationalEventIds.length === 0) return;
     const name: JobName = "operational-event";
-    await withTimeout(
+    await enqueueing(
       this.queue.addBulk(
         operationalEventIds.map((operationalEventId) => ({
           name,
