@@ -1,11 +1,20 @@
 // `npm run hookpost -- <command>`: administration from the shell.
 //   api-key create <name>   prints the new key alone on the last line
 //   user create --email E --password P --role admin|viewer
+//   user set-password --email E --password P, user set-role --email E --role R
 import { parseArgs } from "node:util";
+import type { z } from "zod";
 import { createApiKey } from "../lib/api-keys";
-import { createUser, createUserSchema } from "../lib/auth/users";
+import {
+  changePassword,
+  changePasswordSchema,
+  changeRole,
+  changeRoleSchema,
+  createUser,
+  createUserSchema,
+} from "../lib/auth/users";
 import { parseConfig } from "../lib/config";
-import { getDb } from "../lib/db";
+import { getDb, type Db } from "../lib/db";
 import { resealEndpointSecrets } from "../lib/endpoints";
 import { generateKeyEntry } from "../lib/secret-box";
 import { ensureLocalSecret } from "./local-secrets";
@@ -18,8 +27,39 @@ Commands:
   api-key create <name>   Create an API key for the HTTP API and print it
   user create --email E --password P --role admin|viewer
                           Add a dashboard user (viewers cannot change anything)
+  user set-password --email E --password P
+  user set-role --email E --role admin|viewer
+                          Change a user; their open sessions end at once
   secrets reseal          Re-encrypt endpoint secrets with the first key of
                           SECRETS_ENCRYPTION_KEYS (after adding a new key)`;
+
+/** The `user` commands: each validates its flags with the domain's own schema. */
+const USER_COMMANDS = {
+  create: {
+    schema: createUserSchema,
+    example: "user create --email ops@example.com --password '...' --role admin",
+    run: async (db: Db, input: z.output<typeof createUserSchema>) => {
+      const user = await createUser(db, input);
+      return `Created ${user.role} ${user.email}.`;
+    },
+  },
+  "set-password": {
+    schema: changePasswordSchema,
+    example: "user set-password --email ops@example.com --password '...'",
+    run: async (db: Db, input: z.output<typeof changePasswordSchema>) => {
+      await changePassword(db, input);
+      return `Changed the password of ${input.email}; their open sessions have ended.`;
+    },
+  },
+  "set-role": {
+    schema: changeRoleSchema,
+    example: "user set-role --email ops@example.com --role viewer",
+    run: async (db: Db, input: z.output<typeof changeRoleSchema>) => {
+      await changeRole(db, input);
+      return `${input.email} is now ${input.role}; their open sessions have ended.`;
+    },
+  },
+};
 
 async function main(args: string[]): Promise<number> {
   applyLocalDefaults();
@@ -40,24 +80,27 @@ async function main(args: string[]): Promise<number> {
     console.log(key);
     return 0;
   }
-  if (group === "user" && action === "create") {
+  if (group === "user" && action !== undefined && action in USER_COMMANDS) {
+    const command = USER_COMMANDS[action as keyof typeof USER_COMMANDS];
     const { values } = parseArgs({
       args: rest,
-      options: { email: { type: "string" }, password: { type: "string" }, role: { type: "string", default: "viewer" } },
+      options: { email: { type: "string" }, password: { type: "string" }, role: { type: "string" } },
     });
-    const input = createUserSchema.safeParse(values);
+    const input = command.schema.safeParse({ role: action === "create" ? "viewer" : undefined, ...values });
     if (!input.success) {
       const issue = input.error.issues[0];
-      console.error(`user create: ${issue?.path.join(".") || "input"}: ${issue?.message}`);
-      console.error("e.g. npm run hookpost -- user create --email ops@example.com --password '...' --role admin");
+      console.error(`user ${action}: ${issue?.path.join(".") || "input"}: ${issue?.message}`);
+      console.error(`e.g. npm run hookpost -- ${command.example}`);
       return 2;
     }
     await ensureDatabase(config.DATABASE_URL);
     await migrate(config.DATABASE_URL, { quiet: true });
     const db = getDb();
-    const user = await createUser(db, input.data);
-    await db.$disconnect();
-    console.log(`Created ${user.role} ${user.email}.`);
+    try {
+      console.log(await command.run(db, input.data as never));
+    } finally {
+      await db.$disconnect();
+    }
     return 0;
   }
   if (group === "secrets" && action === "reseal") {

@@ -3,10 +3,26 @@
 // PostgreSQL so that every web process sees the same count.
 import type { Db } from "../db";
 import { newId } from "../ids";
+import type { SignedInUser } from "./users";
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_ADDRESS = 20;
+
+/** The account key the limit counts on: sign-in is case-insensitive on the email. */
+export function loginAccount(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * The client's address as the first proxy saw it. Without a proxy in front
+ * this header is the client's own word, which is why the per-account limit
+ * is the strict one.
+ */
+export function clientAddress(header: (name: string) => string | null | undefined): string {
+  const first = header("x-forwarded-for")?.split(",")[0]?.trim();
+  return first || header("x-real-ip") || "unknown";
+}
 
 export async function isLoginBlocked(db: Db, account: string, address: string, now = new Date()): Promise<boolean> {
   const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
@@ -31,22 +47,17 @@ export async function recordLoginAttempt(
   }
 }
 
-export type SignInResult =
-  | { ok: true; user: { id: string; email: string; role: "admin" | "viewer" } }
-  | { ok: false; reason: "invalid" | "rate_limited" };
+export type SignInResult = { ok: true; user: SignedInUser } | { ok: false; reason: "invalid" | "rate_limited" };
 
 /** Checks the limit, then the credentials, and records the outcome. */
 export async function signIn(
   db: Db,
-  check: (
-    email: string,
-    password: string,
-  ) => Promise<{ id: string; email: string; role: "admin" | "viewer" } | undefined>,
+  check: (email: string, password: string) => Promise<SignedInUser | undefined>,
   email: string,
   password: string,
   address: string,
 ): Promise<SignInResult> {
-  const account = email.trim().toLowerCase();
+  const account = loginAccount(email);
   if (await isLoginBlocked(db, account, address)) return { ok: false, reason: "rate_limited" };
   const user = await check(account, password);
   await recordLoginAttempt(db, account, address, user !== undefined);

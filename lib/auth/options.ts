@@ -4,17 +4,9 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "../config";
 import { getDb } from "../db";
-import { signIn } from "./login-limit";
+import { clientAddress, signIn } from "./login-limit";
 import { signInSchema } from "./sign-in-schema";
-import { checkCredentials } from "./users";
-
-/** The client's address as the first proxy saw it; spoofable without a proxy, so the account limit is the strict one. */
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : "") || "unknown";
-}
+import { checkCredentials, type SignedInUser } from "./users";
 
 export function authOptions(): AuthOptions {
   const db = getDb();
@@ -34,23 +26,27 @@ export function authOptions(): AuthOptions {
             (email, password) => checkCredentials(db, email, password),
             parsed.data.email,
             parsed.data.password,
-            clientAddress(req.headers),
+            clientAddress((name) => {
+              const value = req.headers?.[name] as unknown;
+              return typeof value === "string" ? value : undefined;
+            }),
           );
           if (!result.ok) {
             // next-auth passes the message to the sign-in form as its error code.
             throw new Error(result.reason === "rate_limited" ? "RateLimited" : "CredentialsSignin");
           }
-          return { id: result.user.id, email: result.user.email, role: result.user.role };
+          return result.user;
         },
       }),
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.role = (user as { role?: string }).role;
+        // Only at sign-in is `user` set: the token keeps the version the session began with.
+        if (user) token.sessionVersion = (user as Partial<SignedInUser>).sessionVersion;
         return token;
       },
       session({ session, token }) {
-        if (session.user) (session.user as { role?: unknown }).role = token.role;
+        if (session.user) (session.user as { sessionVersion?: unknown }).sessionVersion = token.sessionVersion;
         return session;
       },
     },

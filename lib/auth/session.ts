@@ -12,9 +12,14 @@ export async function getCaller(): Promise<Caller | undefined> {
   const session = await getServerSession(authOptions());
   const email = session?.user?.email;
   if (email) {
-    // Read again on every request, so a removed user or a changed role takes effect at once.
-    const user = await db.user.findUnique({ where: { email }, select: { email: true, role: true } });
-    if (user) return { kind: "operator", email: user.email, role: user.role };
+    // Read again on every request, so a removed user, or a password or role
+    // changed since this session began, ends the session at once.
+    const user = await db.user.findUnique({
+      where: { email },
+      select: { email: true, role: true, sessionVersion: true },
+    });
+    const sessionVersion = (session.user as { sessionVersion?: unknown }).sessionVersion;
+    if (user && user.sessionVersion === sessionVersion) return { kind: "operator", email: user.email, role: user.role };
   }
   const portalToken = (await cookies()).get(PORTAL_COOKIE)?.value;
   if (portalToken) {

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { User, UserRole } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "../db";
-import { ConflictError } from "../errors";
+import { ConflictError, NotFoundError } from "../errors";
 import { newId } from "../ids";
 import { isUniqueViolation } from "../prisma-errors";
 import { hashPassword, verifyPassword } from "./passwords";
@@ -35,11 +35,7 @@ export async function createUser(db: Db, input: CreateUserInput): Promise<Pick<U
 }
 
 /** The user when the password matches, else undefined (unknown email or wrong password alike). */
-export async function checkCredentials(
-  db: Db,
-  email: string,
-  password: string,
-): Promise<{ id: string; email: string; role: UserRole } | undefined> {
+export async function checkCredentials(db: Db, email: string, password: string): Promise<SignedInUser | undefined> {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   if (!user) {
     // Same work as a real check, so response time does not tell which emails exist.
@@ -47,8 +43,41 @@ export async function checkCredentials(
     return undefined;
   }
   return (await verifyPassword(user.passwordHash, password))
-    ? { id: user.id, email: user.email, role: user.role }
+    ? { id: user.id, email: user.email, role: user.role, sessionVersion: user.sessionVersion }
     : undefined;
+}
+
+/** What a session remembers of the user; the session version ties it to the password and role it began with. */
+export interface SignedInUser {
+  id: string;
+  email: string;
+  role: UserRole;
+  sessionVersion: number;
+}
+
+export const changePasswordSchema = createUserSchema.pick({ email: true, password: true });
+export const changeRoleSchema = createUserSchema.pick({ email: true, role: true });
+
+/** Sets a new password and ends every session the user has open. */
+export async function changePassword(db: Db, input: z.input<typeof changePasswordSchema>): Promise<void> {
+  const parsed = changePasswordSchema.parse(input);
+  const passwordHash = await hashPassword(parsed.password);
+  await updateAndRevokeSessions(db, parsed.email, { passwordHash });
+}
+
+/** Changes the role and ends every session, so no page keeps acting on the old one. */
+export async function changeRole(db: Db, input: z.input<typeof changeRoleSchema>): Promise<void> {
+  const parsed = changeRoleSchema.parse(input);
+  await updateAndRevokeSessions(db, parsed.email, { role: parsed.role });
+}
+
+async function updateAndRevokeSessions(
+  db: Db,
+  email: string,
+  data: { passwordHash?: string; role?: UserRole },
+): Promise<void> {
+  const { count } = await db.user.updateMany({ where: { email }, data: { ...data, sessionVersion: { increment: 1 } } });
+  if (count === 0) throw new NotFoundError(`user ${email}`);
 }
 
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$+qkCxqfrhYZoHJyf7mpLtA$YsjpshRYEubQffNiMVXsqQTe+XsrNcO2BXOPdkf/hUM";

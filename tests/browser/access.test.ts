@@ -143,13 +143,17 @@ describe("access", () => {
       await page.getByLabel("Password").fill(password);
       const answered = page.waitForResponse((response) => response.url().includes("/api/auth/callback/credentials"));
       await page.getByRole("button", { name: "Sign in" }).click();
-      await answered;
+      const response = await answered;
       const error = page.locator(".form-error[role=alert]");
       await error.waitFor();
-      return error.textContent();
+      return { status: response.status(), message: await error.textContent() };
     };
-    for (let i = 0; i < 5; i++) expect(await attempt(`wrong-${i}`)).toBe("That email and password do not match.");
-    expect(await attempt(admin.password)).toContain("Too many failed sign-ins");
+    for (let i = 0; i < 5; i++) {
+      expect(await attempt(`wrong-${i}`)).toEqual({ status: 401, message: "That email and password do not match." });
+    }
+    const locked = await attempt(admin.password);
+    expect(locked.status).toBe(429);
+    expect(locked.message).toContain("Too many failed sign-ins");
     expect(page.url()).toContain("/login");
     await context.close();
   });
