@@ -2,6 +2,7 @@
 // never following redirects, and connecting only to addresses the
 // destination policy allows, as resolved for this very connection.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
+import { StringDecoder } from "node:string_decoder";
 import { Agent, request } from "undici";
 import { ipLiteral, isAllowedAddress, type DestinationPolicy } from "../url-guard";
 
@@ -126,8 +127,17 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
   return Buffer.concat(chunks, Math.min(size, limit)).subarray(0, limit);
 }
 
+/**
+ * The body as text of at most MAX_RESPONSE_STORED_BYTES in UTF-8. Decoding
+ * binary bytes can grow them (each invalid byte becomes a 3-byte U+FFFD), so
+ * the limit is applied again to the text, cut on a character boundary.
+ */
 export function toStoredText(body: Buffer): string {
-  return body.subarray(0, MAX_RESPONSE_STORED_BYTES).toString("utf8").replaceAll("\u0000", "\uFFFD");
+  const text = body.subarray(0, MAX_RESPONSE_STORED_BYTES).toString("utf8").replaceAll("\u0000", "\uFFFD");
+  const encoded = Buffer.from(text, "utf8");
+  if (encoded.length <= MAX_RESPONSE_STORED_BYTES) return text;
+  // A StringDecoder holds back a character cut in half instead of emitting U+FFFD for it.
+  return new StringDecoder("utf8").write(encoded.subarray(0, MAX_RESPONSE_STORED_BYTES));
 }
 
 const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL|HOSTNAME_MISMATCH)/;

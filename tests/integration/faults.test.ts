@@ -1,12 +1,15 @@
 // Fault injection: each fault is injected into real processes, then every
 // accepted event must end delivered as the schedule says, under one webhook-id.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createGzip } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestEvent } from "@/lib/events";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
 import { privatePostgres, type PrivatePostgres } from "../support/private-postgres";
 import { privateRedis, redisCommand, type PrivateRedis } from "../support/redis-server";
-import { waitFor } from "../support/services";
+import { freePort, waitFor } from "../support/services";
 
 let receiver: TestReceiver;
 
@@ -268,3 +271,115 @@ describe("one endpoint hangs, another is healthy", () => {
     expect(hanging.requests.length).toBe(2);
   });
 });
+
+describe("receivers answering a 1 GB body or a gzip bomb", () => {
+  const GIB = 1024 ** 3;
+  let hookpost: RunningHookpost;
+  let metricsUrl: string;
+  let hostile: Server;
+  let hostileUrl: string;
+  /** Bytes each response got onto the wire before the worker hung up. */
+  const written: number[] = [];
+
+  beforeAll(async () => {
+    const bomb = await gzipBomb(GIB);
+    const chunk = Buffer.alloc(1024 * 1024, "x");
+    hostile = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        if (req.url === "/bomb") {
+          // ~1 MB on the wire, 1 GB once inflated.
+          res.writeHead(200, { "content-encoding": "gzip", "content-length": String(bomb.length) }).end(bomb);
+          written.push(bomb.length);
+          return;
+        }
+        // 1 GB, written as fast as the worker reads it, until it hangs up.
+        res.writeHead(200, { "content-length": String(GIB) });
+        let sent = 0;
+        const pump = () => {
+          while (sent < GIB && !res.destroyed) {
+            sent += chunk.length;
+            if (!res.write(chunk)) return;
+          }
+          if (sent >= GIB) res.end();
+        };
+        res.on("drain", pump);
+        res.on("close", () => written.push(sent));
+        pump();
+      });
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, "127.0.0.1", resolve));
+    hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
+    const workerPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${workerPort}/metrics`;
+    hookpost = await startHookpost({
+      env: { WORKER_METRICS_PORT: String(workerPort), WORKER_CONCURRENCY: "10", RETRY_SCHEDULE: "1h" },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await hookpost?.stop();
+    hostile?.closeAllConnections();
+    await new Promise((resolve) => hostile?.close(resolve));
+  });
+
+  const workerRss = async () => {
+    const metrics = await (await fetch(metricsUrl)).text();
+    const line = metrics.split("\n").find((l) => l.startsWith("process_resident_memory_bytes "));
+    return Number(line?.split(" ")[1]);
+  };
+
+  it("reads 64 KiB of each, stores 16 KiB, and keeps the worker's memory flat", async () => {
+    const app = (await (await hookpost.api("/apps", { body: { name: "Hostile" } })).json()) as { id: string };
+    for (const path of ["/huge", "/bomb"]) {
+      const created = await hookpost.api(`/apps/${app.id}/endpoints`, { body: { url: `${hostileUrl}${path}` } });
+      expect(created.status).toBe(201);
+    }
+    const send = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        expect(
+          (await hookpost.api(`/apps/${app.id}/events`, { body: { eventType: "a", payload: { i } } })).status,
+        ).toBe(202);
+      }
+      await waitFor(
+        "every delivery to be attempted",
+        async () => ((await hookpost.db.delivery.count({ where: { attemptCount: 0 } })) === 0 ? true : undefined),
+        60_000,
+      );
+    };
+    // Warm up (code paths, pools), then measure across 2 × 40 hostile answers.
+    await send(5);
+    const before = await workerRss();
+    await send(40);
+    const after = await workerRss();
+
+    const attempts = await hookpost.db.attempt.findMany({ select: { responseBody: true, responseStatusCode: true } });
+    expect(attempts).toHaveLength(90);
+    for (const attempt of attempts) {
+      expect(attempt.responseStatusCode).toBe(200);
+      expect(Buffer.byteLength(attempt.responseBody ?? "")).toBeLessThanOrEqual(16 * 1024);
+    }
+    // The worker hung up long before 1 GB: what got written is kernel buffers, not a download.
+    const huge = written.filter((bytes) => bytes > 2 * 1024 * 1024);
+    expect(huge.length).toBeGreaterThan(0);
+    expect(Math.max(...huge)).toBeLessThan(64 * 1024 * 1024);
+    console.log(
+      `worker RSS ${(before / 2 ** 20).toFixed(0)} MB -> ${(after / 2 ** 20).toFixed(0)} MB over 80 hostile answers`,
+    );
+    expect(after - before).toBeLessThan(64 * 1024 * 1024);
+  }, 120_000);
+});
+
+/** A gzip stream that inflates to `size` zero bytes. */
+async function gzipBomb(size: number): Promise<Buffer> {
+  const zeros = Buffer.alloc(16 * 1024 * 1024);
+  const gzip = createGzip({ level: 9 });
+  const chunks: Buffer[] = [];
+  gzip.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise((resolve) => gzip.on("end", resolve));
+  for (let written = 0; written < size; written += zeros.length) {
+    if (!gzip.write(zeros)) await new Promise((resolve) => gzip.once("drain", resolve));
+  }
+  gzip.end();
+  await done;
+  return Buffer.concat(chunks);
+}

@@ -4,7 +4,13 @@ import { createServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDeliveryAgent, MAX_RESPONSE_STORED_BYTES, postWebhook, type Resolver } from "@/lib/delivery/http-client";
+import {
+  createDeliveryAgent,
+  MAX_RESPONSE_STORED_BYTES,
+  postWebhook,
+  toStoredText,
+  type Resolver,
+} from "@/lib/delivery/http-client";
 import type { DestinationPolicy } from "@/lib/url-guard";
 
 const open: DestinationPolicy = { allowPrivate: true, allowedCidrs: [] };
@@ -154,5 +160,18 @@ describe("postWebhook", () => {
   it("reaches a private range listed in ALLOWED_PRIVATE_CIDRS", async () => {
     const result = await send(`http://127.0.0.1:${httpPort}/`, { allowPrivate: false, allowedCidrs: ["127.0.0.0/8"] });
     expect(result.statusCode).toBe(200);
+  });
+});
+
+describe("toStoredText", () => {
+  it("keeps binary bodies within the stored limit once decoded, cut on a character boundary", () => {
+    // Every byte is invalid UTF-8 and decodes to a 3-byte U+FFFD.
+    const binary = toStoredText(Buffer.alloc(64 * 1024, 0xff));
+    expect(Buffer.byteLength(binary)).toBeLessThanOrEqual(MAX_RESPONSE_STORED_BYTES);
+    expect(binary).toMatch(/^\uFFFD+$/);
+    const euros = toStoredText(Buffer.from("€".repeat(10_000)));
+    expect(Buffer.byteLength(euros)).toBeLessThanOrEqual(MAX_RESPONSE_STORED_BYTES);
+    expect(euros).toMatch(/^€+$/);
+    expect(toStoredText(Buffer.from("short and plain"))).toBe("short and plain");
   });
 });
