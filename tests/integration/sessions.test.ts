@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changePassword, changeRole } from "../../lib/auth/users";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
+import { signInOverHttp } from "../support/http-session";
 
 let hookpost: RunningHookpost;
 
@@ -15,25 +16,8 @@ afterAll(async () => {
   await hookpost?.stop();
 });
 
-/** The cookies a response sets, as one Cookie header value. */
-function cookiesOf(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(";")[0])
-    .join("; ");
-}
-
-/** Signs in the way the login form does (next-auth's credentials callback); returns the response and the session cookie. */
-async function signIn(email: string, password: string): Promise<{ response: Response; cookie: string }> {
-  const csrf = await fetch(`${hookpost.baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${hookpost.baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(csrf) },
-    body: new URLSearchParams({ email, password, csrfToken, json: "true" }),
-  });
-  return { response, cookie: cookiesOf(response) };
+function signIn(email: string, password: string) {
+  return signInOverHttp(hookpost.baseUrl, email, password);
 }
 
 /** Whether the cookie still opens the dashboard, or sends the browser to sign in. */

@@ -1,7 +1,8 @@
 // Debian's Chromium driven by playwright-core (no browser download), plus
 // the few steps every dashboard test repeats.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { builtServerActions } from "./http-session";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = "test-results/screenshots";
@@ -48,12 +49,7 @@ export async function screenshots(page: Page, name: string): Promise<void> {
 
 /** The id Next.js gave a server action of app/apps/actions.ts in this build, as a browser would send it. */
 export function serverActionId(name: string): string {
-  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
-    node: Record<string, { exportedName: string; filename: string }>;
-  };
-  const entry = Object.entries(manifest.node).find(
-    ([, action]) => action.exportedName === name && action.filename === "app/apps/actions.ts",
-  );
-  if (!entry) throw new Error(`no server action ${name} in the build`);
-  return entry[0];
+  const action = builtServerActions().find((candidate) => candidate.name === `app/apps/actions.ts#${name}`);
+  if (!action) throw new Error(`no server action ${name} in the build`);
+  return action.id;
 }

@@ -1,0 +1,206 @@
+// Every server action of the built dashboard, called over HTTP the way a
+// browser sends it: with another app's ids it answers 404, for a viewer every
+// change is 403, and nothing changes. The table must name every action in
+// the build: an action added without an entry fails here.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPortalAccess, PORTAL_COOKIE, redeemPortalLink } from "../../lib/auth/portal";
+import { startHookpost, type RunningHookpost } from "../support/hookpost";
+import { builtServerActions, callServerAction, signInOverHttp, type BuiltServerAction } from "../support/http-session";
+
+interface Ids {
+  appId: string;
+  endpointId: string;
+  deliveryId: string;
+}
+
+type Probe =
+  | {
+      kind: "app-scoped";
+      /** What the action is handed, built from the ids of the objects it acts on. */
+      args: (ids: Ids) => unknown;
+      /** Reads are open to viewers; everything else must be refused. */
+      changes: boolean;
+      /** The action takes an app and an object in it, so one app's path with another's object can be tried. */
+      objectIds: boolean;
+    }
+  | { kind: "not-app-scoped"; why: string };
+
+const range = () => ({
+  from: new Date(Date.now() - 3_600_000).toISOString(),
+  to: new Date(Date.now() + 60_000).toISOString(),
+  eventTypes: "",
+});
+const endpointForm = { url: "https://example.com/hook", description: "", eventTypes: "" };
+
+const actions: Record<string, Probe> = {
+  "app/apps/actions.ts#retryDeliveryAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, deliveryId: i.deliveryId }),
+    changes: true,
+    objectIds: true,
+  },
+  "app/apps/actions.ts#getDeliveryAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, deliveryId: i.deliveryId }),
+    changes: false,
+    objectIds: true,
+  },
+  "app/apps/actions.ts#previewReplayAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, endpointId: i.endpointId, ...range() }),
+    changes: false,
+    objectIds: true,
+  },
+  "app/apps/actions.ts#replayFailedAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, endpointId: i.endpointId, ...range() }),
+    changes: true,
+    objectIds: true,
+  },
+  "app/apps/actions.ts#rotateSecretAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, endpointId: i.endpointId }),
+    changes: true,
+    objectIds: true,
+  },
+  "app/apps/actions.ts#revealSecretAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, endpointId: i.endpointId }),
+    // Not a change, but a viewer may not see secrets either.
+    changes: true,
+    objectIds: true,
+  },
+  "app/apps/actions.ts#sendTestEventAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, endpointId: i.endpointId }),
+    changes: true,
+    objectIds: true,
+  },
+  "app/apps/actions.ts#setEndpointEnabledAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, endpointId: i.endpointId, enabled: false }),
+    changes: true,
+    objectIds: true,
+  },
+  "app/apps/actions.ts#editEndpointAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, endpointId: i.endpointId, ...endpointForm }),
+    changes: true,
+    objectIds: true,
+  },
+  "app/apps/actions.ts#createEndpointAction": {
+    kind: "app-scoped",
+    args: (i) => ({ appId: i.appId, ...endpointForm }),
+    changes: true,
+    objectIds: false,
+  },
+  "app/portal/actions.ts#openPortalAction": {
+    kind: "not-app-scoped",
+    why: "takes only a portal link token; covered by the portal link tests",
+  },
+  "app/portal/actions.ts#leavePortalAction": {
+    kind: "not-app-scoped",
+    why: "takes no input and ends only the caller's own portal session",
+  },
+};
+
+let hookpost: RunningHookpost;
+let mine: Ids;
+let theirs: Ids;
+const cookies = { admin: "", viewer: "", portal: "" };
+
+async function fixture(name: string): Promise<Ids> {
+  const app = (await (await hookpost.api("/apps", { body: { name } })).json()) as { id: string };
+  // Nothing listens on port 9: the first attempt fails and the next is an hour away.
+  const endpoint = (await (
+    await hookpost.api(`/apps/${app.id}/endpoints`, { body: { url: "http://127.0.0.1:9/hook" } })
+  ).json()) as { id: string };
+  const event = (await (
+    await hookpost.api(`/apps/${app.id}/events`, { body: { eventType: "a", payload: {} } })
+  ).json()) as { id: string };
+  const delivery = await hookpost.db.delivery.findFirstOrThrow({ where: { eventId: event.id } });
+  return { appId: app.id, endpointId: endpoint.id, deliveryId: delivery.id };
+}
+
+/** Everything an action could have changed, to compare before and after. */
+async function snapshot() {
+  const db = hookpost.db;
+  return {
+    activities: await db.activity.count(),
+    events: await db.event.count(),
+    manualAttempts: await db.attempt.count({ where: { trigger: "manual" } }),
+    endpoints: await db.endpoint.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, url: true, disabled: true, secret: true, previousSecret: true },
+    }),
+  };
+}
+
+beforeAll(async () => {
+  hookpost = await startHookpost({ env: { RETRY_SCHEDULE: "1h" } });
+  mine = await fixture("Mine");
+  theirs = await fixture("Theirs");
+  for (const role of ["admin", "viewer"] as const) {
+    const user = await hookpost.createUser(role);
+    const { response, cookie } = await signInOverHttp(hookpost.baseUrl, user.email, user.password);
+    expect(response.status).toBe(200);
+    cookies[role] = cookie;
+  }
+  const { token } = await createPortalAccess(hookpost.db, mine.appId, 60_000);
+  const opened = await redeemPortalLink(hookpost.db, token, 3_600_000);
+  cookies.portal = `${PORTAL_COOKIE}=${opened!.sessionToken}`;
+}, 120_000);
+
+afterAll(async () => {
+  await hookpost?.stop();
+});
+
+/** The status the action answered with: 200 for `{ ok: true }`, else the status in its `{ ok: false }` answer. */
+async function call(action: BuiltServerAction, ids: Ids, args: unknown, cookie: string): Promise<number> {
+  const { httpStatus, body } = await callServerAction(hookpost.baseUrl, action, { ...ids }, [args], cookie);
+  expect(httpStatus, body).toBe(200);
+  const answer = /"ok":(true|false)(?:,"status":(\d+))?/.exec(body);
+  if (!answer) throw new Error(`no action answer in ${body}`);
+  return answer[1] === "true" ? 200 : Number(answer[2]);
+}
+
+describe("server actions", () => {
+  const built = builtServerActions();
+
+  it("are all in the table, and the table names no action that is gone", () => {
+    expect(built.map((action) => action.name).sort()).toEqual(Object.keys(actions).sort());
+  });
+
+  it("answer 404 for another app's ids, from its portal or with one app's path and another's object", async () => {
+    const before = await snapshot();
+    const mixed = { appId: mine.appId, endpointId: theirs.endpointId, deliveryId: theirs.deliveryId };
+    for (const action of built) {
+      const probe = actions[action.name];
+      if (probe?.kind !== "app-scoped") continue;
+      expect([action.name, await call(action, theirs, probe.args(theirs), cookies.portal)]).toEqual([action.name, 404]);
+      if (probe.objectIds) {
+        expect([action.name, await call(action, mixed, probe.args(mixed), cookies.admin)]).toEqual([action.name, 404]);
+        expect([action.name, await call(action, mixed, probe.args(mixed), cookies.portal)]).toEqual([action.name, 404]);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuse every change by a viewer with 403, and let a viewer read", async () => {
+    const before = await snapshot();
+    for (const action of built) {
+      const probe = actions[action.name];
+      if (probe?.kind !== "app-scoped") continue;
+      const status = await call(action, mine, probe.args(mine), cookies.viewer);
+      expect([action.name, status]).toEqual([action.name, probe.changes ? 403 : 200]);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("work for the app's own admin, so the refusals above mean something", async () => {
+    const retry = built.find((action) => action.name === "app/apps/actions.ts#retryDeliveryAction")!;
+    expect(await call(retry, mine, { appId: mine.appId, deliveryId: mine.deliveryId }, cookies.admin)).toBe(200);
+    const reveal = built.find((action) => action.name === "app/apps/actions.ts#revealSecretAction")!;
+    expect(await call(reveal, mine, { appId: mine.appId, endpointId: mine.endpointId }, cookies.portal)).toBe(200);
+  });
+});
