@@ -12,8 +12,10 @@ const UNAVAILABLE_CODES = new Set([
   "P1017", // Prisma: server closed the connection
 ]);
 
+// Raw queries ($queryRaw) report a lost database as P2010 "Raw query failed"
+// with the cause only in the message, hence the message patterns.
 const UNAVAILABLE_MESSAGES =
-  /Connection is closed|Stream isn't writeable|enableOfflineQueue|Connection terminated|DatabaseNotReachable/i;
+  /Connection is closed|Stream isn't writeable|enableOfflineQueue|Connection terminated|DatabaseNotReachable|Can't reach database server|Server has closed the connection|terminating connection due to administrator command|ECONNREFUSED|ECONNRESET/i;
 
 export function isUnavailable(error: unknown): boolean {
   let current: unknown = error;
