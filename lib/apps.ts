@@ -1,5 +1,6 @@
 // Apps: one per consumer of the operator.
 import type { App } from "@prisma/client";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import type { Db } from "./db";
 import { ConflictError, NotFoundError } from "./errors";
@@ -27,6 +28,22 @@ export async function createApp(db: Db, input: z.infer<typeof createAppSchema>) 
     if (isUniqueViolation(error)) throw new ConflictError("an app with this uid already exists", "uid");
     throw error;
   }
+}
+
+/**
+ * Apps' ids by the id or uid a request names. Neither changes after an app
+ * is created, so the hot path (ingestion) remembers the answer instead of
+ * asking the database on every event.
+ */
+const appIds = new LRUCache<string, string>({ max: 10_000, ttl: 60_000 });
+
+/** The id of the app named by its id or uid; NotFoundError when there is none. */
+export async function resolveAppId(db: Db, appIdOrUid: string): Promise<string> {
+  const cached = appIds.get(appIdOrUid);
+  if (cached) return cached;
+  const { id } = await getApp(db, appIdOrUid);
+  appIds.set(appIdOrUid, id);
+  return id;
 }
 
 /** Finds an app by its id or its uid. */

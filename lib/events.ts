@@ -41,64 +41,150 @@ export interface IngestResult {
   deliveryIds: string[];
 }
 
-/**
- * Stores an event and a delivery per subscribed endpoint. The event and its
- * deliveries are written by one statement, so they commit together (the
- * rule "stored before acknowledged") without a multi-statement transaction:
- * two or three round trips instead of five, and no wait for a transaction
- * slot in the connection pool under load (see docs/performance.md).
- */
+export interface IngestRequest {
+  app: Pick<App, "id">;
+  input: CreateEventInput;
+  idempotencyKey: string | undefined;
+}
+
+/** Stores one event; see ingestEvents. */
 export async function ingestEvent(
   db: Db,
   app: Pick<App, "id">,
   input: CreateEventInput,
   idempotencyKey: string | undefined,
 ): Promise<IngestResult> {
-  const key = idempotencyKey ?? input.eventId ?? null;
-  if (key !== null) {
-    // Release a key whose window has passed, so it can name a new event.
-    // Safe on its own: if the insert below fails, the key had expired anyway.
+  const [result] = await ingestEvents(db, [{ app, input, idempotencyKey }]);
+  return result!;
+}
+
+/**
+ * Stores events, each with a delivery per subscribed endpoint, and returns
+ * one result per request in order. Every event and its deliveries are
+ * written by one statement, so they commit together (the rule "stored before
+ * acknowledged") without a multi-statement transaction, and a batch of
+ * events costs the same two or three round trips as one (see
+ * docs/performance.md). Requests repeating an idempotency key, within the
+ * batch or of an earlier event, get that event back and create nothing.
+ */
+export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<IngestResult[]> {
+  const keyOf = (request: IngestRequest) => request.idempotencyKey ?? request.input.eventId ?? null;
+  // The first request with a key writes; later ones in the batch repeat it.
+  const leaders = new Map<string, number>();
+  const written: number[] = [];
+  requests.forEach((request, index) => {
+    const key = keyOf(request);
+    const scoped = key === null ? undefined : JSON.stringify([request.app.id, key]);
+    if (scoped !== undefined && leaders.has(scoped)) return;
+    if (scoped !== undefined) leaders.set(scoped, index);
+    written.push(index);
+  });
+  const rows = written.map((index) => {
+    const request = requests[index]!;
+    return { request, key: keyOf(request), id: newId("event") };
+  });
+
+  const keyed = rows.filter((row) => row.key !== null);
+  if (keyed.length > 0) {
+    // Release keys whose window has passed, so they can name new events.
+    // Safe on its own: if the insert below fails, the keys had expired anyway.
     await db.$executeRaw`
       UPDATE events SET idempotency_key = NULL
-      WHERE app_id = ${app.id} AND idempotency_key = ${key}
+      WHERE (app_id, idempotency_key) IN (
+        SELECT * FROM unnest(${keyed.map((row) => row.request.app.id)}::text[], ${keyed.map((row) => row.key)}::text[]))
         AND created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_MS / 1000})`;
   }
   // Read just before the insert, not inside its transaction: under READ
   // COMMITTED a read there would also see only the endpoints committed
   // before it ran, so nothing is lost.
-  const endpoints = await db.$queryRaw<Array<{ id: string }>>`
-    SELECT id FROM endpoints
-    WHERE app_id = ${app.id} AND NOT disabled
-      AND (cardinality(event_types) = 0 OR ${input.eventType} = ANY(event_types))
+  const appIds = [...new Set(rows.map((row) => row.request.app.id))];
+  const endpoints = await db.$queryRaw<Array<{ id: string; app_id: string; event_types: string[] }>>`
+    SELECT id, app_id, event_types FROM endpoints
+    WHERE app_id = ANY(${appIds}::text[]) AND NOT disabled
     ORDER BY id`;
-  const id = newId("event");
-  const deliveryIds = endpoints.map(() => newId("delivery"));
+  const deliveries = rows.flatMap((row) =>
+    endpoints
+      .filter(
+        (endpoint) =>
+          endpoint.app_id === row.request.app.id &&
+          (endpoint.event_types.length === 0 || endpoint.event_types.includes(row.request.input.eventType)),
+      )
+      .map((endpoint) => ({
+        id: newId("delivery"),
+        eventId: row.id,
+        appId: row.request.app.id,
+        endpointId: endpoint.id,
+      })),
+  );
   // Insert-on-conflict rather than read-then-write: concurrent duplicates
   // wait on the unique index and then see the winner's row. A duplicate
   // inserts no event, so no deliveries either.
-  const inserted = await db.$queryRaw<Array<{ created_at: Date }>>`
+  const inserted = await db.$queryRaw<Array<{ id: string; created_at: Date }>>`
     WITH event AS (
       INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key)
-      VALUES (${id}, ${app.id}, ${input.eventType}, ${JSON.stringify(input.payload)}::jsonb,
-              ${input.eventId ?? null}, ${key})
+      SELECT id, app_id, event_type, payload::jsonb, external_id, idempotency_key
+      FROM unnest(
+        ${rows.map((row) => row.id)}::text[],
+        ${rows.map((row) => row.request.app.id)}::text[],
+        ${rows.map((row) => row.request.input.eventType)}::text[],
+        ${rows.map((row) => JSON.stringify(row.request.input.payload))}::text[],
+        ${rows.map((row) => row.request.input.eventId ?? null)}::text[],
+        ${rows.map((row) => row.key)}::text[]
+      ) AS input(id, app_id, event_type, payload, external_id, idempotency_key)
       ON CONFLICT (app_id, idempotency_key) DO NOTHING
       RETURNING id, created_at
     ), deliveries AS (
       INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at)
-      SELECT d.id, ${app.id}, event.id, d.endpoint_id, event.created_at
-      FROM event, unnest(${deliveryIds}::text[], ${endpoints.map((endpoint) => endpoint.id)}::text[]) AS d(id, endpoint_id)
+      SELECT d.id, d.app_id, event.id, d.endpoint_id, event.created_at
+      FROM unnest(
+        ${deliveries.map((delivery) => delivery.id)}::text[],
+        ${deliveries.map((delivery) => delivery.eventId)}::text[],
+        ${deliveries.map((delivery) => delivery.appId)}::text[],
+        ${deliveries.map((delivery) => delivery.endpointId)}::text[]
+      ) AS d(id, event_id, app_id, endpoint_id)
+      JOIN event ON event.id = d.event_id
     )
-    SELECT created_at FROM event`;
-  const createdAt = inserted[0]?.created_at;
-  if (createdAt === undefined) {
-    const existing = await db.event.findFirstOrThrow({ where: { appId: app.id, idempotencyKey: key } });
-    return { event: existing, created: false, deliveryIds: [] };
-  }
-  return {
-    event: { id, eventType: input.eventType, payload: input.payload as Event["payload"], createdAt },
-    created: true,
-    deliveryIds,
-  };
+    SELECT id, created_at FROM event`;
+  const createdAt = new Map(inserted.map((row) => [row.id, row.created_at]));
+
+  // Keys that matched an event committed earlier: that event is the answer.
+  const earlier = rows.filter((row) => !createdAt.has(row.id));
+  const existing =
+    earlier.length === 0
+      ? []
+      : await db.event.findMany({
+          where: { OR: earlier.map((row) => ({ appId: row.request.app.id, idempotencyKey: row.key })) },
+        });
+  const results = new Map<number, IngestResult>();
+  rows.forEach((row, position) => {
+    const index = written[position]!;
+    const at = createdAt.get(row.id);
+    if (at !== undefined) {
+      results.set(index, {
+        event: {
+          id: row.id,
+          eventType: row.request.input.eventType,
+          payload: row.request.input.payload as Event["payload"],
+          createdAt: at,
+        },
+        created: true,
+        deliveryIds: deliveries.filter((delivery) => delivery.eventId === row.id).map((delivery) => delivery.id),
+      });
+      return;
+    }
+    const event = existing.find(
+      (candidate) => candidate.appId === row.request.app.id && candidate.idempotencyKey === row.key,
+    );
+    if (!event) throw new Error(`event ${row.id} was neither inserted nor found by its idempotency key`);
+    results.set(index, { event, created: false, deliveryIds: [] });
+  });
+  return requests.map((request, index) => {
+    const own = results.get(index);
+    if (own) return own;
+    const key = keyOf(request);
+    const leader = results.get(leaders.get(JSON.stringify([request.app.id, key]))!)!;
+    return { event: leader.event, created: false, deliveryIds: [] };
+  });
 }
 
 /** An app's event by its id or by the eventId its sender gave it. */

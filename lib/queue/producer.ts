@@ -42,14 +42,18 @@ export class DeliveryProducer {
     this.queue = new Queue(DELIVERY_QUEUE, { connection, prefix, defaultJobOptions });
   }
 
-  async addScheduled(items: Array<{ deliveryId: string; attempt: number; delayMs?: number }>): Promise<void> {
+  /** `trace` is the context the attempt should join, when it is not the caller's current one (a batch of requests). */
+  async addScheduled(
+    items: Array<{ deliveryId: string; attempt: number; delayMs?: number; trace?: Record<string, string> }>,
+  ): Promise<void> {
     if (items.length === 0) return;
     const name: JobName = "scheduled-attempt";
+    const current = currentTraceCarrier();
     await enqueueing(
       this.queue.addBulk(
-        items.map(({ deliveryId, attempt, delayMs }) => ({
+        items.map(({ deliveryId, attempt, delayMs, trace }) => ({
           name,
-          data: { deliveryId, attempt, trace: currentTraceCarrier() } satisfies JobData<typeof name>,
+          data: { deliveryId, attempt, trace: trace ?? current } satisfies JobData<typeof name>,
           opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), delay: Math.max(0, delayMs ?? 0) },
         })),
       ),

@@ -1,0 +1,42 @@
+// The web process's way into ingestEvents: concurrent API requests are
+// written to PostgreSQL, and their jobs added to Redis, in shared batches
+// (see lib/batching.ts). Each request is still answered only after its own
+// event has committed, so batching changes the cost, not the guarantee.
+import { createBatcher } from "./batching";
+import type { Db } from "./db";
+import { ingestEvents, type IngestRequest, type IngestResult } from "./events";
+import type { Logger } from "./logger";
+import type { DeliveryProducer } from "./queue/producer";
+
+export interface IngestionRequest extends IngestRequest {
+  /** The request's trace context, carried into its delivery jobs. */
+  trace: Record<string, string> | undefined;
+}
+
+export interface Ingestion {
+  ingest(request: IngestionRequest): Promise<IngestResult>;
+}
+
+/** Batches of up to 100 events, up to 4 batches writing at once (the pool has 10 connections). */
+const BATCHING = { maxBatchSize: 100, maxInFlight: 4 };
+
+export function createIngestion(db: Db, producer: DeliveryProducer, logger: Logger): Ingestion {
+  const batcher = createBatcher<IngestionRequest, IngestResult>(async (requests) => {
+    // Committed before anything is queued: from here on the events cannot be lost.
+    const results = await ingestEvents(db, requests);
+    const jobs = results.flatMap((result, index) =>
+      result.deliveryIds.map((deliveryId) => ({ deliveryId, attempt: 1, trace: requests[index]!.trace })),
+    );
+    try {
+      await producer.addScheduled(jobs);
+    } catch (error) {
+      // Accepted all the same: the sweeper enqueues committed deliveries.
+      logger.warn(
+        { err: error, eventIds: results.filter((result) => result.created).map((result) => result.event.id) },
+        "enqueue failed; the sweeper will deliver",
+      );
+    }
+    return results;
+  }, BATCHING);
+  return { ingest: (request) => batcher.submit(request) };
+}

@@ -1,0 +1,92 @@
+// Batched ingestion against a real database: one call stores many events for
+// several apps, fans each out to its subscribers, and honours idempotency
+// keys within the batch and across batches.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../lib/apps";
+import { createEndpoint } from "../../lib/endpoints";
+import { ingestEvents, type IngestRequest } from "../../lib/events";
+import { createTestDatabase, type TestDatabase } from "../support/services";
+
+let database: TestDatabase;
+const policy = { allowPrivate: true, allowedCidrs: [] };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function appWith(name: string, subscriptions: string[][]) {
+  const app = await createApp(database.db, { name });
+  const endpoints = [];
+  for (const [index, eventTypes] of subscriptions.entries()) {
+    endpoints.push(
+      await createEndpoint(
+        database.db,
+        app.id,
+        { url: `http://127.0.0.1:9/${name}/${index}`, description: "", eventTypes, rateLimit: null },
+        policy,
+      ),
+    );
+  }
+  return { app, endpoints };
+}
+
+describe("ingestEvents", () => {
+  it("stores a batch for several apps, each event with a delivery per subscribed, enabled endpoint", async () => {
+    const db = database.db;
+    const shop = await appWith("shop", [[], ["order.paid"], ["user.created"]]);
+    const blog = await appWith("blog", [["post.published"], []]);
+    await db.endpoint.update({ where: { id: blog.endpoints[1]!.id }, data: { disabled: true } });
+    const requests: IngestRequest[] = [
+      { app: shop.app, input: { eventType: "order.paid", payload: { n: 1 } }, idempotencyKey: undefined },
+      { app: blog.app, input: { eventType: "post.published", payload: { n: 2 } }, idempotencyKey: undefined },
+      { app: shop.app, input: { eventType: "user.created", payload: { n: 3 } }, idempotencyKey: undefined },
+      { app: blog.app, input: { eventType: "comment.added", payload: { n: 4 } }, idempotencyKey: undefined },
+    ];
+    const results = await ingestEvents(db, requests);
+    expect(results.map((result) => result.created)).toEqual([true, true, true, true]);
+    expect(results.map((result) => (result.event.payload as { n: number }).n)).toEqual([1, 2, 3, 4]);
+    const endpointsOf = async (eventId: string) =>
+      (await db.delivery.findMany({ where: { eventId }, orderBy: { endpointId: "asc" } })).map((d) => d.endpointId);
+    expect(await endpointsOf(results[0]!.event.id)).toEqual([shop.endpoints[0]!.id, shop.endpoints[1]!.id]);
+    expect(await endpointsOf(results[1]!.event.id)).toEqual([blog.endpoints[0]!.id]);
+    expect(await endpointsOf(results[2]!.event.id)).toEqual([shop.endpoints[0]!.id, shop.endpoints[2]!.id]);
+    expect(await endpointsOf(results[3]!.event.id)).toEqual([]);
+    // The ids handed back are the rows written, so the jobs queued for them find their deliveries.
+    for (const result of results) {
+      const stored = await db.delivery.findMany({ where: { eventId: result.event.id } });
+      expect(stored.map((d) => d.id).sort()).toEqual([...result.deliveryIds].sort());
+      const event = await db.event.findUniqueOrThrow({ where: { id: result.event.id } });
+      expect(event.payload).toEqual(result.event.payload);
+      expect(event.appId).toBe(requests[results.indexOf(result)]!.app.id);
+    }
+  });
+
+  it("gives requests repeating a key, in the batch or of an earlier event, that event and no deliveries", async () => {
+    const db = database.db;
+    const { app } = await appWith("keys", [[]]);
+    const other = await appWith("other", [[]]);
+    const [earlier] = await ingestEvents(db, [
+      { app, input: { eventType: "a", payload: { first: true } }, idempotencyKey: "key-1" },
+    ]);
+    const results = await ingestEvents(db, [
+      { app, input: { eventType: "a", payload: { again: true } }, idempotencyKey: "key-1" },
+      { app, input: { eventType: "a", payload: { n: 1 }, eventId: "ext-1" }, idempotencyKey: undefined },
+      { app, input: { eventType: "a", payload: { n: 2 }, eventId: "ext-1" }, idempotencyKey: undefined },
+      // The same key in another app names another event.
+      { app: other.app, input: { eventType: "a", payload: { n: 3 } }, idempotencyKey: "key-1" },
+      { app, input: { eventType: "a", payload: { n: 4 } }, idempotencyKey: undefined },
+    ]);
+    expect(results.map((result) => result.created)).toEqual([false, true, false, true, true]);
+    expect(results[0]!.event.id).toBe(earlier!.event.id);
+    expect(results[0]!.event.payload).toEqual({ first: true });
+    expect(results[2]!.event.id).toBe(results[1]!.event.id);
+    expect(results[3]!.event.id).not.toBe(earlier!.event.id);
+    expect(results[0]!.deliveryIds).toEqual([]);
+    expect(results[2]!.deliveryIds).toEqual([]);
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(3);
+    expect(await db.delivery.count({ where: { appId: app.id } })).toBe(3);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { createBatcher } from "@/lib/batching";
+
+/** A write that records its batches and finishes when the test says so. */
+function controlledWrite() {
+  const batches: number[][] = [];
+  const finishers: Array<() => void> = [];
+  const write = (items: number[]) => {
+    batches.push(items);
+    return new Promise<number[]>((resolve) => finishers.push(() => resolve(items.map((item) => item * 10))));
+  };
+  return { write, batches, finishNext: () => finishers.shift()?.() };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("createBatcher", () => {
+  it("writes a call at once when idle, and groups the calls that arrive while a batch is in flight", async () => {
+    const { write, batches, finishNext } = controlledWrite();
+    const batcher = createBatcher(write, { maxBatchSize: 100, maxInFlight: 1 });
+    const first = batcher.submit(1);
+    expect(batches).toEqual([[1]]);
+    const rest = [2, 3, 4].map((item) => batcher.submit(item));
+    await tick();
+    expect(batches).toEqual([[1]]);
+    finishNext();
+    expect(await first).toBe(10);
+    await tick();
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    finishNext();
+    expect(await Promise.all(rest)).toEqual([20, 30, 40]);
+  });
+
+  it("keeps batches within the size limit and at most maxInFlight writing at once", async () => {
+    const { write, batches, finishNext } = controlledWrite();
+    const batcher = createBatcher(write, { maxBatchSize: 2, maxInFlight: 2 });
+    const all = [1, 2, 3, 4, 5, 6, 7].map((item) => batcher.submit(item));
+    await tick();
+    // 1 and 2 were each written alone the moment they came; the rest wait for a free slot.
+    expect(batches).toEqual([[1], [2]]);
+    for (let i = 0; i < 5; i++) {
+      finishNext();
+      await tick();
+    }
+    expect(batches).toEqual([[1], [2], [3, 4], [5, 6], [7]]);
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50, 60, 70]);
+  });
+
+  it("rejects every call of a failed batch with its error, and goes on with the next", async () => {
+    let fail = true;
+    const batcher = createBatcher(
+      (items: number[]) => (fail ? Promise.reject(new Error("database down")) : Promise.resolve(items)),
+      { maxBatchSize: 10, maxInFlight: 1 },
+    );
+    const failing = [batcher.submit(1), batcher.submit(2)];
+    await expect(failing[0]).rejects.toThrow("database down");
+    await expect(failing[1]).rejects.toThrow("database down");
+    fail = false;
+    expect(await batcher.submit(3)).toBe(3);
+  });
+
+  it("refuses a write that does not answer every item", async () => {
+    const batcher = createBatcher((items: number[]) => Promise.resolve(items.slice(1)), {
+      maxBatchSize: 10,
+      maxInFlight: 1,
+    });
+    await expect(batcher.submit(1)).rejects.toThrow("returned 0 results for 1 items");
+  });
+});
