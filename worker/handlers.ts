@@ -2,15 +2,18 @@
 // does with it. The payload is parsed again here: the queue is a boundary.
 import { context, SpanStatusCode } from "@opentelemetry/api";
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
-import { makeManualAttempt, makeScheduledAttempt, type AttemptDeps, type Outcome } from "../lib/delivery/make-attempt";
+import {
+  Deferred,
+  makeManualAttempt,
+  makeScheduledAttempt,
+  type AttemptDeps,
+  type Outcome,
+} from "../lib/delivery/make-attempt";
 import { postOperationalEvent } from "../lib/delivery/post-operational-event";
 import { jobSchemas, type JobData, type JobName } from "../lib/queue/jobs";
 import { contextFromCarrier, tracer } from "../lib/tracing";
 
 type Handlers = { [Name in JobName]: (deps: AttemptDeps, data: JobData<Name>) => Promise<Outcome> };
-
-/** How long a job waits when its endpoint is at its concurrency cap, spread so waiters do not return together. */
-const DEFER_MS = 500;
 
 const handlers: Handlers = {
   "scheduled-attempt": makeScheduledAttempt,
@@ -37,10 +40,10 @@ export function createJobHandler(deps: AttemptDeps) {
         span.setAttribute("hookpost.job_id", job.id ?? "");
         try {
           const outcome = await handler(deps, parsed.data);
-          span.setAttribute("hookpost.outcome", outcome);
-          if (outcome === "deferred") {
+          span.setAttribute("hookpost.outcome", outcome instanceof Deferred ? "deferred" : outcome);
+          if (outcome instanceof Deferred) {
             // Frees this worker slot for other endpoints; BullMQ keeps the job.
-            await job.moveToDelayed(Date.now() + DEFER_MS + Math.random() * DEFER_MS, token);
+            await job.moveToDelayed(Date.now() + outcome.delayMs, token);
             throw new DelayedError();
           }
           return outcome;

@@ -1,8 +1,29 @@
 // A per-endpoint cap on concurrent requests within one worker process, so
 // one slow or hanging consumer cannot occupy every worker slot and starve
 // the healthy ones. With several worker processes the cap applies to each.
+//
+// A job refused a slot goes back to the queue for a while. How long is
+// paced by the endpoint itself: it frees a slot every (request time / cap)
+// on average, so each refused job is given the next such turn. Waiting jobs
+// then come back about once each, when a slot is likely free, instead of
+// all of them polling every half second and crowding the healthy
+// endpoints' jobs out of the queue.
+import { LRUCache } from "lru-cache";
+
+/** Bounds of a deferral: long enough not to spin, short enough that a recovered endpoint is not left idle. */
+const MIN_DEFER_MS = 100;
+const MAX_DEFER_MS = 60_000;
+/** Assumed request time of an endpoint not seen yet. */
+const UNKNOWN_DURATION_MS = 1_000;
+/** Weight of the newest request time in the running average. */
+const SMOOTHING = 0.2;
+
 export class EndpointSlots {
   private readonly inUse = new Map<string, number>();
+  /** Running average of request time per endpoint, in ms. */
+  private readonly durations = new LRUCache<string, number>({ max: 10_000 });
+  /** The last turn handed to a waiting job, per endpoint (epoch ms). */
+  private readonly turns = new LRUCache<string, number>({ max: 10_000 });
 
   constructor(private readonly limit: number) {}
 
@@ -19,5 +40,22 @@ export class EndpointSlots {
       if (remaining === 0) this.inUse.delete(endpointId);
       else this.inUse.set(endpointId, remaining);
     };
+  }
+
+  /** Records how long a request to the endpoint took. */
+  observe(endpointId: string, durationMs: number): void {
+    const previous = this.durations.get(endpointId);
+    this.durations.set(
+      endpointId,
+      previous === undefined ? durationMs : previous + SMOOTHING * (durationMs - previous),
+    );
+  }
+
+  /** How long a job refused a slot should stay away: until its turn at the endpoint's pace. */
+  deferFor(endpointId: string, now = Date.now()): number {
+    const spacing = (this.durations.get(endpointId) ?? UNKNOWN_DURATION_MS) / this.limit;
+    const turn = Math.max(now, this.turns.get(endpointId) ?? 0) + spacing;
+    this.turns.set(endpointId, turn);
+    return Math.round(Math.min(MAX_DEFER_MS, Math.max(MIN_DEFER_MS, turn - now)));
   }
 }

@@ -43,8 +43,12 @@ export interface AttemptDeps {
   now?: () => Date;
 }
 
-/** "deferred": the endpoint is at its concurrency cap; the job should come back shortly. */
-export type Outcome = "succeeded" | "retry" | "failed" | "skipped" | "deferred";
+/** The endpoint is at its concurrency cap or rate limit: the job should come back after `delayMs`. */
+export class Deferred {
+  constructor(readonly delayMs: number) {}
+}
+
+export type Outcome = "succeeded" | "retry" | "failed" | "skipped" | Deferred;
 
 const isSuccess = (result: ExchangeResult) =>
   result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
@@ -169,6 +173,7 @@ async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date, 
   const statusLabel = statusClass(result);
   metrics.attempts.inc({ outcome: isSuccess(result) ? "success" : "failure", status_class: statusLabel, trigger });
   metrics.attemptDuration.observe({ status_class: statusLabel }, result.durationMs / 1000);
+  deps.slots.observe(delivery.endpointId, result.durationMs);
   if (result.statusCode === 410) metrics.endpointsDisabled.inc({ reason: "gone" });
   return { request, result };
 }
@@ -272,11 +277,11 @@ async function announce(deps: AttemptDeps, ids: string[], log: Logger): Promise<
 
 /**
  * A sending slot for the delivery's endpoint: under its concurrency cap and
- * its rate limit. Undefined means "not now": the job is deferred.
+ * its rate limit. A Deferred says when to try again.
  */
-async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Promise<(() => void) | undefined> {
+async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Promise<(() => void) | Deferred> {
   const release = deps.slots.tryAcquire(delivery.endpointId);
-  if (!release) return undefined;
+  if (!release) return new Deferred(deps.slots.deferFor(delivery.endpointId));
   const limit = delivery.endpoint.rateLimit;
   if (
     limit !== null &&
@@ -286,7 +291,8 @@ async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Prom
     }))
   ) {
     release();
-    return undefined;
+    // The allowance is per second: the next second, spread so waiters do not all return at its start.
+    return new Deferred(1000 - (Date.now() % 1000) + Math.floor(Math.random() * 1000));
   }
   return release;
 }
@@ -407,7 +413,7 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
   }
 
   const release = await acquireSending(deps, delivery);
-  if (!release) return "deferred";
+  if (release instanceof Deferred) return release;
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   if (job.attempt === 1) {
@@ -473,7 +479,7 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
     return "skipped";
   }
   const release = await acquireSending(deps, delivery);
-  if (!release) return "deferred";
+  if (release instanceof Deferred) return release;
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const { request, result } = await exchange(deps, delivery, startedAt, "manual").finally(release);
