@@ -233,10 +233,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
   };
+  // Run through node itself, so that --cpu-prof applies to the server (NODE_OPTIONS refuses it).
+  const webProfile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/web`] : [];
   const web = spawnChild(
     "web",
-    "node_modules/.bin/next",
-    ["start", "--port", String(port), "--hostname", "127.0.0.1"],
+    process.execPath,
+    [...webProfile, "node_modules/next/dist/bin/next", "start", "--port", String(port), "--hostname", "127.0.0.1"],
     env,
   );
   const baseUrl = `http://127.0.0.1:${port}`;
