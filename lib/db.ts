@@ -1,20 +1,43 @@
-// The Prisma client, shared by every module that touches PostgreSQL.
+// PostgreSQL access shared by every module: one pg pool per process, used by
+// the Prisma client and, on the few hot paths, directly.
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@prisma/client";
+import { PrismaClient, type Prisma } from "@prisma/client";
+import pg from "pg";
 import { getConfig } from "./config";
 
-const globalForDb = globalThis as unknown as { hookpostDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { hookpostDb?: PrismaClient; hookpostPool?: pg.Pool };
 
-function createClient(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: getConfig().DATABASE_URL }) });
+/** The process's connection pool; Prisma's $disconnect ends it. */
+export function getPool(): pg.Pool {
+  if (!globalForDb.hookpostPool) {
+    const pool = new pg.Pool({ connectionString: getConfig().DATABASE_URL });
+    // An idle connection dropped by the server is replaced on next use; without
+    // a listener the pool's "error" event would end the process.
+    pool.on("error", () => {});
+    globalForDb.hookpostPool = pool;
+  }
+  return globalForDb.hookpostPool;
 }
 
 /** Lazily created so that importing a module never opens a connection. */
 export function getDb(): PrismaClient {
   // Kept on globalThis so Next.js dev reloads do not open a pool per reload.
-  globalForDb.hookpostDb ??= createClient();
+  globalForDb.hookpostDb ??= new PrismaClient({
+    adapter: new PrismaPg(getPool(), { disposeExternalPool: true }),
+  });
   return globalForDb.hookpostDb;
+}
+
+/**
+ * Runs a statement written with Prisma.sql on the pool itself. For the
+ * statements that run once per delivery: the ORM's own work per raw query
+ * (compiling, mapping the result) costs more than the query (see
+ * docs/performance.md). Columns come back as pg maps them.
+ */
+export async function queryRows<Row extends pg.QueryResultRow>(pool: pg.Pool, statement: Prisma.Sql): Promise<Row[]> {
+  return (await pool.query<Row>(statement.text, statement.values)).rows;
 }
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+export type Pool = pg.Pool;

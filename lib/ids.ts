@@ -1,8 +1,25 @@
 // Prefixed, time-sortable identifiers (ULID). Sorting by id sorts by
 // creation time, which is what keyset pagination relies on.
+import { randomFillSync } from "node:crypto";
 import { encodeTime, monotonicFactory } from "ulidx";
 
-const nextUlid = monotonicFactory();
+/**
+ * ulidx draws one random number per character, each a separate
+ * getRandomValues call; this serves them from a buffer refilled from the
+ * same source, so a new id costs a slice of a call instead of sixteen.
+ */
+const randomBytes = new Uint8Array(4096);
+let randomOffset = randomBytes.length;
+function pooledRandom(): number {
+  if (randomOffset >= randomBytes.length) {
+    randomFillSync(randomBytes);
+    randomOffset = 0;
+  }
+  // ulidx scales this by 32, so each byte picks one of the 32 characters evenly.
+  return randomBytes[randomOffset++]! / 256;
+}
+
+const nextUlid = monotonicFactory(pooledRandom);
 
 export const idPrefixes = {
   app: "app",

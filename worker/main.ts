@@ -3,7 +3,7 @@
 // deliveries the queue lost.
 import { Worker, type Job } from "bullmq";
 import { getConfig, ConfigError } from "../lib/config";
-import { getDb } from "../lib/db";
+import { getDb, getPool } from "../lib/db";
 import { EndpointSlots } from "../lib/delivery/endpoint-slots";
 import { EndpointRateLimiter } from "../lib/delivery/rate-limiter";
 import { createDeliveryAgent } from "../lib/delivery/http-client";
@@ -44,6 +44,7 @@ const operatorAgent = createDeliveryAgent({ allowPrivate: true, allowedCidrs: []
 
 const handle = createJobHandler({
   db,
+  pool: getPool(),
   producer,
   agent,
   policy,

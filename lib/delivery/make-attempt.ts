@@ -2,10 +2,10 @@
 // schedule what comes next. Every step is safe to repeat: the delivery row
 // decides whether a job is still due, so a duplicate or stale job (after a
 // crash, a sweeper re-enqueue, a manual success) changes nothing.
-import type { DeliveryStatus, Endpoint, Event, Prisma } from "@prisma/client";
+import { Prisma, type DeliveryStatus, type Endpoint, type Event } from "@prisma/client";
 import type { Agent } from "undici";
 import type { Config } from "../config";
-import type { Db, Tx } from "../db";
+import { queryRows, type Db, type Pool, type Tx } from "../db";
 import { recordOperationalEvent } from "../operational-events";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { newId } from "../ids";
@@ -23,6 +23,8 @@ import { buildWebhookRequest } from "./webhook-request";
 
 export interface AttemptDeps {
   db: Db;
+  /** The pool under `db`, for the two statements every attempt runs. */
+  pool: Pool;
   producer: DeliveryProducer;
   agent: Agent;
   policy: DestinationPolicy;
@@ -88,30 +90,30 @@ interface LoadedDelivery {
  * and the ORM's include costs a query per relation plus its compilation
  * (see docs/performance.md).
  */
-async function loadDelivery(db: Db, deliveryId: string): Promise<LoadedDelivery | undefined> {
-  const rows = await db.$queryRaw<
-    Array<{
-      id: string;
-      app_id: string;
-      event_id: string;
-      endpoint_id: string;
-      status: DeliveryStatus;
-      attempt_count: number;
-      scheduled_attempts: number;
-      first_attempt_at: Date | null;
-      url: string;
-      disabled: boolean;
-      rate_limit: number | null;
-      secret: string;
-      previous_secret: string | null;
-      previous_secret_expires_at: Date | null;
-      headers: Prisma.JsonValue;
-      failing_since: Date | null;
-      event_type: string;
-      payload: Prisma.JsonValue;
-      event_created_at: Date;
-    }>
-  >`
+async function loadDelivery(pool: Pool, deliveryId: string): Promise<LoadedDelivery | undefined> {
+  const rows = await queryRows<{
+    id: string;
+    app_id: string;
+    event_id: string;
+    endpoint_id: string;
+    status: DeliveryStatus;
+    attempt_count: number;
+    scheduled_attempts: number;
+    first_attempt_at: Date | null;
+    url: string;
+    disabled: boolean;
+    rate_limit: number | null;
+    secret: string;
+    previous_secret: string | null;
+    previous_secret_expires_at: Date | null;
+    headers: Prisma.JsonValue;
+    failing_since: Date | null;
+    event_type: string;
+    payload: Prisma.JsonValue;
+    event_created_at: Date;
+  }>(
+    pool,
+    Prisma.sql`
     SELECT d.id, d.app_id, d.event_id, d.endpoint_id, d.status, d.attempt_count, d.scheduled_attempts,
            d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secret,
            e.previous_secret_expires_at, e.headers, e.failing_since, ev.event_type, ev.payload,
@@ -119,7 +121,8 @@ async function loadDelivery(db: Db, deliveryId: string): Promise<LoadedDelivery 
     FROM deliveries d
     JOIN endpoints e ON e.id = d.endpoint_id
     JOIN events ev ON ev.id = d.event_id
-    WHERE d.id = ${deliveryId}`;
+    WHERE d.id = ${deliveryId}`,
+  );
   const row = rows[0];
   if (!row) return undefined;
   return {
@@ -352,14 +355,16 @@ async function recordWithEvents(
  * transaction of six.
  */
 async function recordRoutine(
-  db: Db,
+  pool: Pool,
   delivery: LoadedDelivery,
   attemptNumber: number,
   attempt: ReturnType<typeof attemptRow>,
   outcome: "succeeded" | "retry",
   next: Date | undefined,
 ): Promise<boolean> {
-  const rows = await db.$queryRaw<Array<{ moved: boolean }>>`
+  const rows = await queryRows<{ moved: boolean }>(
+    pool,
+    Prisma.sql`
     WITH current AS (
       -- Locked, so the step check below sees the latest committed state.
       SELECT id, (status = 'pending' AND scheduled_attempts = ${attemptNumber - 1}::int) AS moves
@@ -390,13 +395,14 @@ async function recordRoutine(
         next_attempt_at = CASE WHEN c.moves THEN ${next ?? null}::timestamptz ELSE d.next_attempt_at END
     FROM current c
     WHERE d.id = c.id
-    RETURNING c.moves AS moved`;
+    RETURNING c.moves AS moved`,
+  );
   return rows[0]?.moved === true;
 }
 
 export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"scheduled-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, attempt: job.attempt });
-  const delivery = await loadDelivery(deps.db, job.deliveryId);
+  const delivery = await loadDelivery(deps.pool, job.deliveryId);
   if (!delivery || delivery.status !== "pending" || delivery.scheduledAttempts >= job.attempt) {
     log.debug("attempt no longer due");
     return "skipped";
@@ -442,7 +448,10 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
   // Exhaustion and disabling write operational events; everything else is one statement.
   const { advanced, operationalEvents } =
     outcome !== "failed" && !disableReason(delivery, result, startedAt, deps.config.ENDPOINT_DISABLE_AFTER)
-      ? { advanced: await recordRoutine(deps.db, delivery, job.attempt, attempt, outcome, next), operationalEvents: [] }
+      ? {
+          advanced: await recordRoutine(deps.pool, delivery, job.attempt, attempt, outcome, next),
+          operationalEvents: [],
+        }
       : await recordWithEvents(deps, delivery, job.attempt, attempt, result, outcome, next, startedAt);
   await announce(deps, operationalEvents, context);
 
@@ -473,7 +482,7 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
 
 export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, requestedBy: job.requestedBy });
-  const delivery = await loadDelivery(deps.db, job.deliveryId);
+  const delivery = await loadDelivery(deps.pool, job.deliveryId);
   if (!delivery) {
     log.info("delivery no longer exists");
     return "skipped";

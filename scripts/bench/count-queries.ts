@@ -29,7 +29,7 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   return (original as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof original;
 
-const { getDb } = await import("../../lib/db");
+const { getDb, getPool } = await import("../../lib/db");
 const { getConfig } = await import("../../lib/config");
 const { createEndpoint } = await import("../../lib/endpoints");
 const { ingestEvent } = await import("../../lib/events");
@@ -57,6 +57,7 @@ const policy = { allowPrivate: true, allowedCidrs: [] };
 const agent = createDeliveryAgent(policy, 5_000);
 const deps = {
   db,
+  pool: getPool(),
   producer,
   agent,
   operatorAgent: agent,

@@ -15,3 +15,18 @@ describe("ids", () => {
     expect(id < idAt("attempt", new Date(now + 1000), "start")).toBe(true);
   });
 });
+
+describe("newId randomness", () => {
+  it("gives unique, time-ordered ids whose random part uses the whole alphabet", async () => {
+    const ids: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 500; i++) ids.push(newId("delivery"));
+      // A new millisecond draws fresh randomness instead of incrementing.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    const randomChars = new Set(ids.flatMap((id) => [...id.slice(-16)]));
+    expect(randomChars.size).toBe(32);
+  });
+});
