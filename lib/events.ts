@@ -102,8 +102,9 @@ export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<I
     SELECT id, app_id, event_types FROM endpoints
     WHERE app_id = ANY(${appIds}::text[]) AND NOT disabled
     ORDER BY id`;
-  const deliveries = rows.flatMap((row) =>
-    endpoints
+  const deliveryIdsOf = new Map<string, string[]>();
+  const deliveries = rows.flatMap((row) => {
+    const subscribed = endpoints
       .filter(
         (endpoint) =>
           endpoint.app_id === row.request.app.id &&
@@ -114,8 +115,13 @@ export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<I
         eventId: row.id,
         appId: row.request.app.id,
         endpointId: endpoint.id,
-      })),
-  );
+      }));
+    deliveryIdsOf.set(
+      row.id,
+      subscribed.map((delivery) => delivery.id),
+    );
+    return subscribed;
+  });
   // Insert-on-conflict rather than read-then-write: concurrent duplicates
   // wait on the unique index and then see the winner's row. A duplicate
   // inserts no event, so no deliveries either.
@@ -168,7 +174,7 @@ export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<I
           createdAt: at,
         },
         created: true,
-        deliveryIds: deliveries.filter((delivery) => delivery.eventId === row.id).map((delivery) => delivery.id),
+        deliveryIds: deliveryIdsOf.get(row.id) ?? [],
       });
       return;
     }
