@@ -32,62 +32,31 @@ const range = () => ({
 });
 const endpointForm = { url: "https://example.com/hook", description: "", eventTypes: "" };
 
+/** An action on one object of an app: a delivery or an endpoint, plus what else it takes (built at each call). */
+function onObject(object: "delivery" | "endpoint", changes: boolean, extra: () => object = () => ({})): Probe {
+  return {
+    kind: "app-scoped",
+    args: (i) => ({
+      appId: i.appId,
+      ...(object === "delivery" ? { deliveryId: i.deliveryId } : { endpointId: i.endpointId }),
+      ...extra(),
+    }),
+    changes,
+    objectIds: true,
+  };
+}
+
 const actions: Record<string, Probe> = {
-  "app/apps/actions.ts#retryDeliveryAction": {
-    kind: "app-scoped",
-    args: (i) => ({ appId: i.appId, deliveryId: i.deliveryId }),
-    changes: true,
-    objectIds: true,
-  },
-  "app/apps/actions.ts#getDeliveryAction": {
-    kind: "app-scoped",
-    args: (i) => ({ appId: i.appId, deliveryId: i.deliveryId }),
-    changes: false,
-    objectIds: true,
-  },
-  "app/apps/actions.ts#previewReplayAction": {
-    kind: "app-scoped",
-    args: (i) => ({ appId: i.appId, endpointId: i.endpointId, ...range() }),
-    changes: false,
-    objectIds: true,
-  },
-  "app/apps/actions.ts#replayFailedAction": {
-    kind: "app-scoped",
-    args: (i) => ({ appId: i.appId, endpointId: i.endpointId, ...range() }),
-    changes: true,
-    objectIds: true,
-  },
-  "app/apps/actions.ts#rotateSecretAction": {
-    kind: "app-scoped",
-    args: (i) => ({ appId: i.appId, endpointId: i.endpointId }),
-    changes: true,
-    objectIds: true,
-  },
-  "app/apps/actions.ts#revealSecretAction": {
-    kind: "app-scoped",
-    args: (i) => ({ appId: i.appId, endpointId: i.endpointId }),
-    // Not a change, but a viewer may not see secrets either.
-    changes: true,
-    objectIds: true,
-  },
-  "app/apps/actions.ts#sendTestEventAction": {
-    kind: "app-scoped",
-    args: (i) => ({ appId: i.appId, endpointId: i.endpointId }),
-    changes: true,
-    objectIds: true,
-  },
-  "app/apps/actions.ts#setEndpointEnabledAction": {
-    kind: "app-scoped",
-    args: (i) => ({ appId: i.appId, endpointId: i.endpointId, enabled: false }),
-    changes: true,
-    objectIds: true,
-  },
-  "app/apps/actions.ts#editEndpointAction": {
-    kind: "app-scoped",
-    args: (i) => ({ appId: i.appId, endpointId: i.endpointId, ...endpointForm }),
-    changes: true,
-    objectIds: true,
-  },
+  "app/apps/actions.ts#retryDeliveryAction": onObject("delivery", true),
+  "app/apps/actions.ts#getDeliveryAction": onObject("delivery", false),
+  "app/apps/actions.ts#previewReplayAction": onObject("endpoint", false, range),
+  "app/apps/actions.ts#replayFailedAction": onObject("endpoint", true, range),
+  "app/apps/actions.ts#rotateSecretAction": onObject("endpoint", true),
+  // Not a change, but a viewer may not see secrets either.
+  "app/apps/actions.ts#revealSecretAction": onObject("endpoint", true),
+  "app/apps/actions.ts#sendTestEventAction": onObject("endpoint", true),
+  "app/apps/actions.ts#setEndpointEnabledAction": onObject("endpoint", true, () => ({ enabled: false })),
+  "app/apps/actions.ts#editEndpointAction": onObject("endpoint", true, () => endpointForm),
   "app/apps/actions.ts#createEndpointAction": {
     kind: "app-scoped",
     args: (i) => ({ appId: i.appId, ...endpointForm }),
