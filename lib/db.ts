@@ -21,7 +21,8 @@ export function getPool(): pg.Pool {
 
 /** Lazily created so that importing a module never opens a connection. */
 export function getDb(): PrismaClient {
-  // Kept on globalThis so Next.js dev reloads do not open a pool per reload.
+  // Kept on globalThis: the web process holds two copies of lib/ (Next.js's
+  // bundle and server/main.ts's source), and both must share one pool.
   globalForDb.hookpostDb ??= new PrismaClient({
     adapter: new PrismaPg(getPool(), { disposeExternalPool: true }),
   });

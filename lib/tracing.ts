@@ -8,20 +8,23 @@ import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace
 
 export const tracer = trace.getTracer("hookpost");
 
-let provider: NodeTracerProvider | undefined;
+// On globalThis: the web process loads this module twice, once bundled by
+// Next.js and once from source by server/main.ts, and one provider serves both.
+const globalForTracing = globalThis as unknown as { hookpostTracerProvider?: NodeTracerProvider };
 
 /** Registers the exporter once per process; the OTEL_* variables configure it. */
 export function initTracing(service: "web" | "worker"): void {
-  if (provider || !process.env.OTEL_EXPORTER_OTLP_ENDPOINT) return;
-  provider = new NodeTracerProvider({
+  if (globalForTracing.hookpostTracerProvider || !process.env.OTEL_EXPORTER_OTLP_ENDPOINT) return;
+  const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": process.env.OTEL_SERVICE_NAME ?? `hookpost-${service}` }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   provider.register();
+  globalForTracing.hookpostTracerProvider = provider;
 }
 
 export async function shutdownTracing(): Promise<void> {
-  await provider?.shutdown();
+  await globalForTracing.hookpostTracerProvider?.shutdown();
 }
 
 /** The active trace context as W3C headers, to put in a job. */

@@ -1,8 +1,8 @@
 // Long-lived objects of the web process, created on first use and kept on
-// globalThis so that Next.js module reloads do not multiply connections.
+// globalThis: the process holds two copies of lib/ (Next.js's bundle, and
+// the source server/main.ts loads), and both must use one set of
+// connections.
 import { getConfig } from "./config";
-import { getDb } from "./db";
-import { createIngestion, type Ingestion } from "./ingestion";
 import { createLogger, type Logger } from "./logger";
 import { DeliveryProducer } from "./queue/producer";
 import { createProducerConnection } from "./queue/redis";
@@ -11,7 +11,6 @@ import type { DestinationPolicy } from "./url-guard";
 interface WebRuntime {
   logger: Logger;
   producer: DeliveryProducer;
-  ingestion: Ingestion;
   policy: DestinationPolicy;
 }
 
@@ -25,7 +24,6 @@ export function getWebRuntime(): WebRuntime {
     globalForRuntime.hookpostWebRuntime = {
       logger,
       producer,
-      ingestion: createIngestion(getDb(), producer, logger),
       policy: { allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS, allowedCidrs: config.ALLOWED_PRIVATE_CIDRS },
     };
   }

@@ -48,8 +48,8 @@ async function main(): Promise<void> {
 
   const env = { ...process.env, NODE_ENV: "production" as const };
   const children = [
-    startChild("web", "node_modules/.bin/next", ["start", "--port", String(config.PORT)], env),
-    // One process (no tsx wrapper), so signals reach the worker itself.
+    // One process each (no tsx wrapper), so signals reach the web server and the worker themselves.
+    startChild("web", process.execPath, ["--import", "tsx", "server/main.ts", "--port", String(config.PORT)], env),
     startChild("worker", process.execPath, ["--import", "tsx", "worker/main.ts"], env),
   ];
 

@@ -238,7 +238,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const web = spawnChild(
     "web",
     process.execPath,
-    [...webProfile, "node_modules/next/dist/bin/next", "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    [...webProfile, "--import", "tsx", "server/main.ts", "--port", String(port), "--hostname", "127.0.0.1"],
     env,
   );
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -75,8 +75,8 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
   const webLogs: string[] = [];
   const workerLogs: string[] = [];
   const web = spawnLogged(
-    "node_modules/.bin/next",
-    ["start", "--port", String(port), "--hostname", "127.0.0.1"],
+    process.execPath,
+    ["--import", "tsx", "server/main.ts", "--port", String(port), "--hostname", "127.0.0.1"],
     env,
     webLogs,
   );

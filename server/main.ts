@@ -1,0 +1,92 @@
+// The web process. Next.js serves the dashboard and the API, except
+// `POST /api/v1/apps/:appId/events`: every event comes through that one
+// route, and answering it here skips Next.js's per-request routing and
+// rendering machinery, about three quarters of its cost (docs/performance.md).
+//
+//   node --import tsx server/main.ts [--port 3000] [--hostname 127.0.0.1]
+//
+// Serves the production build (`next build`); `npm start` builds first.
+import { createServer } from "node:http";
+import { once } from "node:events";
+import { parseArgs } from "node:util";
+import next from "next";
+import { ConfigError, getConfig } from "../lib/config";
+import { getDb } from "../lib/db";
+import { createIngestion } from "../lib/ingestion";
+import { initTracing, shutdownTracing } from "../lib/tracing";
+import { getWebRuntime } from "../lib/web-runtime";
+import { CREATE_EVENT_ROUTE, createEventHandler, matchCreateEvent } from "./create-event";
+import { serveFetchHandler } from "./web-adapter";
+
+/** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const { values: flags } = parseArgs({
+  options: { port: { type: "string" }, hostname: { type: "string" } },
+});
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+
+function loadConfigOrExit() {
+  try {
+    return getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = loadConfigOrExit();
+const port = flags.port ? Number(flags.port) : config.PORT;
+initTracing("web");
+// Made before Next.js loads, so that the objects Next.js's own copy of lib/
+// finds on globalThis (pool, producer, metrics) are the ones used here too.
+const runtime = getWebRuntime();
+const createEvent = createEventHandler(createIngestion(getDb(), runtime.producer, runtime.logger));
+
+const app = next({ dev: false, dir: process.cwd(), hostname: flags.hostname, port });
+const handleWithNext = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  const appId = matchCreateEvent(req.method, req.url);
+  const handled =
+    appId === undefined
+      ? handleWithNext(req, res)
+      : serveFetchHandler(req, res, CREATE_EVENT_ROUTE, (request) =>
+          createEvent(request, { params: Promise.resolve({ appId }) }),
+        );
+  handled.catch((error: unknown) => {
+    runtime.logger.error({ err: error, method: req.method, url: req.url }, "request failed");
+    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { code: "internal_error", message: "internal error" } }));
+  });
+});
+server.listen(port, flags.hostname);
+await once(server, "listening");
+runtime.logger.info({ port, hostname: flags.hostname ?? "all interfaces" }, "web started");
+
+let shuttingDown = false;
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  runtime.logger.info({ signal }, "shutting down: finishing in-flight requests");
+  // Every 202 already follows its commit; what is cut here was never acknowledged.
+  const closed = once(server, "close");
+  server.close();
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(cut);
+  await app.close();
+  await runtime.producer.close();
+  runtime.producer.connection.disconnect();
+  await shutdownTracing();
+  await getDb().$disconnect();
+  runtime.logger.info("web stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
