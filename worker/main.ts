@@ -4,6 +4,7 @@
 import { Worker, type Job } from "bullmq";
 import { getConfig, ConfigError } from "../lib/config";
 import { getDb, getPool } from "../lib/db";
+import { createAttemptStore } from "../lib/delivery/attempt-store";
 import { EndpointSlots } from "../lib/delivery/endpoint-slots";
 import { EndpointRateLimiter } from "../lib/delivery/rate-limiter";
 import { createDeliveryAgent } from "../lib/delivery/http-client";
@@ -44,7 +45,7 @@ const operatorAgent = createDeliveryAgent({ allowPrivate: true, allowedCidrs: []
 
 const handle = createJobHandler({
   db,
-  pool: getPool(),
+  store: createAttemptStore(getPool()),
   producer,
   agent,
   policy,

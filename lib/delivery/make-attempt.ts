@@ -2,10 +2,9 @@
 // schedule what comes next. Every step is safe to repeat: the delivery row
 // decides whether a job is still due, so a duplicate or stale job (after a
 // crash, a sweeper re-enqueue, a manual success) changes nothing.
-import { Prisma, type DeliveryStatus, type Endpoint, type Event } from "@prisma/client";
 import type { Agent } from "undici";
 import type { Config } from "../config";
-import { queryRows, type Db, type Pool, type Tx } from "../db";
+import type { Db, Tx } from "../db";
 import { recordOperationalEvent } from "../operational-events";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { newId } from "../ids";
@@ -16,6 +15,7 @@ import type { JobData } from "../queue/jobs";
 import type { DeliveryProducer } from "../queue/producer";
 import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../retry-schedule";
 import type { DestinationPolicy } from "../url-guard";
+import type { AttemptStore, LoadedDelivery } from "./attempt-store";
 import type { EndpointSlots } from "./endpoint-slots";
 import type { EndpointRateLimiter } from "./rate-limiter";
 import { postWebhook, type ExchangeResult } from "./http-client";
@@ -23,8 +23,8 @@ import { buildWebhookRequest } from "./webhook-request";
 
 export interface AttemptDeps {
   db: Db;
-  /** The pool under `db`, for the two statements every attempt runs. */
-  pool: Pool;
+  /** The two statements every attempt runs, batched across concurrent attempts. */
+  store: AttemptStore;
   producer: DeliveryProducer;
   agent: Agent;
   policy: DestinationPolicy;
@@ -60,93 +60,6 @@ const honoursRetryAfter = (result: ExchangeResult) => result.statusCode === 429 
 
 /** A struggling endpoint gets breathing room, whatever the schedule says. */
 const showsOverload = (result: ExchangeResult) => result.statusCode === 429 || result.error === "timeout";
-
-/** What an attempt needs of a delivery, its endpoint and its event. */
-interface LoadedDelivery {
-  id: string;
-  appId: string;
-  eventId: string;
-  endpointId: string;
-  status: DeliveryStatus;
-  attemptCount: number;
-  scheduledAttempts: number;
-  firstAttemptAt: Date | null;
-  endpoint: Pick<
-    Endpoint,
-    | "url"
-    | "disabled"
-    | "rateLimit"
-    | "secret"
-    | "previousSecret"
-    | "previousSecretExpiresAt"
-    | "headers"
-    | "failingSince"
-  >;
-  event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">;
-}
-
-/**
- * One round trip with the joins written out: this runs once per attempt,
- * and the ORM's include costs a query per relation plus its compilation
- * (see docs/performance.md).
- */
-async function loadDelivery(pool: Pool, deliveryId: string): Promise<LoadedDelivery | undefined> {
-  const rows = await queryRows<{
-    id: string;
-    app_id: string;
-    event_id: string;
-    endpoint_id: string;
-    status: DeliveryStatus;
-    attempt_count: number;
-    scheduled_attempts: number;
-    first_attempt_at: Date | null;
-    url: string;
-    disabled: boolean;
-    rate_limit: number | null;
-    secret: string;
-    previous_secret: string | null;
-    previous_secret_expires_at: Date | null;
-    headers: Prisma.JsonValue;
-    failing_since: Date | null;
-    event_type: string;
-    payload: Prisma.JsonValue;
-    event_created_at: Date;
-  }>(
-    pool,
-    Prisma.sql`
-    SELECT d.id, d.app_id, d.event_id, d.endpoint_id, d.status, d.attempt_count, d.scheduled_attempts,
-           d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secret,
-           e.previous_secret_expires_at, e.headers, e.failing_since, ev.event_type, ev.payload,
-           ev.created_at AS event_created_at
-    FROM deliveries d
-    JOIN endpoints e ON e.id = d.endpoint_id
-    JOIN events ev ON ev.id = d.event_id
-    WHERE d.id = ${deliveryId}`,
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  return {
-    id: row.id,
-    appId: row.app_id,
-    eventId: row.event_id,
-    endpointId: row.endpoint_id,
-    status: row.status,
-    attemptCount: row.attempt_count,
-    scheduledAttempts: row.scheduled_attempts,
-    firstAttemptAt: row.first_attempt_at,
-    endpoint: {
-      url: row.url,
-      disabled: row.disabled,
-      rateLimit: row.rate_limit,
-      secret: row.secret,
-      previousSecret: row.previous_secret,
-      previousSecretExpiresAt: row.previous_secret_expires_at,
-      headers: row.headers,
-      failingSince: row.failing_since,
-    },
-    event: { id: row.event_id, eventType: row.event_type, payload: row.payload, createdAt: row.event_created_at },
-  };
-}
 
 async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date, trigger: "scheduled" | "manual") {
   const request = buildWebhookRequest(delivery.event, delivery.endpoint, now);
@@ -305,7 +218,7 @@ type Settled = "succeeded" | "retry" | "failed";
 /**
  * Records an attempt that may also disable the endpoint or exhaust the
  * delivery: those write operational events, so it runs as a transaction of
- * several statements. Rare by nature; the common case is recordRoutine.
+ * several statements. Rare by nature; the common case is the store's recordRoutine.
  */
 async function recordWithEvents(
   deps: AttemptDeps,
@@ -347,62 +260,9 @@ async function recordWithEvents(
   });
 }
 
-/**
- * Records a success or a retry in one statement, so atomic on its own: the
- * attempt row, the delivery's counters, the endpoint's failure streak and,
- * for the holder of this schedule step only, the move to the next step.
- * The same writes as recordWithEvents in one round trip instead of a
- * transaction of six.
- */
-async function recordRoutine(
-  pool: Pool,
-  delivery: LoadedDelivery,
-  attemptNumber: number,
-  attempt: ReturnType<typeof attemptRow>,
-  outcome: "succeeded" | "retry",
-  next: Date | undefined,
-): Promise<boolean> {
-  const rows = await queryRows<{ moved: boolean }>(
-    pool,
-    Prisma.sql`
-    WITH current AS (
-      -- Locked, so the step check below sees the latest committed state.
-      SELECT id, (status = 'pending' AND scheduled_attempts = ${attemptNumber - 1}::int) AS moves
-      FROM deliveries WHERE id = ${delivery.id} FOR UPDATE
-    ), recorded AS (
-      INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, triggered_by, response_status_code,
-                            response_body, error, error_detail, duration_ms, succeeded, request_headers, created_at)
-      VALUES (${attempt.id}, ${attempt.deliveryId}, ${attempt.endpointId}, 'scheduled', NULL,
-              ${attempt.responseStatusCode}::int, ${attempt.responseBody}::text, ${attempt.error}::text,
-              ${attempt.errorDetail}::text, ${attempt.durationMs}::int, ${attempt.succeeded}::boolean,
-              ${JSON.stringify(attempt.requestHeaders)}::jsonb, ${attempt.createdAt}::timestamptz)
-    ), health AS (
-      -- A success ends a failure streak; a failure starts one if none is running.
-      UPDATE endpoints
-      SET failing_since = CASE WHEN ${attempt.succeeded}::boolean THEN NULL ELSE ${attempt.createdAt}::timestamptz END,
-          updated_at = now()
-      WHERE id = ${delivery.endpointId} AND (failing_since IS NOT NULL) = ${attempt.succeeded}::boolean
-    )
-    UPDATE deliveries d
-    SET attempt_count = d.attempt_count + 1,
-        last_attempt_at = ${attempt.createdAt}::timestamptz,
-        last_status_code = ${attempt.responseStatusCode}::int,
-        first_attempt_at = COALESCE(d.first_attempt_at, ${attempt.createdAt}::timestamptz),
-        -- Only the holder of this schedule step moves the delivery on, so a
-        -- duplicate run records its attempt but never schedules twice.
-        scheduled_attempts = CASE WHEN c.moves THEN ${attemptNumber}::int ELSE d.scheduled_attempts END,
-        status = CASE WHEN c.moves THEN ${outcome === "retry" ? "pending" : outcome}::delivery_status ELSE d.status END,
-        next_attempt_at = CASE WHEN c.moves THEN ${next ?? null}::timestamptz ELSE d.next_attempt_at END
-    FROM current c
-    WHERE d.id = c.id
-    RETURNING c.moves AS moved`,
-  );
-  return rows[0]?.moved === true;
-}
-
 export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"scheduled-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, attempt: job.attempt });
-  const delivery = await loadDelivery(deps.pool, job.deliveryId);
+  const delivery = await deps.store.load(job.deliveryId);
   if (!delivery || delivery.status !== "pending" || delivery.scheduledAttempts >= job.attempt) {
     log.debug("attempt no longer due");
     return "skipped";
@@ -449,7 +309,7 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
   const { advanced, operationalEvents } =
     outcome !== "failed" && !disableReason(delivery, result, startedAt, deps.config.ENDPOINT_DISABLE_AFTER)
       ? {
-          advanced: await recordRoutine(deps.pool, delivery, job.attempt, attempt, outcome, next),
+          advanced: await deps.store.recordRoutine({ attempt, attemptNumber: job.attempt, outcome, next }),
           operationalEvents: [],
         }
       : await recordWithEvents(deps, delivery, job.attempt, attempt, result, outcome, next, startedAt);
@@ -482,7 +342,7 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
 
 export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, requestedBy: job.requestedBy });
-  const delivery = await loadDelivery(deps.pool, job.deliveryId);
+  const delivery = await deps.store.load(job.deliveryId);
   if (!delivery) {
     log.info("delivery no longer exists");
     return "skipped";

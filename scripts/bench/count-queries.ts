@@ -34,6 +34,7 @@ const { getConfig } = await import("../../lib/config");
 const { createEndpoint } = await import("../../lib/endpoints");
 const { ingestEvent } = await import("../../lib/events");
 const { makeScheduledAttempt } = await import("../../lib/delivery/make-attempt");
+const { createAttemptStore } = await import("../../lib/delivery/attempt-store");
 const { createDeliveryAgent } = await import("../../lib/delivery/http-client");
 const { EndpointSlots } = await import("../../lib/delivery/endpoint-slots");
 const { EndpointRateLimiter } = await import("../../lib/delivery/rate-limiter");
@@ -57,7 +58,7 @@ const policy = { allowPrivate: true, allowedCidrs: [] };
 const agent = createDeliveryAgent(policy, 5_000);
 const deps = {
   db,
-  pool: getPool(),
+  store: createAttemptStore(getPool()),
   producer,
   agent,
   operatorAgent: agent,

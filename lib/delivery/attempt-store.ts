@@ -1,0 +1,246 @@
+// The two statements every attempt makes, loading its delivery and
+// recording its outcome, shared by the worker's concurrent attempts: calls
+// that arrive while a statement is running go out together in the next one
+// (lib/batching.ts). An idle worker sends each at once; a busy one sends
+// one statement and one commit for many attempts instead of one each.
+import { Prisma, type DeliveryStatus, type Endpoint, type Event } from "@prisma/client";
+import { createBatcher } from "../batching";
+import { queryRows, type Pool } from "../db";
+
+/** What an attempt needs of a delivery, its endpoint and its event. */
+export interface LoadedDelivery {
+  id: string;
+  appId: string;
+  eventId: string;
+  endpointId: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  scheduledAttempts: number;
+  firstAttemptAt: Date | null;
+  endpoint: Pick<
+    Endpoint,
+    | "url"
+    | "disabled"
+    | "rateLimit"
+    | "secret"
+    | "previousSecret"
+    | "previousSecretExpiresAt"
+    | "headers"
+    | "failingSince"
+  >;
+  event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">;
+}
+
+/** A scheduled attempt that neither exhausts its delivery nor disables its endpoint. */
+export interface RoutineRecord {
+  attempt: {
+    id: string;
+    deliveryId: string;
+    endpointId: string;
+    responseStatusCode: number | null;
+    responseBody: string | null;
+    error: string | null;
+    errorDetail: string | null;
+    durationMs: number;
+    succeeded: boolean;
+    requestHeaders: Record<string, string>;
+    createdAt: Date;
+  };
+  /** The schedule step this attempt holds (the job's attempt number). */
+  attemptNumber: number;
+  outcome: "succeeded" | "retry";
+  next: Date | undefined;
+}
+
+export interface AttemptStore {
+  load(deliveryId: string): Promise<LoadedDelivery | undefined>;
+  /**
+   * Records the attempt, the delivery's counters, the endpoint's failure
+   * streak and, for the holder of this schedule step only, the move to the
+   * next step. True if this call moved the delivery on.
+   */
+  recordRoutine(record: RoutineRecord): Promise<boolean>;
+}
+
+/** Up to 2 statements of each kind at once, of up to 100 attempts each: the pool has 10 connections. */
+const BATCHING = { maxBatchSize: 100, maxInFlight: 2 };
+
+interface DeliveryRow {
+  id: string;
+  app_id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  scheduled_attempts: number;
+  first_attempt_at: Date | null;
+  url: string;
+  disabled: boolean;
+  rate_limit: number | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  headers: Prisma.JsonValue;
+  failing_since: Date | null;
+  event_type: string;
+  payload: Prisma.JsonValue;
+  event_created_at: Date;
+}
+
+function toLoadedDelivery(row: DeliveryRow): LoadedDelivery {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    eventId: row.event_id,
+    endpointId: row.endpoint_id,
+    status: row.status,
+    attemptCount: row.attempt_count,
+    scheduledAttempts: row.scheduled_attempts,
+    firstAttemptAt: row.first_attempt_at,
+    endpoint: {
+      url: row.url,
+      disabled: row.disabled,
+      rateLimit: row.rate_limit,
+      secret: row.secret,
+      previousSecret: row.previous_secret,
+      previousSecretExpiresAt: row.previous_secret_expires_at,
+      headers: row.headers,
+      failingSince: row.failing_since,
+    },
+    event: { id: row.event_id, eventType: row.event_type, payload: row.payload, createdAt: row.event_created_at },
+  };
+}
+
+/**
+ * The joins written out, on the pool directly: the ORM's include costs a
+ * query per relation plus its compilation (see docs/performance.md).
+ */
+export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<LoadedDelivery | undefined>> {
+  const rows = await queryRows<DeliveryRow>(
+    pool,
+    Prisma.sql`
+    SELECT d.id, d.app_id, d.event_id, d.endpoint_id, d.status, d.attempt_count, d.scheduled_attempts,
+           d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secret,
+           e.previous_secret_expires_at, e.headers, e.failing_since, ev.event_type, ev.payload,
+           ev.created_at AS event_created_at
+    FROM deliveries d
+    JOIN endpoints e ON e.id = d.endpoint_id
+    JOIN events ev ON ev.id = d.event_id
+    WHERE d.id = ANY(${ids}::text[])`,
+  );
+  const byId = new Map(rows.map((row) => [row.id, toLoadedDelivery(row)]));
+  return ids.map((id) => byId.get(id));
+}
+
+/**
+ * One statement, so atomic on its own, for a batch in which each delivery
+ * appears once. Rows are locked in id order, so concurrent batches cannot
+ * deadlock on them.
+ */
+async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolean[]> {
+  const column = <T>(pick: (record: RoutineRecord) => T) => records.map(pick);
+  const rows = await queryRows<{ id: string; moved: boolean }>(
+    pool,
+    Prisma.sql`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${column((r) => r.attempt.id)}::text[], ${column((r) => r.attempt.deliveryId)}::text[],
+        ${column((r) => r.attempt.endpointId)}::text[], ${column((r) => r.attemptNumber)}::int[],
+        ${column((r) => r.attempt.responseStatusCode)}::int[], ${column((r) => r.attempt.responseBody)}::text[],
+        ${column((r) => r.attempt.error)}::text[], ${column((r) => r.attempt.errorDetail)}::text[],
+        ${column((r) => r.attempt.durationMs)}::int[], ${column((r) => r.attempt.succeeded)}::boolean[],
+        ${column((r) => JSON.stringify(r.attempt.requestHeaders))}::jsonb[],
+        ${column((r) => r.attempt.createdAt)}::timestamptz[],
+        ${column((r) => (r.outcome === "retry" ? "pending" : r.outcome))}::delivery_status[],
+        ${column((r) => r.next ?? null)}::timestamptz[]
+      ) AS i(id, delivery_id, endpoint_id, attempt_number, status_code, response_body, error, error_detail,
+             duration_ms, succeeded, request_headers, created_at, status, next_attempt_at)
+    ), current AS (
+      -- Locked, so the step check below sees the latest committed state.
+      SELECT d.id, (d.status = 'pending' AND d.scheduled_attempts = i.attempt_number - 1) AS moves
+      FROM deliveries d JOIN input i ON i.delivery_id = d.id
+      ORDER BY d.id
+      FOR UPDATE OF d
+    ), recorded AS (
+      INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, triggered_by, response_status_code,
+                            response_body, error, error_detail, duration_ms, succeeded, request_headers, created_at)
+      SELECT id, delivery_id, endpoint_id, 'scheduled', NULL, status_code, response_body, error, error_detail,
+             duration_ms, succeeded, request_headers, created_at
+      FROM input
+    ), streaks AS (
+      -- Per endpoint, as if its attempts were recorded one by one: the last
+      -- success ends a failure streak, the first failure after it starts one.
+      SELECT endpoint_id,
+             max(created_at) FILTER (WHERE succeeded) AS last_success,
+             min(created_at) FILTER (WHERE NOT succeeded) AS first_failure,
+             bool_or(succeeded) AS any_success,
+             max(created_at) AS last_attempt
+      FROM input GROUP BY endpoint_id
+    ), health AS (
+      UPDATE endpoints e
+      SET failing_since = CASE
+            WHEN s.last_success = s.last_attempt THEN NULL
+            WHEN s.any_success THEN (SELECT min(i.created_at) FROM input i
+                                     WHERE i.endpoint_id = s.endpoint_id AND NOT i.succeeded
+                                       AND i.created_at > s.last_success)
+            ELSE s.first_failure
+          END,
+          updated_at = now()
+      FROM streaks s
+      WHERE e.id = s.endpoint_id
+        AND CASE
+              WHEN s.last_success = s.last_attempt THEN e.failing_since IS NOT NULL
+              WHEN s.any_success THEN true
+              ELSE e.failing_since IS NULL
+            END
+    )
+    UPDATE deliveries d
+    SET attempt_count = d.attempt_count + 1,
+        last_attempt_at = i.created_at,
+        last_status_code = i.status_code,
+        first_attempt_at = COALESCE(d.first_attempt_at, i.created_at),
+        -- Only the holder of this schedule step moves the delivery on, so a
+        -- duplicate run records its attempt but never schedules twice.
+        scheduled_attempts = CASE WHEN c.moves THEN i.attempt_number ELSE d.scheduled_attempts END,
+        status = CASE WHEN c.moves THEN i.status ELSE d.status END,
+        next_attempt_at = CASE WHEN c.moves THEN i.next_attempt_at ELSE d.next_attempt_at END
+    FROM current c JOIN input i ON i.delivery_id = c.id
+    WHERE d.id = c.id
+    RETURNING d.id, c.moves AS moved`,
+  );
+  const moved = new Map(rows.map((row) => [row.id, row.moved]));
+  return records.map((record) => moved.get(record.attempt.deliveryId) === true);
+}
+
+/**
+ * A delivery twice in one statement would have its counters updated once:
+ * repeats (a duplicate job running alongside the original) go in a
+ * following statement.
+ */
+export async function recordRoutines(pool: Pool, records: RoutineRecord[]): Promise<boolean[]> {
+  const results: boolean[] = new Array<boolean>(records.length);
+  let pending = records.map((record, index) => ({ record, index }));
+  while (pending.length > 0) {
+    const seen = new Set<string>();
+    const now: typeof pending = [];
+    const later: typeof pending = [];
+    for (const entry of pending) {
+      const id = entry.record.attempt.deliveryId;
+      (seen.has(id) ? later : now).push(entry);
+      seen.add(id);
+    }
+    const moved = await recordBatch(
+      pool,
+      now.map((entry) => entry.record),
+    );
+    now.forEach((entry, position) => (results[entry.index] = moved[position]!));
+    pending = later;
+  }
+  return results;
+}
+
+export function createAttemptStore(pool: Pool): AttemptStore {
+  const loads = createBatcher((ids: string[]) => loadDeliveries(pool, ids), BATCHING);
+  const records = createBatcher((batch: RoutineRecord[]) => recordRoutines(pool, batch), BATCHING);
+  return { load: (id) => loads.submit(id), recordRoutine: (record) => records.submit(record) };
+}

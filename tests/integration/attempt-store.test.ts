@@ -1,0 +1,194 @@
+// The worker's batched statements against a real database: one statement
+// records many attempts with the same effect as recording them one by one,
+// including each endpoint's failure streak, a delivery that appears twice,
+// and the schedule step only its holder may move.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../lib/apps";
+import {
+  createAttemptStore,
+  loadDeliveries,
+  recordRoutines,
+  type RoutineRecord,
+} from "../../lib/delivery/attempt-store";
+import { createEndpoint } from "../../lib/endpoints";
+import { ingestEvents } from "../../lib/events";
+import { newId } from "../../lib/ids";
+import { createTestDatabase, type TestDatabase } from "../support/services";
+
+let database: TestDatabase;
+let pool: pg.Pool;
+const policy = { allowPrivate: true, allowedCidrs: [] };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: database.url, max: 4 });
+});
+afterAll(async () => {
+  await pool?.end();
+  await database?.drop();
+});
+
+/** An app with `endpoints` endpoints and one pending delivery per endpoint and event. */
+async function setUp(name: string, endpoints: number, events: number) {
+  const app = await createApp(database.db, { name });
+  const created = [];
+  for (let index = 0; index < endpoints; index++) {
+    created.push(
+      await createEndpoint(
+        database.db,
+        app.id,
+        { url: `http://127.0.0.1:9/${name}/${index}`, description: "", eventTypes: [], rateLimit: null },
+        policy,
+      ),
+    );
+  }
+  const results = await ingestEvents(
+    database.db,
+    Array.from({ length: events }, (_, n) => ({
+      app,
+      input: { eventType: "thing.happened", payload: { n } },
+      idempotencyKey: undefined,
+    })),
+  );
+  const deliveries = await database.db.delivery.findMany({
+    where: { eventId: { in: results.map((result) => result.event.id) } },
+  });
+  return { app, endpoints: created, deliveries };
+}
+
+const at = (second: number) => new Date(Date.UTC(2026, 10, 23, 12, 0, second));
+
+function record(
+  delivery: { id: string; endpointId: string },
+  options: { succeeded: boolean; second: number; attemptNumber?: number },
+): RoutineRecord {
+  const succeeded = options.succeeded;
+  return {
+    attempt: {
+      id: newId("attempt"),
+      deliveryId: delivery.id,
+      endpointId: delivery.endpointId,
+      responseStatusCode: succeeded ? 200 : 500,
+      responseBody: succeeded ? "ok" : "boom",
+      error: null,
+      errorDetail: null,
+      durationMs: 3,
+      succeeded,
+      requestHeaders: { "webhook-id": "msg_x" },
+      createdAt: at(options.second),
+    },
+    attemptNumber: options.attemptNumber ?? 1,
+    outcome: succeeded ? "succeeded" : "retry",
+    next: succeeded ? undefined : at(options.second + 60),
+  };
+}
+
+describe("loadDeliveries", () => {
+  it("loads many deliveries with their endpoint and event in one statement, in the order asked", async () => {
+    const { endpoints, deliveries } = await setUp("load", 2, 2);
+    const ids = [deliveries[3]!.id, "dlv_missing", deliveries[0]!.id];
+    const loaded = await loadDeliveries(pool, ids);
+    expect(loaded.map((delivery) => delivery?.id)).toEqual([deliveries[3]!.id, undefined, deliveries[0]!.id]);
+    const first = loaded[0]!;
+    expect(first.status).toBe("pending");
+    expect(first.endpoint.url).toBe(endpoints.find((endpoint) => endpoint.id === first.endpointId)!.url);
+    expect(first.event.eventType).toBe("thing.happened");
+  });
+});
+
+describe("recordRoutines", () => {
+  it("records every attempt and moves each delivery once, as recording them one by one would", async () => {
+    const { deliveries } = await setUp("record", 1, 3);
+    const [a, b, c] = deliveries;
+    const moved = await recordRoutines(pool, [
+      record(a!, { succeeded: true, second: 1 }),
+      record(b!, { succeeded: false, second: 2 }),
+      // c's first step was already taken by another run: its attempt is recorded, nothing moves.
+      record(c!, { succeeded: true, second: 3, attemptNumber: 1 }),
+    ]);
+    expect(moved).toEqual([true, true, true]);
+    const again = await recordRoutines(pool, [record(c!, { succeeded: true, second: 4, attemptNumber: 1 })]);
+    expect(again).toEqual([false]);
+
+    const rows = await database.db.delivery.findMany({ where: { id: { in: [a!.id, b!.id, c!.id] } } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(a!.id)).toMatchObject({ status: "succeeded", attemptCount: 1, scheduledAttempts: 1 });
+    expect(byId.get(b!.id)).toMatchObject({
+      status: "pending",
+      attemptCount: 1,
+      scheduledAttempts: 1,
+      nextAttemptAt: at(62),
+      lastStatusCode: 500,
+      firstAttemptAt: at(2),
+    });
+    expect(byId.get(c!.id)).toMatchObject({ status: "succeeded", attemptCount: 2, scheduledAttempts: 1 });
+    expect(await database.db.attempt.count({ where: { deliveryId: { in: [a!.id, b!.id, c!.id] } } })).toBe(4);
+  });
+
+  it("records a delivery that appears twice in one batch twice, and lets only one of them move it", async () => {
+    const { deliveries } = await setUp("twice", 1, 1);
+    const delivery = deliveries[0]!;
+    const moved = await recordRoutines(pool, [
+      record(delivery, { succeeded: false, second: 1 }),
+      record(delivery, { succeeded: false, second: 2 }),
+    ]);
+    expect(moved.filter(Boolean)).toHaveLength(1);
+    const row = await database.db.delivery.findUniqueOrThrow({ where: { id: delivery.id } });
+    expect(row).toMatchObject({ attemptCount: 2, scheduledAttempts: 1, status: "pending" });
+    expect(await database.db.attempt.count({ where: { deliveryId: delivery.id } })).toBe(2);
+  });
+
+  it("leaves each endpoint's failure streak as one-by-one recording would", async () => {
+    // Endpoint 0: fail, success, fail -> failing since the last failure.
+    // Endpoint 1: fail, fail -> failing since the first.
+    // Endpoint 2: already failing since second 0, then a success -> not failing.
+    // Endpoint 3: already failing since second 0, then a failure -> still since second 0.
+    // Endpoint 4: fail, then success -> not failing.
+    const { endpoints, deliveries } = await setUp("streaks", 5, 3);
+    await database.db.endpoint.updateMany({
+      where: { id: { in: [endpoints[2]!.id, endpoints[3]!.id] } },
+      data: { failingSince: at(0) },
+    });
+    const of = (endpoint: number, event: number) =>
+      deliveries.filter((delivery) => delivery.endpointId === endpoints[endpoint]!.id)[event]!;
+    await recordRoutines(pool, [
+      record(of(0, 0), { succeeded: false, second: 1 }),
+      record(of(0, 1), { succeeded: true, second: 2 }),
+      record(of(0, 2), { succeeded: false, second: 3 }),
+      record(of(1, 0), { succeeded: false, second: 4 }),
+      record(of(1, 1), { succeeded: false, second: 5 }),
+      record(of(2, 0), { succeeded: true, second: 6 }),
+      record(of(3, 0), { succeeded: false, second: 7 }),
+      record(of(4, 1), { succeeded: true, second: 9 }),
+      record(of(4, 0), { succeeded: false, second: 8 }),
+    ]);
+    const rows = await database.db.endpoint.findMany({ where: { appId: endpoints[0]!.appId } });
+    const failingSince = endpoints.map((endpoint) => rows.find((row) => row.id === endpoint.id)!.failingSince);
+    expect(failingSince).toEqual([at(3), at(4), null, at(0), null]);
+  });
+});
+
+describe("createAttemptStore", () => {
+  it("answers each of many concurrent calls with its own result", async () => {
+    const { deliveries } = await setUp("store", 2, 20);
+    const store = createAttemptStore(pool);
+    const loaded = await Promise.all(deliveries.map((delivery) => store.load(delivery.id)));
+    expect(loaded.map((delivery) => delivery?.id)).toEqual(deliveries.map((delivery) => delivery.id));
+    const moved = await Promise.all(
+      deliveries.map((delivery, index) =>
+        store.recordRoutine(record(delivery, { succeeded: index % 2 === 0, second: index })),
+      ),
+    );
+    expect(moved.every(Boolean)).toBe(true);
+    const statuses = await database.db.delivery.groupBy({
+      by: ["status"],
+      where: { id: { in: deliveries.map((delivery) => delivery.id) } },
+      _count: true,
+    });
+    expect(Object.fromEntries(statuses.map((group) => [group.status, group._count]))).toEqual({
+      succeeded: 20,
+      pending: 20,
+    });
+  });
+});
