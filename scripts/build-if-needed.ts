@@ -1,7 +1,9 @@
-// `npm start` builds the web app only when the sources changed since the
-// last build, so a second start is fast.
+// `npm start` and `npm test` build the web app only when the sources
+// changed since the last build, so a second start is fast. The process
+// bundles take a fraction of a second and are made every time.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { bundleProcesses } from "./bundle";
 import { generateClient, run } from "./services";
 
 const SOURCE_DIRS = ["app", "components", "lib", "prisma"];
@@ -23,7 +25,9 @@ export function buildIsStale(): boolean {
 
 export async function buildIfNeeded(): Promise<void> {
   await generateClient();
-  if (!buildIsStale()) return;
-  console.log("Building the web app (next build)...");
-  await run("node_modules/.bin/next", ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
+  if (buildIsStale()) {
+    console.log("Building the web app (next build)...");
+    await run("node_modules/.bin/next", ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
+  }
+  await bundleProcesses();
 }

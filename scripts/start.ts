@@ -3,6 +3,7 @@
 // side until one of them stops or the user presses Ctrl-C.
 import { spawn, type ChildProcess } from "node:child_process";
 import { buildIfNeeded } from "./build-if-needed";
+import { NODE_FLAGS, PROCESS_BUNDLES } from "./bundle";
 import { applyLocalDefaults } from "./env-defaults";
 import { ensureLocalSecret } from "./local-secrets";
 import { randomBytes } from "node:crypto";
@@ -48,9 +49,9 @@ async function main(): Promise<void> {
 
   const env = { ...process.env, NODE_ENV: "production" as const };
   const children = [
-    // One process each (no tsx wrapper), so signals reach the web server and the worker themselves.
-    startChild("web", process.execPath, ["--import", "tsx", "server/main.ts", "--port", String(config.PORT)], env),
-    startChild("worker", process.execPath, ["--import", "tsx", "worker/main.ts"], env),
+    // Node itself runs each bundle, so signals reach the web server and the worker directly.
+    startChild("web", process.execPath, [...NODE_FLAGS, PROCESS_BUNDLES.web, "--port", String(config.PORT)], env),
+    startChild("worker", process.execPath, [...NODE_FLAGS, PROCESS_BUNDLES.worker], env),
   ];
 
   let stopping = false;

@@ -3,9 +3,10 @@
 // route, and answering it here skips Next.js's per-request routing and
 // rendering machinery, about three quarters of its cost (docs/performance.md).
 //
-//   node --import tsx server/main.ts [--port 3000] [--hostname 127.0.0.1]
+//   npm run web -- [--port 3000] [--hostname 127.0.0.1]
 //
-// Serves the production build (`next build`); `npm start` builds first.
+// Serves the production build (`next build`); `npm start` builds first and
+// runs this file compiled to dist/web.mjs (scripts/bundle.ts).
 import { createServer } from "node:http";
 import { once } from "node:events";
 import { parseArgs } from "node:util";

@@ -3,11 +3,13 @@
 // all as children of the benchmark so that their RSS and CPU can be read.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { dropDatabase, ensureDatabase, migrate, run } from "../services";
+import { buildIfNeeded } from "../build-if-needed";
+import { NODE_FLAGS, PROCESS_BUNDLES } from "../bundle";
+import { dropDatabase, ensureDatabase, migrate } from "../services";
 
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -195,10 +197,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl, { quiet: true });
-  if (!existsSync(".next/BUILD_ID")) {
-    console.log("Building the web app (next build)...");
-    await run("node_modules/.bin/next", ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
-  }
+  // Measures the code as it is: rebuilds what changed.
+  await buildIfNeeded();
   const queuePrefix = `hookpost_bench_${suffix}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -238,7 +238,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const web = spawnChild(
     "web",
     process.execPath,
-    [...webProfile, "--import", "tsx", "server/main.ts", "--port", String(port), "--hostname", "127.0.0.1"],
+    [...webProfile, ...NODE_FLAGS, PROCESS_BUNDLES.web, "--port", String(port), "--hostname", "127.0.0.1"],
     env,
   );
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -265,7 +265,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         spawnChild(
           `worker${stack.workers.length + index + 1}`,
           process.execPath,
-          [...profile, ...extraArgs, "--import", "tsx", "worker/main.ts"],
+          [...profile, ...extraArgs, ...NODE_FLAGS, PROCESS_BUNDLES.worker],
           env,
         ),
       );

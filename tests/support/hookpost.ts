@@ -7,6 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { createApiKey } from "../../lib/api-keys";
 import { createUser } from "../../lib/auth/users";
 import { generateKeyEntry } from "../../lib/secret-box";
+import { NODE_FLAGS, PROCESS_BUNDLES } from "../../scripts/bundle";
 import { createTestDatabase, freePort, REDIS_URL, uniqueName, waitFor, type TestDatabase } from "./services";
 
 export interface HookpostOptions {
@@ -76,14 +77,14 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
   const workerLogs: string[] = [];
   const web = spawnLogged(
     process.execPath,
-    ["--import", "tsx", "server/main.ts", "--port", String(port), "--hostname", "127.0.0.1"],
+    [...NODE_FLAGS, PROCESS_BUNDLES.web, "--port", String(port), "--hostname", "127.0.0.1"],
     env,
     webLogs,
   );
   let worker: ChildProcess | undefined;
 
   const startWorker = async () => {
-    worker = spawnLogged(process.execPath, ["--import", "tsx", "worker/main.ts"], env, workerLogs);
+    worker = spawnLogged(process.execPath, [...NODE_FLAGS, PROCESS_BUNDLES.worker], env, workerLogs);
     const started = worker;
     await waitFor("the worker to start", () => {
       if (started.exitCode !== null) throw new Error(`worker exited: ${workerLogs.join("")}`);
