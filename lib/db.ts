@@ -39,6 +39,16 @@ export async function queryRows<Row extends pg.QueryResultRow>(pool: pg.Pool, st
   return (await pool.query<Row>(statement.text, statement.values)).rows;
 }
 
+/**
+ * Where a statement written with Prisma.sql can run: the pool itself on the
+ * hot paths (see queryRows), or a Prisma client in scripts and tests.
+ */
+export type SqlRunner = pg.Pool | PrismaClient;
+
+export async function runSql<Row extends pg.QueryResultRow>(runner: SqlRunner, statement: Prisma.Sql): Promise<Row[]> {
+  return runner instanceof pg.Pool ? queryRows<Row>(runner, statement) : runner.$queryRaw<Row[]>(statement);
+}
+
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type Pool = pg.Pool;

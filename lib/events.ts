@@ -1,9 +1,9 @@
 // Event ingestion: the event and its deliveries are committed in one
 // transaction before anything is queued, so an accepted event survives any
 // crash or Redis outage that follows (the sweeper enqueues what is missing).
-import type { App, Event } from "@prisma/client";
+import { Prisma, type App, type Event } from "@prisma/client";
 import { z } from "zod";
-import type { Db } from "./db";
+import { runSql, type Db, type SqlRunner } from "./db";
 import { NotFoundError } from "./errors";
 import { newId } from "./ids";
 
@@ -49,7 +49,7 @@ export interface IngestRequest {
 
 /** Stores one event; see ingestEvents. */
 export async function ingestEvent(
-  db: Db,
+  db: SqlRunner,
   app: Pick<App, "id">,
   input: CreateEventInput,
   idempotencyKey: string | undefined,
@@ -66,8 +66,10 @@ export async function ingestEvent(
  * events costs the same two or three round trips as one (see
  * docs/performance.md). Requests repeating an idempotency key, within the
  * batch or of an earlier event, get that event back and create nothing.
+ * The API passes the pool itself: through Prisma, compiling and mapping
+ * these statements cost more than running them.
  */
-export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<IngestResult[]> {
+export async function ingestEvents(db: SqlRunner, requests: IngestRequest[]): Promise<IngestResult[]> {
   const keyOf = (request: IngestRequest) => request.idempotencyKey ?? request.input.eventId ?? null;
   // The first request with a key writes; later ones in the batch repeat it.
   const leaders = new Map<string, number>();
@@ -88,20 +90,26 @@ export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<I
   if (keyed.length > 0) {
     // Release keys whose window has passed, so they can name new events.
     // Safe on its own: if the insert below fails, the keys had expired anyway.
-    await db.$executeRaw`
+    await runSql(
+      db,
+      Prisma.sql`
       UPDATE events SET idempotency_key = NULL
       WHERE (app_id, idempotency_key) IN (
         SELECT * FROM unnest(${keyed.map((row) => row.request.app.id)}::text[], ${keyed.map((row) => row.key)}::text[]))
-        AND created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_MS / 1000})`;
+        AND created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_MS / 1000})`,
+    );
   }
   // Read just before the insert, not inside its transaction: under READ
   // COMMITTED a read there would also see only the endpoints committed
   // before it ran, so nothing is lost.
   const appIds = [...new Set(rows.map((row) => row.request.app.id))];
-  const endpoints = await db.$queryRaw<Array<{ id: string; app_id: string; event_types: string[] }>>`
+  const endpoints = await runSql<{ id: string; app_id: string; event_types: string[] }>(
+    db,
+    Prisma.sql`
     SELECT id, app_id, event_types FROM endpoints
     WHERE app_id = ANY(${appIds}::text[]) AND NOT disabled
-    ORDER BY id`;
+    ORDER BY id`,
+  );
   const deliveryIdsOf = new Map<string, string[]>();
   const deliveries = rows.flatMap((row) => {
     const subscribed = endpoints
@@ -125,7 +133,9 @@ export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<I
   // Insert-on-conflict rather than read-then-write: concurrent duplicates
   // wait on the unique index and then see the winner's row. A duplicate
   // inserts no event, so no deliveries either.
-  const inserted = await db.$queryRaw<Array<{ id: string; created_at: Date }>>`
+  const inserted = await runSql<{ id: string; created_at: Date }>(
+    db,
+    Prisma.sql`
     WITH event AS (
       INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key)
       SELECT id, app_id, event_type, payload::jsonb, external_id, idempotency_key
@@ -150,7 +160,8 @@ export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<I
       ) AS d(id, event_id, app_id, endpoint_id)
       JOIN event ON event.id = d.event_id
     )
-    SELECT id, created_at FROM event`;
+    SELECT id, created_at FROM event`,
+  );
   const createdAt = new Map(inserted.map((row) => [row.id, row.created_at]));
 
   // Keys that matched an event committed earlier: that event is the answer.
@@ -158,9 +169,20 @@ export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<I
   const existing =
     earlier.length === 0
       ? []
-      : await db.event.findMany({
-          where: { OR: earlier.map((row) => ({ appId: row.request.app.id, idempotencyKey: row.key })) },
-        });
+      : await runSql<{
+          id: string;
+          app_id: string;
+          idempotency_key: string;
+          event_type: string;
+          payload: Prisma.JsonValue;
+          created_at: Date;
+        }>(
+          db,
+          Prisma.sql`
+          SELECT id, app_id, idempotency_key, event_type, payload, created_at FROM events
+          WHERE (app_id, idempotency_key) IN (
+            SELECT * FROM unnest(${earlier.map((row) => row.request.app.id)}::text[], ${earlier.map((row) => row.key)}::text[]))`,
+        );
   const results = new Map<number, IngestResult>();
   rows.forEach((row, position) => {
     const index = written[position]!;
@@ -178,10 +200,11 @@ export async function ingestEvents(db: Db, requests: IngestRequest[]): Promise<I
       });
       return;
     }
-    const event = existing.find(
-      (candidate) => candidate.appId === row.request.app.id && candidate.idempotencyKey === row.key,
+    const found = existing.find(
+      (candidate) => candidate.app_id === row.request.app.id && candidate.idempotency_key === row.key,
     );
-    if (!event) throw new Error(`event ${row.id} was neither inserted nor found by its idempotency key`);
+    if (!found) throw new Error(`event ${row.id} was neither inserted nor found by its idempotency key`);
+    const event = { id: found.id, eventType: found.event_type, payload: found.payload, createdAt: found.created_at };
     results.set(index, { event, created: false, deliveryIds: [] });
   });
   return requests.map((request, index) => {

@@ -3,7 +3,7 @@
 // (see lib/batching.ts). Each request is still answered only after its own
 // event has committed, so batching changes the cost, not the guarantee.
 import { createBatcher } from "./batching";
-import type { Db } from "./db";
+import type { Pool } from "./db";
 import { ingestEvents, type IngestRequest, type IngestResult } from "./events";
 import type { Logger } from "./logger";
 import type { DeliveryProducer } from "./queue/producer";
@@ -20,10 +20,10 @@ export interface Ingestion {
 /** Batches of up to 100 events, up to 4 batches writing at once (the pool has 10 connections). */
 const BATCHING = { maxBatchSize: 100, maxInFlight: 4 };
 
-export function createIngestion(db: Db, producer: DeliveryProducer, logger: Logger): Ingestion {
+export function createIngestion(pool: Pool, producer: DeliveryProducer, logger: Logger): Ingestion {
   const batcher = createBatcher<IngestionRequest, IngestResult>(async (requests) => {
     // Committed before anything is queued: from here on the events cannot be lost.
-    const results = await ingestEvents(db, requests);
+    const results = await ingestEvents(pool, requests);
     const jobs = results.flatMap((result, index) =>
       result.deliveryIds.map((deliveryId) => ({ deliveryId, attempt: 1, trace: requests[index]!.trace })),
     );

@@ -1,19 +1,24 @@
 // Batched ingestion against a real database: one call stores many events for
 // several apps, fans each out to its subscribers, and honours idempotency
 // keys within the batch and across batches.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../lib/apps";
 import { createEndpoint } from "../../lib/endpoints";
+import type { SqlRunner } from "../../lib/db";
 import { ingestEvents, type IngestRequest } from "../../lib/events";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;
+let pool: pg.Pool;
 const policy = { allowPrivate: true, allowedCidrs: [] };
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: database.url, max: 2 });
 });
 afterAll(async () => {
+  await pool?.end();
   await database?.drop();
 });
 
@@ -33,11 +38,15 @@ async function appWith(name: string, subscriptions: string[][]) {
   return { app, endpoints };
 }
 
-describe("ingestEvents", () => {
+// The API runs it on the pool itself; scripts and tests through Prisma.
+describe.each<[string, () => SqlRunner]>([
+  ["on the pool", () => pool],
+  ["through Prisma", () => database.db],
+])("ingestEvents %s", (via, runner) => {
   it("stores a batch for several apps, each event with a delivery per subscribed, enabled endpoint", async () => {
     const db = database.db;
-    const shop = await appWith("shop", [[], ["order.paid"], ["user.created"]]);
-    const blog = await appWith("blog", [["post.published"], []]);
+    const shop = await appWith(`shop ${via}`, [[], ["order.paid"], ["user.created"]]);
+    const blog = await appWith(`blog ${via}`, [["post.published"], []]);
     await db.endpoint.update({ where: { id: blog.endpoints[1]!.id }, data: { disabled: true } });
     const requests: IngestRequest[] = [
       { app: shop.app, input: { eventType: "order.paid", payload: { n: 1 } }, idempotencyKey: undefined },
@@ -45,7 +54,7 @@ describe("ingestEvents", () => {
       { app: shop.app, input: { eventType: "user.created", payload: { n: 3 } }, idempotencyKey: undefined },
       { app: blog.app, input: { eventType: "comment.added", payload: { n: 4 } }, idempotencyKey: undefined },
     ];
-    const results = await ingestEvents(db, requests);
+    const results = await ingestEvents(runner(), requests);
     expect(results.map((result) => result.created)).toEqual([true, true, true, true]);
     expect(results.map((result) => (result.event.payload as { n: number }).n)).toEqual([1, 2, 3, 4]);
     const endpointsOf = async (eventId: string) =>
@@ -66,12 +75,12 @@ describe("ingestEvents", () => {
 
   it("gives requests repeating a key, in the batch or of an earlier event, that event and no deliveries", async () => {
     const db = database.db;
-    const { app } = await appWith("keys", [[]]);
-    const other = await appWith("other", [[]]);
-    const [earlier] = await ingestEvents(db, [
+    const { app } = await appWith(`keys ${via}`, [[]]);
+    const other = await appWith(`other ${via}`, [[]]);
+    const [earlier] = await ingestEvents(runner(), [
       { app, input: { eventType: "a", payload: { first: true } }, idempotencyKey: "key-1" },
     ]);
-    const results = await ingestEvents(db, [
+    const results = await ingestEvents(runner(), [
       { app, input: { eventType: "a", payload: { again: true } }, idempotencyKey: "key-1" },
       { app, input: { eventType: "a", payload: { n: 1 }, eventId: "ext-1" }, idempotencyKey: undefined },
       { app, input: { eventType: "a", payload: { n: 2 }, eventId: "ext-1" }, idempotencyKey: undefined },
