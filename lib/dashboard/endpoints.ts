@@ -43,24 +43,48 @@ async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<Endpo
   const ids = endpoints.map((endpoint) => endpoint.id);
   const firstHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (CHART_HOURS - 1) * HOUR_MS;
   const since = idAt("attempt", new Date(now.getTime() - CHART_HOURS * HOUR_MS), "start");
-  const [buckets, lastAttempts] = await Promise.all([
+  // Both per endpoint (LATERAL), so each is a range of the (endpoint_id, id)
+  // index: the cost follows these endpoints' own traffic, and another app's
+  // millions of recent attempts cannot tip the plan into a scan of the table.
+  const [buckets, lastRows] = await Promise.all([
     db.$queryRaw<Array<{ endpoint_id: string; hour: Date; succeeded: boolean; count: bigint }>>`
-      SELECT endpoint_id, date_trunc('hour', created_at) AS hour, succeeded, count(*) AS count
-      FROM attempts
-      WHERE endpoint_id = ANY(${ids}) AND id >= ${since}
-      GROUP BY 1, 2, 3`,
-    Promise.all(
-      ids.map((endpointId) =>
-        db.attempt.findFirst({
-          where: { endpointId },
-          orderBy: { id: "desc" },
-          select: { createdAt: true, responseStatusCode: true, error: true, succeeded: true },
-        }),
-      ),
-    ),
+      SELECT e.id AS endpoint_id, s.hour, s.succeeded, s.count
+      FROM unnest(${ids}::text[]) AS e(id)
+      CROSS JOIN LATERAL (
+        SELECT date_trunc('hour', a.created_at) AS hour, a.succeeded, count(*) AS count
+        FROM attempts a
+        WHERE a.endpoint_id = e.id AND a.id >= ${since}
+        GROUP BY 1, 2
+      ) s`,
+    db.$queryRaw<
+      Array<{
+        endpoint_id: string;
+        created_at: Date;
+        response_status_code: number | null;
+        error: string | null;
+        succeeded: boolean;
+      }>
+    >`
+      SELECT e.id AS endpoint_id, l.created_at, l.response_status_code, l.error, l.succeeded
+      FROM unnest(${ids}::text[]) AS e(id)
+      CROSS JOIN LATERAL (
+        SELECT a.created_at, a.response_status_code, a.error, a.succeeded
+        FROM attempts a WHERE a.endpoint_id = e.id ORDER BY a.id DESC LIMIT 1
+      ) l`,
   ]);
+  const lastAttempts = new Map(
+    lastRows.map((row) => [
+      row.endpoint_id,
+      {
+        createdAt: row.created_at,
+        responseStatusCode: row.response_status_code,
+        error: row.error,
+        succeeded: row.succeeded,
+      },
+    ]),
+  );
   const dayStart = now.getTime() - CHART_HOURS * HOUR_MS;
-  return endpoints.map((endpoint, index) => {
+  return endpoints.map((endpoint) => {
     const chart: HourBucket[] = Array.from({ length: CHART_HOURS }, (_, i) => ({
       hour: new Date(firstHour + i * HOUR_MS).toISOString(),
       succeeded: 0,
@@ -79,8 +103,8 @@ async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<Endpo
         if (row.succeeded) succeeded += count;
       }
     }
-    const last = lastAttempts[index];
-    const warning = endpointWarning(endpoint, last ?? undefined, getConfig().ENDPOINT_DISABLE_AFTER);
+    const last = lastAttempts.get(endpoint.id);
+    const warning = endpointWarning(endpoint, last, getConfig().ENDPOINT_DISABLE_AFTER);
     return {
       id: endpoint.id,
       url: endpoint.url,

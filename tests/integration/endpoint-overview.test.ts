@@ -1,0 +1,84 @@
+// The endpoints overview's figures against a real database: 24-hour counts
+// and success rate, the hourly chart and the last attempt, per endpoint,
+// unaffected by other endpoints' attempts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../lib/apps";
+import { CHART_HOURS, listEndpointOverviews } from "../../lib/dashboard/endpoints";
+import { createEndpoint } from "../../lib/endpoints";
+import { ingestEvent } from "../../lib/events";
+import { idAt } from "../../lib/ids";
+import { createTestDatabase, type TestDatabase } from "../support/services";
+
+let database: TestDatabase;
+const policy = { allowPrivate: true, allowedCidrs: [] };
+const HOUR = 60 * 60 * 1000;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe("listEndpointOverviews", () => {
+  it("counts each endpoint's last 24 hours, charts them by hour and names its last attempt", async () => {
+    const db = database.db;
+    const now = new Date(Date.UTC(2026, 10, 23, 12, 30));
+    const app = await createApp(db, { name: "overview" });
+    const make = (n: number) =>
+      createEndpoint(
+        db,
+        app.id,
+        { url: `http://127.0.0.1:9/${n}`, description: "", eventTypes: [], rateLimit: null },
+        policy,
+      );
+    const busy = await make(0);
+    const quiet = await make(1);
+    const idle = await make(2);
+    const { deliveryIds } = await ingestEvent(db, app, { eventType: "a", payload: {} }, undefined);
+    const deliveryOf = async (endpointId: string) =>
+      (await db.delivery.findFirstOrThrow({ where: { id: { in: deliveryIds }, endpointId } })).id;
+    let sequence = 0;
+    const attempt = async (endpointId: string, hoursAgo: number, status: number | null) => {
+      const at = new Date(now.getTime() - hoursAgo * HOUR + sequence++ * 1000);
+      await db.attempt.create({
+        data: {
+          id: idAt("attempt", at, "start"),
+          deliveryId: await deliveryOf(endpointId),
+          endpointId,
+          trigger: "scheduled",
+          responseStatusCode: status,
+          error: status === null ? "timeout" : null,
+          durationMs: 5,
+          succeeded: status !== null && status < 300,
+          requestHeaders: {},
+          createdAt: at,
+        },
+      });
+    };
+    // Busy: one attempt two days ago (outside the window), three inside, the newest a timeout.
+    await attempt(busy.id, 48, 200);
+    await attempt(busy.id, 5, 200);
+    await attempt(busy.id, 5, 500);
+    await attempt(busy.id, 1, null);
+    // Quiet: only the attempt of two days ago.
+    await attempt(quiet.id, 47, 503);
+
+    const { data } = await listEndpointOverviews(db, app.id, now);
+    const byId = new Map(data.map((overview) => [overview.id, overview]));
+
+    const busyView = byId.get(busy.id)!;
+    expect(busyView).toMatchObject({ attempts24h: 3, succeeded24h: 1, successRate24h: 1 / 3 });
+    expect(busyView.lastAttempt).toMatchObject({ statusCode: null, error: "timeout", succeeded: false });
+    expect(busyView.chart).toHaveLength(CHART_HOURS);
+    const charted = busyView.chart.filter((bucket) => bucket.succeeded + bucket.failed > 0);
+    expect(charted.map(({ succeeded, failed }) => ({ succeeded, failed }))).toEqual([
+      { succeeded: 1, failed: 1 },
+      { succeeded: 0, failed: 1 },
+    ]);
+
+    expect(byId.get(quiet.id)).toMatchObject({ attempts24h: 0, successRate24h: null });
+    expect(byId.get(quiet.id)!.lastAttempt).toMatchObject({ statusCode: 503, succeeded: false });
+    expect(byId.get(idle.id)).toMatchObject({ attempts24h: 0, lastAttempt: null });
+  });
+});
