@@ -3,7 +3,7 @@
 // side until one of them stops or the user presses Ctrl-C.
 import { spawn, type ChildProcess } from "node:child_process";
 import { buildIfNeeded } from "./build-if-needed";
-import { NODE_FLAGS, PROCESS_BUNDLES } from "./bundle";
+import { NODE_FLAGS, PROCESS_BUNDLES, WORKER_NODE_FLAGS } from "./bundle";
 import { applyLocalDefaults } from "./env-defaults";
 import { ensureLocalSecret } from "./local-secrets";
 import { randomBytes } from "node:crypto";
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const children = [
     // Node itself runs each bundle, so signals reach the web server and the worker directly.
     startChild("web", process.execPath, [...NODE_FLAGS, PROCESS_BUNDLES.web, "--port", String(config.PORT)], env),
-    startChild("worker", process.execPath, [...NODE_FLAGS, PROCESS_BUNDLES.worker], env),
+    startChild("worker", process.execPath, [...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker], env),
   ];
 
   let stopping = false;

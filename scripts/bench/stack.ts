@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { buildIfNeeded } from "../build-if-needed";
-import { NODE_FLAGS, PROCESS_BUNDLES } from "../bundle";
+import { NODE_FLAGS, PROCESS_BUNDLES, WORKER_NODE_FLAGS } from "../bundle";
 import { dropDatabase, ensureDatabase, migrate } from "../services";
 
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -265,7 +265,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         spawnChild(
           `worker${stack.workers.length + index + 1}`,
           process.execPath,
-          [...profile, ...extraArgs, ...NODE_FLAGS, PROCESS_BUNDLES.worker],
+          [...profile, ...extraArgs, ...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker],
           env,
         ),
       );

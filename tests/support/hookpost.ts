@@ -7,7 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { createApiKey } from "../../lib/api-keys";
 import { createUser } from "../../lib/auth/users";
 import { generateKeyEntry } from "../../lib/secret-box";
-import { NODE_FLAGS, PROCESS_BUNDLES } from "../../scripts/bundle";
+import { NODE_FLAGS, PROCESS_BUNDLES, WORKER_NODE_FLAGS } from "../../scripts/bundle";
 import { createTestDatabase, freePort, REDIS_URL, uniqueName, waitFor, type TestDatabase } from "./services";
 
 export interface HookpostOptions {
@@ -84,7 +84,7 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
   let worker: ChildProcess | undefined;
 
   const startWorker = async () => {
-    worker = spawnLogged(process.execPath, [...NODE_FLAGS, PROCESS_BUNDLES.worker], env, workerLogs);
+    worker = spawnLogged(process.execPath, [...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker], env, workerLogs);
     const started = worker;
     await waitFor("the worker to start", () => {
       if (started.exitCode !== null) throw new Error(`worker exited: ${workerLogs.join("")}`);
