@@ -149,7 +149,11 @@ export function cpuSeconds(pid: number | undefined): number {
   return ticks / 100;
 }
 
-/** CPU seconds of every PostgreSQL process (all sessions, the checkpointer...). */
+/**
+ * CPU seconds of every PostgreSQL process (all sessions, the checkpointer...),
+ * including sessions that have ended: the postmaster's reaped-children time
+ * (cutime, cstime) holds theirs, so a closing pool does not make the figure fall.
+ */
 export function postgresCpuSeconds(): number {
   let ticks = 0;
   for (const entry of readdirSync("/proc")) {
@@ -158,7 +162,7 @@ export function postgresCpuSeconds(): number {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       if (!stat.includes("(postgres)")) continue;
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // Gone.
     }
