@@ -17,8 +17,12 @@ export interface Ingestion {
   ingest(request: IngestionRequest): Promise<IngestResult>;
 }
 
-/** Batches of up to 100 events, up to 4 batches writing at once (the pool has 10 connections). */
-const BATCHING = { maxBatchSize: 100, maxInFlight: 4 };
+/**
+ * One batch of up to 100 events writing at a time: what arrives meanwhile
+ * waits for the next, so batches grow with load. Allowing 4 at once made
+ * more, smaller batches and cost more per event (docs/performance.md).
+ */
+const BATCHING = { maxBatchSize: 100, maxInFlight: 1 };
 
 export function createIngestion(pool: Pool, producer: DeliveryProducer, logger: Logger): Ingestion {
   const batcher = createBatcher<IngestionRequest, IngestResult>(async (requests) => {

@@ -62,8 +62,12 @@ export interface AttemptStore {
   recordRoutine(record: RoutineRecord): Promise<boolean>;
 }
 
-/** Up to 2 statements of each kind at once, of up to 100 attempts each: the pool has 10 connections. */
-const BATCHING = { maxBatchSize: 100, maxInFlight: 2 };
+/**
+ * One statement of each kind at a time, of up to 100 attempts: what arrives
+ * meanwhile goes in the next, so statements grow with load. Two at a time
+ * made more, smaller statements and cost more per attempt.
+ */
+const BATCHING = { maxBatchSize: 100, maxInFlight: 1 };
 
 interface DeliveryRow {
   id: string;
