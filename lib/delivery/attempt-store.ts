@@ -180,23 +180,29 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
              bool_or(succeeded) AS any_success,
              max(created_at) AS last_attempt
       FROM input GROUP BY endpoint_id
-    ), health AS (
-      UPDATE endpoints e
-      SET failing_since = CASE
-            WHEN s.last_success = s.last_attempt THEN NULL
-            WHEN s.any_success THEN (SELECT min(i.created_at) FROM input i
-                                     WHERE i.endpoint_id = s.endpoint_id AND NOT i.succeeded
-                                       AND i.created_at > s.last_success)
-            ELSE s.first_failure
-          END,
-          updated_at = now()
-      FROM streaks s
-      WHERE e.id = s.endpoint_id
-        AND CASE
+    ), transitions AS (
+      -- Only endpoints whose streak changes, locked in id order so that two
+      -- statements changing the same endpoints cannot deadlock.
+      SELECT e.id,
+             CASE
+               WHEN s.last_success = s.last_attempt THEN NULL
+               WHEN s.any_success THEN (SELECT min(i.created_at) FROM input i
+                                        WHERE i.endpoint_id = s.endpoint_id AND NOT i.succeeded
+                                          AND i.created_at > s.last_success)
+               ELSE s.first_failure
+             END AS failing_since
+      FROM endpoints e JOIN streaks s ON s.endpoint_id = e.id
+      WHERE CASE
               WHEN s.last_success = s.last_attempt THEN e.failing_since IS NOT NULL
               WHEN s.any_success THEN true
               ELSE e.failing_since IS NULL
             END
+      ORDER BY e.id
+      FOR UPDATE OF e
+    ), health AS (
+      UPDATE endpoints e SET failing_since = t.failing_since, updated_at = now()
+      FROM transitions t
+      WHERE e.id = t.id
     )
     UPDATE deliveries d
     SET attempt_count = d.attempt_count + 1,
