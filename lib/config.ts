@@ -152,3 +152,20 @@ export function getConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
 }
+
+/**
+ * For a process's entry point: the configuration, or, when the environment
+ * is invalid, the problem reported (naming each variable) and the process
+ * ended before it starts anything.
+ */
+export function getConfigOrExit(report: (message: string) => void): Config {
+  try {
+    return getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      report(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

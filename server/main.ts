@@ -11,7 +11,7 @@ import { createServer } from "node:http";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import next from "next";
-import { ConfigError, getConfig } from "../lib/config";
+import { getConfigOrExit } from "../lib/config";
 import { getDb, getPool } from "../lib/db";
 import { createIngestion } from "../lib/ingestion";
 import { initTracing, shutdownTracing } from "../lib/tracing";
@@ -27,19 +27,7 @@ const { values: flags } = parseArgs({
 });
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
-function loadConfigOrExit() {
-  try {
-    return getConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const config = loadConfigOrExit();
+const config = getConfigOrExit((message) => console.error(message));
 const port = flags.port ? Number(flags.port) : config.PORT;
 initTracing("web");
 // Made before Next.js loads, so that the objects Next.js's own copy of lib/

@@ -2,7 +2,7 @@
 // takes attempt jobs from BullMQ, makes them, and sweeps the database for
 // deliveries the queue lost.
 import { Worker, type Job } from "bullmq";
-import { getConfig, ConfigError } from "../lib/config";
+import { getConfigOrExit } from "../lib/config";
 import { getDb, getPool } from "../lib/db";
 import { createAttemptStore } from "../lib/delivery/attempt-store";
 import { EndpointSlots } from "../lib/delivery/endpoint-slots";
@@ -21,19 +21,7 @@ import { startStatusServer } from "./status-server";
 
 const logger = createLogger("worker");
 
-function loadConfigOrExit() {
-  try {
-    return getConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      logger.fatal(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const config = loadConfigOrExit();
+const config = getConfigOrExit((message) => logger.fatal(message));
 initTracing("worker");
 const db = getDb();
 const producerConnection = createProducerConnection(config.REDIS_URL, logger);
