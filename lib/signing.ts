@@ -1,7 +1,9 @@
-// Standard Webhooks signatures (https://www.standardwebhooks.com): the
-// reference library signs, so what consumers verify is what the spec says.
-import { randomBytes } from "node:crypto";
-import { Webhook } from "standardwebhooks";
+// Standard Webhooks signatures (https://www.standardwebhooks.com), made
+// with Node's native HMAC: the reference library's SHA-256 is plain
+// JavaScript, and signing every attempt with it cost the worker 3% of its
+// CPU. The unit tests pin the output to the spec's reference vector and
+// verify it with the reference library.
+import { createHmac, randomBytes } from "node:crypto";
 
 export const SECRET_PREFIX = "whsec_";
 
@@ -23,5 +25,12 @@ export function isValidSecret(secret: string): boolean {
  * space-separated, so that during a rotation overlap either secret verifies.
  */
 export function signatureHeader(secrets: string[], messageId: string, timestamp: Date, body: string): string {
-  return secrets.map((secret) => new Webhook(secret).sign(messageId, timestamp, body)).join(" ");
+  const signed = `${messageId}.${Math.floor(timestamp.getTime() / 1000)}.${body}`;
+  return secrets.map((secret) => `v1,${sign(secret, signed)}`).join(" ");
+}
+
+/** HMAC-SHA256 keyed with the secret's bytes (the base64 after `whsec_`), in base64. */
+function sign(secret: string, content: string): string {
+  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, "base64");
+  return createHmac("sha256", key).update(content).digest("base64");
 }
