@@ -132,10 +132,15 @@ describe("tracing and logs", () => {
     expect(job.name).toBe("job scheduled-attempt");
     expect(job.parentSpanId).toBe(ingest.spanId);
 
+    // Log lines are written in batches, up to 200 ms after they are made.
+    const line = await waitFor("the attempt's log line", () =>
+      hookpost
+        .workerLogs()
+        .split("\n")
+        .find((l) => l.includes(eventId) && l.includes("attempt recorded")),
+    );
     const logs = hookpost.workerLogs();
-    const line = logs.split("\n").find((l) => l.includes(eventId) && l.includes("attempt recorded"));
-    expect(line).toBeDefined();
-    const entry = JSON.parse(line!) as Record<string, unknown>;
+    const entry = JSON.parse(line) as Record<string, unknown>;
     expect(entry).toMatchObject({ service: "worker", eventId });
     expect(entry.deliveryId).toMatch(/^dlv_/);
     expect(entry.attemptId).toMatch(/^atm_/);
