@@ -29,7 +29,7 @@ import {
   type LatencySummary,
 } from "./load";
 import { runLogQueries, type LogResults } from "./log-queries";
-import { cpuSeconds, postgresCpuSeconds, rssMb, sleep, startStack, type Stack } from "./stack";
+import { cpuSeconds, rssMb, serviceCpuSeconds, sleep, startStack, type Stack } from "./stack";
 
 const { values: flags } = parseArgs({
   options: {
@@ -80,7 +80,8 @@ function sampleResources(stack: Stack) {
     worker: stack.workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0),
     web: cpuSeconds(stack.web.process.pid),
     receiver: cpuSeconds(stack.receiver.process.pid),
-    postgres: postgresCpuSeconds(),
+    postgres: serviceCpuSeconds("postgres"),
+    redis: serviceCpuSeconds("redis-server"),
     bench: process.cpuUsage(),
     at: performance.now(),
   };
@@ -105,7 +106,8 @@ function sampleResources(stack: Stack) {
           worker: share(stack.workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0) - start.worker),
           web: share(cpuSeconds(stack.web.process.pid) - start.web),
           receiver: share(cpuSeconds(stack.receiver.process.pid) - start.receiver),
-          postgres: share(postgresCpuSeconds() - start.postgres),
+          postgres: share(serviceCpuSeconds("postgres") - start.postgres),
+          redis: share(serviceCpuSeconds("redis-server") - start.redis),
           benchClient: share((bench.user + bench.system) / 1e6),
         },
       };
@@ -153,7 +155,6 @@ async function scenarioRaw(stack: Stack): Promise<number> {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
   };
-  const sampler = { cpuAtStart: 0 };
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/raw-pipeline.ts"], {
     env: { ...process.env, BENCH_RAW: JSON.stringify(options) },
     stdio: ["ignore", "pipe", "inherit"],
@@ -161,8 +162,8 @@ async function scenarioRaw(stack: Stack): Promise<number> {
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   await sleep(WARMUP_SECONDS * 1000);
-  sampler.cpuAtStart = cpuSeconds(child.pid);
-  const pgAtStart = postgresCpuSeconds();
+  const pgAtStart = serviceCpuSeconds("postgres");
+  const redisAtStart = serviceCpuSeconds("redis-server");
   const receiverAtStart = cpuSeconds(stack.receiver.process.pid);
   await new Promise<void>((resolve, reject) =>
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`raw pipeline exited ${code}`)))),
@@ -172,17 +173,27 @@ async function scenarioRaw(stack: Stack): Promise<number> {
     deliveries: number;
     rssMb: number;
     failures: number;
+    seconds: number;
+    cpuSeconds: number;
   };
   const raw = {
     ...result,
     cpuPercent: {
-      postgres: Math.round(((postgresCpuSeconds() - pgAtStart) / SECONDS) * 100),
+      pipeline: Math.round((result.cpuSeconds / result.seconds) * 100),
+      postgres: Math.round(((serviceCpuSeconds("postgres") - pgAtStart) / SECONDS) * 100),
+      redis: Math.round(((serviceCpuSeconds("redis-server") - redisAtStart) / SECONDS) * 100),
       receiver: Math.round(((cpuSeconds(stack.receiver.process.pid) - receiverAtStart) / SECONDS) * 100),
     },
   };
   results.raw = raw;
   row("1 raw ceiling", "deliveries/s", fmt(result.perSecond));
   row("1 raw ceiling", "pipeline RSS MB", String(result.rssMb));
+  const cpu = raw.cpuPercent;
+  row(
+    "1 raw ceiling",
+    "CPU % (pipeline/postgres/redis/receiver)",
+    `${cpu.pipeline}/${cpu.postgres}/${cpu.redis}/${cpu.receiver}`,
+  );
   return result.perSecond;
 }
 
@@ -276,8 +287,8 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: number | undefined) 
   const cpu = at1.resources.cpuPercent;
   row(
     s,
-    "CPU % at full load (worker/web/postgres/receiver/client)",
-    `${cpu.worker}/${cpu.web}/${cpu.postgres}/${cpu.receiver}/${cpu.benchClient}`,
+    "CPU % at full load (worker/web/postgres/redis/receiver/client)",
+    `${cpu.worker}/${cpu.web}/${cpu.postgres}/${cpu.redis}/${cpu.receiver}/${cpu.benchClient}`,
   );
   await quiesce(stack);
   return { halfRate, halfP99: halfLatency.p99 };
@@ -340,7 +351,7 @@ async function scenarioIngest(stack: Stack, api: Api) {
   row(s, "raw pg insert loop rows/s (p99 ms)", `${fmt(rawPerSecond)} (${fmt(rawP99, 1)})`);
   row(s, "ratio to raw insert", fmt(ratio, 2), ">= 0.50", ratio >= 0.5);
   const cpu = resources.cpuPercent;
-  row(s, "CPU % (web/postgres/client)", `${cpu.web}/${cpu.postgres}/${cpu.benchClient}`);
+  row(s, "CPU % (web/postgres/redis/client)", `${cpu.web}/${cpu.postgres}/${cpu.redis}/${cpu.benchClient}`);
   await quiesce(stack);
 }
 

@@ -103,9 +103,11 @@ const production = produce();
 await new Promise((resolve) => setTimeout(resolve, options.warmupSeconds * 1000));
 const startCount = completed;
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000));
 const done = completed - startCount;
 const elapsed = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuAtStart);
 const rssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
 producing = false;
 await production;
@@ -117,6 +119,13 @@ await pool.end();
 producerConnection.disconnect();
 workerConnection.disconnect();
 process.stdout.write(
-  `${JSON.stringify({ deliveries: done, seconds: elapsed, perSecond: done / elapsed, failures, rssMb })}\n`,
+  `${JSON.stringify({
+    deliveries: done,
+    seconds: elapsed,
+    perSecond: done / elapsed,
+    failures,
+    rssMb,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  })}\n`,
 );
 process.exit(0);

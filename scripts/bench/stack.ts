@@ -150,17 +150,19 @@ export function cpuSeconds(pid: number | undefined): number {
 }
 
 /**
- * CPU seconds of every PostgreSQL process (all sessions, the checkpointer...),
- * including sessions that have ended: the postmaster's reaped-children time
- * (cutime, cstime) holds theirs, so a closing pool does not make the figure fall.
+ * CPU seconds of every process of a local service, by its command name
+ * ("postgres": all sessions, the checkpointer...; "redis-server"),
+ * including processes that have ended: their parent's reaped-children time
+ * (cutime, cstime) holds theirs, so a closing pool does not make the figure
+ * fall.
  */
-export function postgresCpuSeconds(): number {
+export function serviceCpuSeconds(command: "postgres" | "redis-server"): number {
   let ticks = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
+      if (!stat.includes(`(${command})`)) continue;
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
