@@ -17,7 +17,7 @@ import { createIngestion } from "../lib/ingestion";
 import { initTracing, shutdownTracing } from "../lib/tracing";
 import { getWebRuntime } from "../lib/web-runtime";
 import { CREATE_EVENT_ROUTE, createEventHandler, matchCreateEvent } from "./create-event";
-import { serveFetchHandler } from "./web-adapter";
+import { serveApiHandler } from "./web-adapter";
 
 /** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -44,7 +44,7 @@ const server = createServer((req, res) => {
   const handled =
     appId === undefined
       ? handleWithNext(req, res)
-      : serveFetchHandler(req, res, CREATE_EVENT_ROUTE, (request) =>
+      : serveApiHandler(req, res, CREATE_EVENT_ROUTE, (request) =>
           createEvent(request, { params: Promise.resolve({ appId }) }),
         );
   handled.catch((error: unknown) => {

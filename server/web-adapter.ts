@@ -1,62 +1,31 @@
-// Serves a Fetch API route handler (Request in, Response out) on Node's own
-// request and response, for the route server/main.ts answers outside
-// Next.js, with the server span and trace context Next.js would give it.
+// Serves an API route handler (lib/api/route.ts) on Node's own request and
+// response, for the route server/main.ts answers outside Next.js, with the
+// server span and trace context Next.js would give it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
+import type { ApiRequest } from "../lib/api/request";
 import { tracer } from "../lib/tracing";
 
-/**
- * The request body as a web stream that reads from the socket only as fast
- * as the handler reads. Cancelling it (a body over the size cap) stops
- * reading without destroying the socket, so the refusal can still be sent.
- */
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let open = true;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        req.pause();
-        req.on("data", (chunk: Buffer) => {
-          if (!open) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) req.pause();
-        });
-        req.on("end", () => {
-          if (open) controller.close();
-          open = false;
-        });
-        req.on("error", (error) => {
-          if (open) controller.error(error);
-          open = false;
-        });
-      },
-      pull() {
-        req.resume();
-      },
-      cancel() {
-        open = false;
-        req.pause();
-      },
-    },
-    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
-  );
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(", ") : (value ?? null);
 }
 
-function toWebRequest(req: IncomingMessage): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
+/**
+ * Node's request as the API reads one, without building a Fetch API
+ * Request (its headers, streams and abort signal cost more than the rest
+ * of the route). The body is read from the socket as the handler reads it;
+ * a handler that stops early (a body over the size cap) leaves the
+ * connection open, so the refusal can still be sent.
+ */
+function toApiRequest(req: IncomingMessage): ApiRequest {
   const method = req.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+  return {
     method,
-    headers,
-    // Streamed, so the handler's own size cap applies before the body is buffered.
-    body: hasBody ? bodyStream(req) : undefined,
-    duplex: "half",
-  } as RequestInit);
+    url: `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`,
+    headers: { get: (name) => header(req, name) },
+    body: method === "GET" || method === "HEAD" ? null : req.iterator({ destroyOnReturn: false }),
+  };
 }
 
 async function sendWebResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
@@ -72,11 +41,11 @@ async function sendWebResponse(req: IncomingMessage, res: ServerResponse, respon
 }
 
 /** Answers `req` with `handler`, in a server span that continues the caller's trace (W3C traceparent). */
-export function serveFetchHandler(
+export function serveApiHandler(
   req: IncomingMessage,
   res: ServerResponse,
   route: string,
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: ApiRequest) => Promise<Response>,
 ): Promise<void> {
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const attributes = { "http.request.method": req.method ?? "GET", "http.route": route };
@@ -86,7 +55,7 @@ export function serveFetchHandler(
     parent,
     async (span) => {
       try {
-        const response = await handler(toWebRequest(req));
+        const response = await handler(toApiRequest(req));
         span.setAttribute("http.response.status_code", response.status);
         await sendWebResponse(req, res, response);
       } finally {

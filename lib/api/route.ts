@@ -5,10 +5,11 @@ import { getDb, type Db } from "../db";
 import { HookpostError, UnavailableError } from "../errors";
 import { getWebRuntime } from "../web-runtime";
 import { currentTraceId } from "../tracing";
+import type { ApiRequest } from "./request";
 import { isUnavailable } from "./unavailable";
 
 export interface ApiContext<Params> {
-  req: Request;
+  req: ApiRequest;
   params: Params;
   db: Db;
   apiKeyId: string;
@@ -39,7 +40,7 @@ class UnauthorizedError extends HookpostError {
   }
 }
 
-async function authenticate(req: Request, db: Db): Promise<string> {
+async function authenticate(req: ApiRequest, db: Db): Promise<string> {
   const header = req.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   const keyId = match?.[1] ? await authenticateApiKey(db, match[1]) : undefined;
@@ -48,7 +49,7 @@ async function authenticate(req: Request, db: Db): Promise<string> {
 }
 
 export function apiRoute<Params = Record<string, never>>(handler: (ctx: ApiContext<Params>) => Promise<Response>) {
-  return async (req: Request, segment: { params: Promise<Params> }): Promise<Response> => {
+  return async (req: ApiRequest, segment: { params: Promise<Params> }): Promise<Response> => {
     const started = performance.now();
     let response: Response;
     try {
