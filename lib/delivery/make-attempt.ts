@@ -89,7 +89,7 @@ async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date, 
   const statusLabel = statusClass(result);
   metrics.attempts.inc({ outcome: isSuccess(result) ? "success" : "failure", status_class: statusLabel, trigger });
   metrics.attemptDuration.observe({ status_class: statusLabel }, result.durationMs / 1000);
-  deps.slots.observe(delivery.endpointId, result.durationMs);
+  deps.slots.observe(delivery.endpointId, result.durationMs, result.error === "timeout");
   if (result.statusCode === 410) metrics.endpointsDisabled.inc({ reason: "gone" });
   return { request, result };
 }

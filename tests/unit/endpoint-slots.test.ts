@@ -37,4 +37,24 @@ describe("EndpointSlots", () => {
     for (let i = 0; i < 10; i++) slots.deferFor("ep", 0);
     expect(slots.deferFor("ep", 0)).toBe(60_000);
   });
+
+  it("halves an endpoint's cap on each timeout, down to one, and raises it by one per answer", () => {
+    const slots = new EndpointSlots(8);
+    slots.observe("ep_hang", 2_000, true);
+    expect(slots.capOf("ep_hang")).toBe(4);
+    for (let i = 0; i < 5; i++) slots.observe("ep_hang", 2_000, true);
+    expect(slots.capOf("ep_hang")).toBe(1);
+    const only = slots.tryAcquire("ep_hang")!;
+    expect(slots.tryAcquire("ep_hang")).toBeUndefined();
+    // Its waiting jobs are paced by the one slot it has: 2 s apart.
+    expect(slots.deferFor("ep_hang", 0)).toBe(2_000);
+    // Other endpoints keep the full cap.
+    expect(slots.capOf("ep_other")).toBe(8);
+    only();
+    // Answers, even slow ones, win the cap back one at a time.
+    slots.observe("ep_hang", 1_500);
+    expect(slots.capOf("ep_hang")).toBe(2);
+    for (let i = 0; i < 20; i++) slots.observe("ep_hang", 1_500);
+    expect(slots.capOf("ep_hang")).toBe(8);
+  });
 });
