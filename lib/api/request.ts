@@ -22,8 +22,8 @@ export class MalformedRequestError extends HookpostError {
 /**
  * What the API reads of a request. A Fetch API Request is one; the web
  * server's own route (server/create-event.ts) passes Node's request as it
- * is, since building a Request for every event cost a sixth of the web
- * process's CPU.
+ * is, since building a Request for every event cost 13% of the web
+ * process's CPU (docs/performance.md).
  */
 export interface ApiRequest {
   method: string;
