@@ -2,7 +2,6 @@
 // records many attempts with the same effect as recording them one by one,
 // including each endpoint's failure streak, a delivery that appears twice,
 // and the schedule step only its holder may move.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../lib/apps";
 import {
@@ -17,15 +16,12 @@ import { newId } from "../../lib/ids";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;
-let pool: pg.Pool;
 const policy = { allowPrivate: true, allowedCidrs: [] };
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 4 });
 });
 afterAll(async () => {
-  await pool?.end();
   await database?.drop();
 });
 
@@ -88,7 +84,7 @@ describe("loadDeliveries", () => {
   it("loads many deliveries with their endpoint and event in one statement, in the order asked", async () => {
     const { endpoints, deliveries } = await setUp("load", 2, 2);
     const ids = [deliveries[3]!.id, "dlv_missing", deliveries[0]!.id];
-    const loaded = await loadDeliveries(pool, ids);
+    const loaded = await loadDeliveries(database.pool, ids);
     expect(loaded.map((delivery) => delivery?.id)).toEqual([deliveries[3]!.id, undefined, deliveries[0]!.id]);
     const first = loaded[0]!;
     expect(first.status).toBe("pending");
@@ -101,14 +97,14 @@ describe("recordRoutines", () => {
   it("records every attempt and moves each delivery once, as recording them one by one would", async () => {
     const { deliveries } = await setUp("record", 1, 3);
     const [a, b, c] = deliveries;
-    const moved = await recordRoutines(pool, [
+    const moved = await recordRoutines(database.pool, [
       record(a!, { succeeded: true, second: 1 }),
       record(b!, { succeeded: false, second: 2 }),
       // c's first step was already taken by another run: its attempt is recorded, nothing moves.
       record(c!, { succeeded: true, second: 3, attemptNumber: 1 }),
     ]);
     expect(moved).toEqual([true, true, true]);
-    const again = await recordRoutines(pool, [record(c!, { succeeded: true, second: 4, attemptNumber: 1 })]);
+    const again = await recordRoutines(database.pool, [record(c!, { succeeded: true, second: 4, attemptNumber: 1 })]);
     expect(again).toEqual([false]);
 
     const rows = await database.db.delivery.findMany({ where: { id: { in: [a!.id, b!.id, c!.id] } } });
@@ -129,7 +125,7 @@ describe("recordRoutines", () => {
   it("records a delivery that appears twice in one batch twice, and lets only one of them move it", async () => {
     const { deliveries } = await setUp("twice", 1, 1);
     const delivery = deliveries[0]!;
-    const moved = await recordRoutines(pool, [
+    const moved = await recordRoutines(database.pool, [
       record(delivery, { succeeded: false, second: 1 }),
       record(delivery, { succeeded: false, second: 2 }),
     ]);
@@ -152,7 +148,7 @@ describe("recordRoutines", () => {
     });
     const of = (endpoint: number, event: number) =>
       deliveries.filter((delivery) => delivery.endpointId === endpoints[endpoint]!.id)[event]!;
-    await recordRoutines(pool, [
+    await recordRoutines(database.pool, [
       record(of(0, 0), { succeeded: false, second: 1 }),
       record(of(0, 1), { succeeded: true, second: 2 }),
       record(of(0, 2), { succeeded: false, second: 3 }),
@@ -172,7 +168,7 @@ describe("recordRoutines", () => {
 describe("createAttemptStore", () => {
   it("answers each of many concurrent calls with its own result", async () => {
     const { deliveries } = await setUp("store", 2, 20);
-    const store = createAttemptStore(pool);
+    const store = createAttemptStore(database.pool);
     const loaded = await Promise.all(deliveries.map((delivery) => store.load(delivery.id)));
     expect(loaded.map((delivery) => delivery?.id)).toEqual(deliveries.map((delivery) => delivery.id));
     const moved = await Promise.all(

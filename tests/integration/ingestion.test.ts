@@ -1,7 +1,6 @@
 // Batched ingestion against a real database: one call stores many events for
 // several apps, fans each out to its subscribers, and honours idempotency
 // keys within the batch and across batches.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../lib/apps";
 import { createEndpoint } from "../../lib/endpoints";
@@ -10,15 +9,12 @@ import { ingestEvents, type IngestRequest } from "../../lib/events";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;
-let pool: pg.Pool;
 const policy = { allowPrivate: true, allowedCidrs: [] };
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 2 });
 });
 afterAll(async () => {
-  await pool?.end();
   await database?.drop();
 });
 
@@ -40,7 +36,7 @@ async function appWith(name: string, subscriptions: string[][]) {
 
 // The API runs it on the pool itself; scripts and tests through Prisma.
 describe.each<[string, () => SqlRunner]>([
-  ["on the pool", () => pool],
+  ["on the pool", () => database.pool],
   ["through Prisma", () => database.db],
 ])("ingestEvents %s", (via, runner) => {
   it("stores a batch for several apps, each event with a delivery per subscribed, enabled endpoint", async () => {

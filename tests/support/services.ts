@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
+import pg from "pg";
 import { LOCAL_DEFAULTS } from "../../scripts/env-defaults";
 import { dropDatabase, ensureDatabase, migrate } from "../../scripts/services";
 
@@ -17,6 +18,8 @@ export function uniqueName(prefix: string): string {
 export interface TestDatabase {
   url: string;
   db: PrismaClient;
+  /** For what the app runs on the pg pool directly (lib/db.ts); connects on first use. */
+  pool: pg.Pool;
   drop(): Promise<void>;
 }
 
@@ -28,11 +31,13 @@ export async function createTestDatabase(serverUrl = POSTGRES_URL): Promise<Test
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl, { quiet: true });
   const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   return {
     url: databaseUrl,
     db,
+    pool,
     async drop() {
-      await db.$disconnect();
+      await Promise.all([db.$disconnect(), pool.end()]);
       await dropDatabase(databaseUrl);
     },
   };
