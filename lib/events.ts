@@ -67,9 +67,14 @@ export async function ingestEvent(
  * docs/performance.md). Requests repeating an idempotency key, within the
  * batch or of an earlier event, get that event back and create nothing.
  * The API passes the pool itself: through Prisma, compiling and mapping
- * these statements cost more than running them.
+ * these statements cost more than running them. `firstAttemptJob` names
+ * the queue job that will hold the new deliveries' first attempts.
  */
-export async function ingestEvents(db: SqlRunner, requests: IngestRequest[]): Promise<IngestResult[]> {
+export async function ingestEvents(
+  db: SqlRunner,
+  requests: IngestRequest[],
+  options: { firstAttemptJob?: string } = {},
+): Promise<IngestResult[]> {
   const keyOf = (request: IngestRequest) => request.idempotencyKey ?? request.input.eventId ?? null;
   // The first request with a key writes; later ones in the batch repeat it.
   const leaders = new Map<string, number>();
@@ -150,8 +155,8 @@ export async function ingestEvents(db: SqlRunner, requests: IngestRequest[]): Pr
       ON CONFLICT (app_id, idempotency_key) DO NOTHING
       RETURNING id, created_at
     ), deliveries AS (
-      INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at)
-      SELECT d.id, d.app_id, event.id, d.endpoint_id, event.created_at
+      INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, first_attempt_job)
+      SELECT d.id, d.app_id, event.id, d.endpoint_id, event.created_at, ${options.firstAttemptJob ?? null}::text
       FROM unnest(
         ${deliveries.map((delivery) => delivery.id)}::text[],
         ${deliveries.map((delivery) => delivery.eventId)}::text[],

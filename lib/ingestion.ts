@@ -1,11 +1,13 @@
 // The web process's way into ingestEvents: concurrent API requests are
-// written to PostgreSQL, and their jobs added to Redis, in shared batches
-// (see lib/batching.ts). Each request is still answered only after its own
-// event has committed, so batching changes the cost, not the guarantee.
+// written to PostgreSQL in shared batches (see lib/batching.ts), and each
+// batch's first attempts go to Redis as one job. Each request is still
+// answered only after its own event has committed, so batching changes the
+// cost, not the guarantee.
 import { createBatcher } from "./batching";
 import type { Pool } from "./db";
 import { ingestEvents, type IngestRequest, type IngestResult } from "./events";
 import type { Logger } from "./logger";
+import { firstAttemptsJobId } from "./queue/jobs";
 import type { DeliveryProducer } from "./queue/producer";
 
 export interface IngestionRequest extends IngestRequest {
@@ -27,12 +29,13 @@ const BATCHING = { maxBatchSize: 100, maxInFlight: 1 };
 export function createIngestion(pool: Pool, producer: DeliveryProducer, logger: Logger): Ingestion {
   const batcher = createBatcher<IngestionRequest, IngestResult>(async (requests) => {
     // Committed before anything is queued: from here on the events cannot be lost.
-    const results = await ingestEvents(pool, requests);
-    const jobs = results.flatMap((result, index) =>
-      result.deliveryIds.map((deliveryId) => ({ deliveryId, attempt: 1, trace: requests[index]!.trace })),
+    const jobId = firstAttemptsJobId();
+    const results = await ingestEvents(pool, requests, { firstAttemptJob: jobId });
+    const deliveries = results.flatMap((result, index) =>
+      result.deliveryIds.map((deliveryId) => ({ deliveryId, trace: requests[index]!.trace })),
     );
     try {
-      await producer.addScheduled(jobs);
+      await producer.addFirstAttempts(jobId, deliveries);
     } catch (error) {
       // Accepted all the same: the sweeper enqueues committed deliveries.
       logger.warn(

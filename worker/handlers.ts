@@ -4,18 +4,22 @@ import { context, SpanStatusCode } from "@opentelemetry/api";
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import {
   Deferred,
+  makeFirstAttempts,
   makeManualAttempt,
   makeScheduledAttempt,
   type AttemptDeps,
+  type BatchOutcome,
   type Outcome,
 } from "../lib/delivery/make-attempt";
 import { postOperationalEvent } from "../lib/delivery/post-operational-event";
 import { jobSchemas, type JobData, type JobName } from "../lib/queue/jobs";
 import { contextFromCarrier, tracer } from "../lib/tracing";
 
-type Handlers = { [Name in JobName]: (deps: AttemptDeps, data: JobData<Name>) => Promise<Outcome> };
+type JobOutcome = Outcome | BatchOutcome;
+type Handlers = { [Name in JobName]: (deps: AttemptDeps, data: JobData<Name>) => Promise<JobOutcome> };
 
 const handlers: Handlers = {
+  "first-attempts": makeFirstAttempts,
   "scheduled-attempt": makeScheduledAttempt,
   "manual-attempt": makeManualAttempt,
   "operational-event": postOperationalEvent,
@@ -23,6 +27,14 @@ const handlers: Handlers = {
 
 function isJobName(name: string): name is JobName {
   return Object.hasOwn(jobSchemas, name);
+}
+
+function describe(outcome: JobOutcome): string {
+  if (outcome instanceof Deferred) return "deferred";
+  if (typeof outcome === "string") return outcome;
+  return Object.entries(outcome)
+    .map(([name, count]) => `${name}=${count}`)
+    .join(" ");
 }
 
 export function createJobHandler(deps: AttemptDeps) {
@@ -33,14 +45,16 @@ export function createJobHandler(deps: AttemptDeps) {
     const parsed = jobSchemas[name].safeParse(data);
     if (!parsed.success) throw new UnrecoverableError(`invalid ${name} job: ${parsed.error.message}`);
     // The cast is safe: `parsed.data` was validated by the schema of `name`.
-    const handler = handlers[name] as (deps: AttemptDeps, data: unknown) => Promise<Outcome>;
-    // The attempt continues the trace of whoever queued it (API request, retry, dashboard).
-    return context.with(contextFromCarrier(parsed.data.trace), () =>
+    const handler = handlers[name] as (deps: AttemptDeps, data: unknown) => Promise<JobOutcome>;
+    // The attempt continues the trace of whoever queued it (API request, retry,
+    // dashboard); a first-attempts job's deliveries each continue their own.
+    const trace = "trace" in parsed.data ? parsed.data.trace : undefined;
+    return context.with(contextFromCarrier(trace), () =>
       tracer.startActiveSpan(`job ${name}`, async (span) => {
         span.setAttribute("hookpost.job_id", job.id ?? "");
         try {
           const outcome = await handler(deps, parsed.data);
-          span.setAttribute("hookpost.outcome", outcome instanceof Deferred ? "deferred" : outcome);
+          span.setAttribute("hookpost.outcome", describe(outcome));
           if (outcome instanceof Deferred) {
             // Frees this worker slot for other endpoints; BullMQ keeps the job.
             await job.moveToDelayed(Date.now() + outcome.delayMs, token);

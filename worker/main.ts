@@ -2,6 +2,7 @@
 // takes attempt jobs from BullMQ, makes them, and sweeps the database for
 // deliveries the queue lost.
 import { Worker, type Job } from "bullmq";
+import pLimit from "p-limit";
 import { getConfigOrExit } from "../lib/config";
 import { getDb, getPool } from "../lib/db";
 import { createAttemptStore } from "../lib/delivery/attempt-store";
@@ -41,6 +42,7 @@ const handle = createJobHandler({
   config,
   logger,
   slots: new EndpointSlots(config.ENDPOINT_CONCURRENCY),
+  sending: pLimit(config.WORKER_CONCURRENCY),
   rateLimiter: new EndpointRateLimiter(producerConnection, config.QUEUE_PREFIX),
   operatorAgent,
 });

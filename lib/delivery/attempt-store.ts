@@ -54,6 +54,8 @@ export interface RoutineRecord {
 
 export interface AttemptStore {
   load(deliveryId: string): Promise<LoadedDelivery | undefined>;
+  /** Deliveries known to be needed together (a first-attempts job), in one statement of their own. */
+  loadMany(deliveryIds: string[]): Promise<Array<LoadedDelivery | undefined>>;
   /**
    * Records the attempt, the delivery's counters, the endpoint's failure
    * streak and, for the holder of this schedule step only, the move to the
@@ -91,7 +93,7 @@ interface DeliveryRow {
   event_created_at: Date;
 }
 
-function toLoadedDelivery(row: DeliveryRow): LoadedDelivery {
+function toLoadedDelivery(row: DeliveryRow, event: LoadedDelivery["event"]): LoadedDelivery {
   return {
     id: row.id,
     appId: row.app_id,
@@ -111,7 +113,7 @@ function toLoadedDelivery(row: DeliveryRow): LoadedDelivery {
       headers: row.headers,
       failingSince: row.failing_since,
     },
-    event: { id: row.event_id, eventType: row.event_type, payload: row.payload, createdAt: row.event_created_at },
+    event,
   };
 }
 
@@ -132,7 +134,18 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
     JOIN events ev ON ev.id = d.event_id
     WHERE d.id = ANY(${ids}::text[])`,
   );
-  const byId = new Map(rows.map((row) => [row.id, toLoadedDelivery(row)]));
+  // An event's deliveries share one copy of it: a first-attempts job of
+  // events fanned out to five endpoints would otherwise hold five payloads each.
+  const events = new Map<string, LoadedDelivery["event"]>();
+  const eventOf = (row: DeliveryRow) => {
+    let event = events.get(row.event_id);
+    if (!event) {
+      event = { id: row.event_id, eventType: row.event_type, payload: row.payload, createdAt: row.event_created_at };
+      events.set(row.event_id, event);
+    }
+    return event;
+  };
+  const byId = new Map(rows.map((row) => [row.id, toLoadedDelivery(row, eventOf(row))]));
   return ids.map((id) => byId.get(id));
 }
 
@@ -252,5 +265,9 @@ export async function recordRoutines(pool: Pool, records: RoutineRecord[]): Prom
 export function createAttemptStore(pool: Pool): AttemptStore {
   const loads = createBatcher((ids: string[]) => loadDeliveries(pool, ids), BATCHING);
   const records = createBatcher((batch: RoutineRecord[]) => recordRoutines(pool, batch), BATCHING);
-  return { load: (id) => loads.submit(id), recordRoutine: (record) => records.submit(record) };
+  return {
+    load: (id) => loads.submit(id),
+    loadMany: (ids) => loadDeliveries(pool, ids),
+    recordRoutine: (record) => records.submit(record),
+  };
 }

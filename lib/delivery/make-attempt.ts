@@ -2,15 +2,16 @@
 // schedule what comes next. Every step is safe to repeat: the delivery row
 // decides whether a job is still due, so a duplicate or stale job (after a
 // crash, a sweeper re-enqueue, a manual success) changes nothing.
+import { context, SpanStatusCode } from "@opentelemetry/api";
+import type { LimitFunction } from "p-limit";
 import type { Agent } from "undici";
 import type { Config } from "../config";
 import type { Db, Tx } from "../db";
 import { recordOperationalEvent } from "../operational-events";
-import { SpanStatusCode } from "@opentelemetry/api";
 import { newId } from "../ids";
 import type { Logger } from "../logger";
 import { getMetrics, statusClass } from "../metrics";
-import { tracer } from "../tracing";
+import { contextFromCarrier, tracer } from "../tracing";
 import type { JobData } from "../queue/jobs";
 import type { DeliveryProducer } from "../queue/producer";
 import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../retry-schedule";
@@ -42,6 +43,11 @@ export interface AttemptDeps {
   logger: Logger;
   slots: EndpointSlots;
   rateLimiter: EndpointRateLimiter;
+  /**
+   * The worker's requests in flight, of every job: a first-attempts job
+   * holds many deliveries, so the queue's concurrency alone does not bound them.
+   */
+  sending: LimitFunction;
   now?: () => Date;
 }
 
@@ -51,6 +57,11 @@ export class Deferred {
 }
 
 export type Outcome = "succeeded" | "retry" | "failed" | "skipped" | Deferred;
+
+/** How the deliveries of a first-attempts job ended, by count. */
+export type BatchOutcome = Record<"succeeded" | "retry" | "failed" | "skipped" | "deferred", number>;
+
+const clock = (deps: AttemptDeps) => deps.now?.() ?? new Date();
 
 const isSuccess = (result: ExchangeResult) =>
   result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
@@ -213,6 +224,23 @@ async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Prom
   return release;
 }
 
+/**
+ * Sends the webhook once a worker slot and then an endpoint slot are free;
+ * the endpoint slot is taken last, so it is held only while sending.
+ */
+async function send(deps: AttemptDeps, delivery: LoadedDelivery, trigger: "scheduled" | "manual", attempt?: number) {
+  return deps.sending(async () => {
+    const release = await acquireSending(deps, delivery);
+    if (release instanceof Deferred) return release;
+    const startedAt = clock(deps);
+    if (attempt === 1) {
+      getMetrics().firstAttemptLatency.observe((startedAt.getTime() - delivery.event.createdAt.getTime()) / 1000);
+    }
+    const exchanged = await exchange(deps, delivery, startedAt, trigger).finally(release);
+    return { startedAt, ...exchanged };
+  });
+}
+
 type Settled = "succeeded" | "retry" | "failed";
 
 /**
@@ -262,8 +290,65 @@ async function recordWithEvents(
 
 export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"scheduled-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, attempt: job.attempt });
-  const delivery = await deps.store.load(job.deliveryId);
-  if (!delivery || delivery.status !== "pending" || delivery.scheduledAttempts >= job.attempt) {
+  return attemptIfDue(deps, await deps.store.load(job.deliveryId), job.attempt, log);
+}
+
+/**
+ * The first attempts of one ingestion batch's deliveries, loaded together
+ * and sent side by side. A delivery refused a slot comes back as a job of
+ * its own. If any attempt throws, the job throws once the others have
+ * ended, and its retry skips the attempts already recorded.
+ */
+export async function makeFirstAttempts(deps: AttemptDeps, job: JobData<"first-attempts">): Promise<BatchOutcome> {
+  const loaded = await deps.store.loadMany(job.deliveries.map((item) => item.deliveryId));
+  const settled = await Promise.allSettled(
+    job.deliveries.map((item, index) =>
+      // Each attempt continues the trace of the request that created its event.
+      context.with(contextFromCarrier(item.trace), () =>
+        tracer.startActiveSpan("delivery.first-attempt", async (span) => {
+          span.setAttribute("hookpost.delivery_id", item.deliveryId);
+          try {
+            const log = deps.logger.child({ deliveryId: item.deliveryId, attempt: 1 });
+            const outcome = await attemptIfDue(deps, loaded[index], 1, log);
+            span.setAttribute("hookpost.outcome", outcome instanceof Deferred ? "deferred" : outcome);
+            return outcome;
+          } catch (error) {
+            span.recordException(error as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw error;
+          } finally {
+            span.end();
+          }
+        }),
+      ),
+    ),
+  );
+  const counts: BatchOutcome = { succeeded: 0, retry: 0, failed: 0, skipped: 0, deferred: 0 };
+  const deferred: Array<{ deliveryId: string; attempt: number; delayMs: number; trace?: Record<string, string> }> = [];
+  const errors: unknown[] = [];
+  settled.forEach((result, index) => {
+    const item = job.deliveries[index]!;
+    if (result.status === "rejected") errors.push(result.reason);
+    else if (result.value instanceof Deferred) {
+      counts.deferred++;
+      deferred.push({ deliveryId: item.deliveryId, attempt: 1, delayMs: result.value.delayMs, trace: item.trace });
+    } else counts[result.value]++;
+  });
+  await deps.producer.addScheduled(deferred);
+  if (errors.length > 0) {
+    throw new AggregateError(errors, `${errors.length} of ${job.deliveries.length} first attempts failed`);
+  }
+  return counts;
+}
+
+/** Attempt number `attemptNumber` of a delivery, unless the row says it is no longer due. */
+async function attemptIfDue(
+  deps: AttemptDeps,
+  delivery: LoadedDelivery | undefined,
+  attemptNumber: number,
+  log: Logger,
+): Promise<Outcome> {
+  if (!delivery || delivery.status !== "pending" || delivery.scheduledAttempts >= attemptNumber) {
     log.debug("attempt no longer due");
     return "skipped";
   }
@@ -278,15 +363,10 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
     return "failed";
   }
 
-  const release = await acquireSending(deps, delivery);
-  if (release instanceof Deferred) return release;
-  const now = deps.now ?? (() => new Date());
-  const startedAt = now();
-  if (job.attempt === 1) {
-    getMetrics().firstAttemptLatency.observe((startedAt.getTime() - delivery.event.createdAt.getTime()) / 1000);
-  }
-  const { request, result } = await exchange(deps, delivery, startedAt, "scheduled").finally(release);
-  const finishedAt = now();
+  const sent = await send(deps, delivery, "scheduled", attemptNumber);
+  if (sent instanceof Deferred) return sent;
+  const { startedAt, request, result } = sent;
+  const finishedAt = clock(deps);
 
   let outcome: Outcome;
   let next: Date | undefined;
@@ -295,7 +375,7 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
   else {
     next = nextAttemptAt({
       schedule: deps.schedule,
-      failures: job.attempt,
+      failures: attemptNumber,
       firstAttemptAt: delivery.firstAttemptAt ?? startedAt,
       now: finishedAt,
       retryAfter: honoursRetryAfter(result) ? parseRetryAfter(result.retryAfterHeader, finishedAt) : undefined,
@@ -309,10 +389,10 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
   const { advanced, operationalEvents } =
     outcome !== "failed" && !disableReason(delivery, result, startedAt, deps.config.ENDPOINT_DISABLE_AFTER)
       ? {
-          advanced: await deps.store.recordRoutine({ attempt, attemptNumber: job.attempt, outcome, next }),
+          advanced: await deps.store.recordRoutine({ attempt, attemptNumber, outcome, next }),
           operationalEvents: [],
         }
-      : await recordWithEvents(deps, delivery, job.attempt, attempt, result, outcome, next, startedAt);
+      : await recordWithEvents(deps, delivery, attemptNumber, attempt, result, outcome, next, startedAt);
   await announce(deps, operationalEvents, context);
 
   if (advanced && outcome !== "retry") getMetrics().deliveriesCompleted.inc({ outcome });
@@ -330,7 +410,7 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
   if (advanced && next) {
     try {
       await deps.producer.addScheduled([
-        { deliveryId: delivery.id, attempt: job.attempt + 1, delayMs: next.getTime() - Date.now() },
+        { deliveryId: delivery.id, attempt: attemptNumber + 1, delayMs: next.getTime() - Date.now() },
       ]);
     } catch (error) {
       // The row already says when the retry is due; the sweeper enqueues it.
@@ -347,11 +427,9 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
     log.info("delivery no longer exists");
     return "skipped";
   }
-  const release = await acquireSending(deps, delivery);
-  if (release instanceof Deferred) return release;
-  const now = deps.now ?? (() => new Date());
-  const startedAt = now();
-  const { request, result } = await exchange(deps, delivery, startedAt, "manual").finally(release);
+  const sent = await send(deps, delivery, "manual");
+  if (sent instanceof Deferred) return sent;
+  const { startedAt, request, result } = sent;
   const succeeded = isSuccess(result);
   const attempt = attemptRow(delivery, "manual", job.requestedBy, request.recordedHeaders, result, startedAt);
 

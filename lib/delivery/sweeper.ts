@@ -1,7 +1,9 @@
 // Rebuilds the queue from the database. A delivery that is due but whose
 // job was never added (API crashed after commit, Redis down or flushed, job
 // dropped after repeated worker crashes) is enqueued again. Job ids are
-// deterministic, so a delivery whose job is still queued is left as it is.
+// deterministic, so a delivery whose job is still queued is left as it is;
+// a first attempt still held by its batch's first-attempts job (the job its
+// row names, still in Redis) is left to that job.
 import type { Db } from "../db";
 import type { Logger } from "../logger";
 import { getMetrics } from "../metrics";
@@ -11,12 +13,26 @@ import type { DeliveryProducer } from "../queue/producer";
 export const SWEEP_GRACE_MS = 5_000;
 const BATCH = 1_000;
 
+interface DueRow {
+  id: string;
+  scheduled_attempts: number;
+  first_attempt_job: string | null;
+}
+
+/** The first-attempts job that may still hold this delivery: only a first attempt is ever in one. */
+const batchJobOf = (row: DueRow) => (row.scheduled_attempts === 0 ? row.first_attempt_job : null);
+
 export async function sweepDueDeliveries(db: Db, producer: DeliveryProducer, logger: Logger): Promise<number> {
-  const due = await db.$queryRaw<Array<{ id: string; scheduled_attempts: number }>>`
-    SELECT id, scheduled_attempts FROM deliveries
+  const rows = await db.$queryRaw<DueRow[]>`
+    SELECT id, scheduled_attempts, first_attempt_job FROM deliveries
     WHERE status = 'pending' AND next_attempt_at <= now() - make_interval(secs => ${SWEEP_GRACE_MS / 1000})
     ORDER BY next_attempt_at
     LIMIT ${BATCH}`;
+  const live = await producer.existingJobs(rows.flatMap((row) => batchJobOf(row) ?? []));
+  const due = rows.filter((row) => {
+    const job = batchJobOf(row);
+    return job === null || !live.has(job);
+  });
   if (due.length === 0) return 0;
   await producer.addScheduled(due.map((row) => ({ deliveryId: row.id, attempt: row.scheduled_attempts + 1 })));
   getMetrics().sweeperReenqueued.inc(due.length);

@@ -1,6 +1,7 @@
 // The contract between the web process (producer) and the worker
 // (consumer): one queue, its job names, and a zod schema per job that the
 // worker checks again before acting. Job data holds ids only, never secrets.
+import { ulid } from "ulidx";
 import { z } from "zod";
 
 export const DELIVERY_QUEUE = "deliveries";
@@ -14,6 +15,14 @@ export const jobSchemas = {
     deliveryId: z.string(),
     attempt: z.number().int().min(1),
     trace: traceCarrier,
+  }),
+  /**
+   * The first attempt of every delivery one ingestion batch created: one
+   * job for all of them, since queueing costs as much as an attempt's own
+   * work. Each delivery keeps its request's trace.
+   */
+  "first-attempts": z.object({
+    deliveries: z.array(z.object({ deliveryId: z.string(), trace: traceCarrier })).min(1),
   }),
   /** One extra attempt somebody asked for; it does not move the schedule. */
   "manual-attempt": z.object({
@@ -39,4 +48,12 @@ export type JobData<Name extends JobName> = z.infer<(typeof jobSchemas)[Name]>;
 export function scheduledAttemptJobId(deliveryId: string, attempt: number): string {
   // BullMQ reserves ":" in job ids.
   return `${deliveryId}-s${attempt}`;
+}
+
+/**
+ * A new id for a first-attempts job. Chosen before the deliveries are
+ * written, which record it (deliveries.first_attempt_job).
+ */
+export function firstAttemptsJobId(): string {
+  return `first-${ulid()}`;
 }

@@ -60,6 +60,20 @@ export class DeliveryProducer {
     );
   }
 
+  /** One job for the first attempts of a batch of deliveries; `jobId` is the one their rows record. */
+  async addFirstAttempts(
+    jobId: string,
+    deliveries: Array<{ deliveryId: string; trace?: Record<string, string> }>,
+  ): Promise<void> {
+    if (deliveries.length === 0) return;
+    const name: JobName = "first-attempts";
+    await enqueueing(
+      this.queue.add(name, { deliveries } satisfies JobData<typeof name>, {
+        jobId,
+      }),
+    );
+  }
+
   /** `delayMs` spreads a batch (a replay) so that a recovering endpoint is not flooded. */
   async addManual(deliveryId: string, requestedBy: string, options: { delayMs?: number } = {}): Promise<void> {
     const name: JobName = "manual-attempt";
@@ -83,6 +97,13 @@ export class DeliveryProducer {
         })),
       ),
     );
+  }
+
+  /** Which of these jobs are still queued or running: finished ones are removed, so a job that exists is one of those. */
+  async existingJobs(jobIds: string[]): Promise<Set<string>> {
+    const distinct = [...new Set(jobIds)];
+    const found = await enqueueing(Promise.all(distinct.map((id) => this.queue.getJob(id))));
+    return new Set(distinct.filter((_, index) => found[index] !== undefined));
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { Redis } from "ioredis";
+import pLimit from "p-limit";
 import { dropDatabase, ensureDatabase, migrate } from "../services";
 
 const url = new URL(process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
@@ -68,6 +69,7 @@ const deps = {
   logger: createLogger("worker"),
   slots: new EndpointSlots(10),
   rateLimiter: new EndpointRateLimiter(redis, "qc"),
+  sending: pLimit(10),
 };
 
 await db.app.create({ data: { id: "app_qc", name: "qc" } });

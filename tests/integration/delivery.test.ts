@@ -184,6 +184,24 @@ describe("delivery", () => {
     expect(attempts.data[0]).toMatchObject({ error: "connection_refused", responseStatusCode: null });
   });
 
+  it("sends each event of a burst exactly once, though the endpoint's cap refuses most of each batch", async () => {
+    // Slow enough that a batch's attempts find the endpoint at its cap of 10.
+    receiver.respond((_request, _index, res) => void setTimeout(() => res.writeHead(200).end(), 150));
+    const { appId } = await createAppWithEndpoint(receiver.url);
+    const events = await Promise.all(Array.from({ length: 40 }, (_, n) => sendEvent(appId, { payload: { n } })));
+    await waitFor(
+      "every event of the burst to be delivered",
+      async () => {
+        const done = await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } });
+        return done === events.length ? true : undefined;
+      },
+      30_000,
+    );
+    const copies = receiver.requests.filter((r) => events.some((event) => event.id === r.headers["webhook-id"]));
+    expect(copies).toHaveLength(events.length);
+    expect(await hookpost.db.attempt.count({ where: { delivery: { appId } } })).toBe(events.length);
+  });
+
   it("only sends an event to endpoints subscribed to its type", async () => {
     receiver.respond(answer(200));
     const { appId, endpointId } = await createAppWithEndpoint(receiver.url, { eventTypes: ["user.created"] });

@@ -129,7 +129,7 @@ describe("tracing and logs", () => {
     expect(ingest.service).toBe("hookpost-web");
     expect(send.service).toBe("hookpost-worker");
     expect(send.attributes["http.response.status_code"]).toBe(200);
-    expect(job.name).toBe("job scheduled-attempt");
+    expect(job.name).toBe("delivery.first-attempt");
     expect(job.parentSpanId).toBe(ingest.spanId);
 
     // Log lines are written in batches, up to 200 ms after they are made.
