@@ -54,8 +54,6 @@ export interface RoutineRecord {
 
 export interface AttemptStore {
   load(deliveryId: string): Promise<LoadedDelivery | undefined>;
-  /** Deliveries known to be needed together (a first-attempts job), in one statement of their own. */
-  loadMany(deliveryIds: string[]): Promise<Array<LoadedDelivery | undefined>>;
   /**
    * Records the attempt, the delivery's counters, the endpoint's failure
    * streak and, for the holder of this schedule step only, the move to the
@@ -134,8 +132,8 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
     JOIN events ev ON ev.id = d.event_id
     WHERE d.id = ANY(${ids}::text[])`,
   );
-  // An event's deliveries share one copy of it: a first-attempts job of
-  // events fanned out to five endpoints would otherwise hold five payloads each.
+  // An event's deliveries loaded together share one copy of it: an event
+  // fanned out to five endpoints would otherwise be held five times.
   const events = new Map<string, LoadedDelivery["event"]>();
   const eventOf = (row: DeliveryRow) => {
     let event = events.get(row.event_id);
@@ -265,9 +263,5 @@ export async function recordRoutines(pool: Pool, records: RoutineRecord[]): Prom
 export function createAttemptStore(pool: Pool): AttemptStore {
   const loads = createBatcher((ids: string[]) => loadDeliveries(pool, ids), BATCHING);
   const records = createBatcher((batch: RoutineRecord[]) => recordRoutines(pool, batch), BATCHING);
-  return {
-    load: (id) => loads.submit(id),
-    loadMany: (ids) => loadDeliveries(pool, ids),
-    recordRoutine: (record) => records.submit(record),
-  };
+  return { load: (id) => loads.submit(id), recordRoutine: (record) => records.submit(record) };
 }

@@ -224,12 +224,33 @@ async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Prom
   return release;
 }
 
+/** A request made: what was loaded, sent and answered. */
+interface Sent extends Awaited<ReturnType<typeof exchange>> {
+  delivery: LoadedDelivery;
+  startedAt: Date;
+}
+
+/** Whether a loaded delivery is to be sent: undefined if so, else the outcome that ends its job without a request. */
+type Admission = (delivery: LoadedDelivery | undefined) => Outcome | undefined | Promise<Outcome | undefined>;
+
 /**
- * Sends the webhook once a worker slot and then an endpoint slot are free;
- * the endpoint slot is taken last, so it is held only while sending.
+ * Loads the delivery and sends it, once a worker slot and then an endpoint
+ * slot are free. Loading inside the worker slot means a process holds no
+ * more loaded deliveries (payloads of up to 256 KiB) than it has requests
+ * in flight, however many a first-attempts job names. The endpoint slot is
+ * taken last, so it is held only while sending.
  */
-async function send(deps: AttemptDeps, delivery: LoadedDelivery, trigger: "scheduled" | "manual", attempt?: number) {
+async function loadAndSend(
+  deps: AttemptDeps,
+  deliveryId: string,
+  trigger: "scheduled" | "manual",
+  admit: Admission,
+  attempt?: number,
+): Promise<Outcome | Sent> {
   return deps.sending(async () => {
+    const delivery = await deps.store.load(deliveryId);
+    const refused = await admit(delivery);
+    if (refused !== undefined || !delivery) return refused ?? "skipped";
     const release = await acquireSending(deps, delivery);
     if (release instanceof Deferred) return release;
     const startedAt = clock(deps);
@@ -237,9 +258,11 @@ async function send(deps: AttemptDeps, delivery: LoadedDelivery, trigger: "sched
       getMetrics().firstAttemptLatency.observe((startedAt.getTime() - delivery.event.createdAt.getTime()) / 1000);
     }
     const exchanged = await exchange(deps, delivery, startedAt, trigger).finally(release);
-    return { startedAt, ...exchanged };
+    return { delivery, startedAt, ...exchanged };
   });
 }
+
+const isSent = (value: Outcome | Sent): value is Sent => typeof value === "object" && !(value instanceof Deferred);
 
 type Settled = "succeeded" | "retry" | "failed";
 
@@ -290,26 +313,25 @@ async function recordWithEvents(
 
 export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"scheduled-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, attempt: job.attempt });
-  return attemptIfDue(deps, await deps.store.load(job.deliveryId), job.attempt, log);
+  return attemptIfDue(deps, job.deliveryId, job.attempt, log);
 }
 
 /**
- * The first attempts of one ingestion batch's deliveries, loaded together
- * and sent side by side. A delivery refused a slot comes back as a job of
- * its own. If any attempt throws, the job throws once the others have
- * ended, and its retry skips the attempts already recorded.
+ * The first attempts of one ingestion batch's deliveries, side by side as
+ * worker slots free up. A delivery refused by its endpoint comes back as a
+ * job of its own. If any attempt throws, the job throws once the others
+ * have ended, and its retry skips the attempts already recorded.
  */
 export async function makeFirstAttempts(deps: AttemptDeps, job: JobData<"first-attempts">): Promise<BatchOutcome> {
-  const loaded = await deps.store.loadMany(job.deliveries.map((item) => item.deliveryId));
   const settled = await Promise.allSettled(
-    job.deliveries.map((item, index) =>
+    job.deliveries.map((item) =>
       // Each attempt continues the trace of the request that created its event.
       context.with(contextFromCarrier(item.trace), () =>
         tracer.startActiveSpan("delivery.first-attempt", async (span) => {
           span.setAttribute("hookpost.delivery_id", item.deliveryId);
           try {
             const log = deps.logger.child({ deliveryId: item.deliveryId, attempt: 1 });
-            const outcome = await attemptIfDue(deps, loaded[index], 1, log);
+            const outcome = await attemptIfDue(deps, item.deliveryId, 1, log);
             span.setAttribute("hookpost.outcome", outcome instanceof Deferred ? "deferred" : outcome);
             return outcome;
           } catch (error) {
@@ -344,28 +366,35 @@ export async function makeFirstAttempts(deps: AttemptDeps, job: JobData<"first-a
 /** Attempt number `attemptNumber` of a delivery, unless the row says it is no longer due. */
 async function attemptIfDue(
   deps: AttemptDeps,
-  delivery: LoadedDelivery | undefined,
+  deliveryId: string,
   attemptNumber: number,
   log: Logger,
 ): Promise<Outcome> {
-  if (!delivery || delivery.status !== "pending" || delivery.scheduledAttempts >= attemptNumber) {
-    log.debug("attempt no longer due");
-    return "skipped";
-  }
+  const sent = await loadAndSend(
+    deps,
+    deliveryId,
+    "scheduled",
+    async (delivery) => {
+      if (!delivery || delivery.status !== "pending" || delivery.scheduledAttempts >= attemptNumber) {
+        log.debug("attempt no longer due");
+        return "skipped";
+      }
+      if (delivery.endpoint.disabled) {
+        // Kept, not dropped: the event stays and a replay after re-enabling sends it.
+        await deps.db.delivery.updateMany({
+          where: { id: delivery.id, status: "pending" },
+          data: { status: "failed", nextAttemptAt: null },
+        });
+        log.info({ endpointId: delivery.endpointId }, "endpoint disabled; delivery marked failed");
+        return "failed";
+      }
+      return undefined;
+    },
+    attemptNumber,
+  );
+  if (!isSent(sent)) return sent;
+  const { delivery, startedAt, request, result } = sent;
   const context = log.child({ eventId: delivery.eventId, endpointId: delivery.endpointId, appId: delivery.appId });
-  if (delivery.endpoint.disabled) {
-    // Kept, not dropped: the event stays and a replay after re-enabling sends it.
-    await deps.db.delivery.updateMany({
-      where: { id: delivery.id, status: "pending" },
-      data: { status: "failed", nextAttemptAt: null },
-    });
-    context.info("endpoint disabled; delivery marked failed");
-    return "failed";
-  }
-
-  const sent = await send(deps, delivery, "scheduled", attemptNumber);
-  if (sent instanceof Deferred) return sent;
-  const { startedAt, request, result } = sent;
   const finishedAt = clock(deps);
 
   let outcome: Outcome;
@@ -422,14 +451,13 @@ async function attemptIfDue(
 
 export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, requestedBy: job.requestedBy });
-  const delivery = await deps.store.load(job.deliveryId);
-  if (!delivery) {
+  const sent = await loadAndSend(deps, job.deliveryId, "manual", (delivery) => {
+    if (delivery) return undefined;
     log.info("delivery no longer exists");
     return "skipped";
-  }
-  const sent = await send(deps, delivery, "manual");
-  if (sent instanceof Deferred) return sent;
-  const { startedAt, request, result } = sent;
+  });
+  if (!isSent(sent)) return sent;
+  const { delivery, startedAt, request, result } = sent;
   const succeeded = isSuccess(result);
   const attempt = attemptRow(delivery, "manual", job.requestedBy, request.recordedHeaders, result, startedAt);
 
