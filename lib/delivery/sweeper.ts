@@ -1,12 +1,13 @@
 // Rebuilds the queue from the database. A delivery that is due but whose
 // job was never added (API crashed after commit, Redis down or flushed, job
-// dropped after repeated worker crashes) is enqueued again. Job ids are
-// deterministic, so a delivery whose job is still queued is left as it is;
-// a first attempt still held by its batch's first-attempts job (the job its
-// row names, still in Redis) is left to that job.
+// dropped after repeated worker crashes) is enqueued again. A delivery
+// whose job is still in Redis is left to it: its own job (ids are
+// deterministic), or, for a first attempt, the first-attempts job its row
+// names.
 import type { Db } from "../db";
 import type { Logger } from "../logger";
 import { getMetrics } from "../metrics";
+import { scheduledAttemptJobId } from "../queue/jobs";
 import type { DeliveryProducer } from "../queue/producer";
 
 /** Leave a fresh delivery to the API's own enqueue for this long before stepping in. */
@@ -21,6 +22,7 @@ interface DueRow {
 
 /** The first-attempts job that may still hold this delivery: only a first attempt is ever in one. */
 const batchJobOf = (row: DueRow) => (row.scheduled_attempts === 0 ? row.first_attempt_job : null);
+const ownJobOf = (row: DueRow) => scheduledAttemptJobId(row.id, row.scheduled_attempts + 1);
 
 export async function sweepDueDeliveries(db: Db, producer: DeliveryProducer, logger: Logger): Promise<number> {
   const rows = await db.$queryRaw<DueRow[]>`
@@ -28,10 +30,17 @@ export async function sweepDueDeliveries(db: Db, producer: DeliveryProducer, log
     WHERE status = 'pending' AND next_attempt_at <= now() - make_interval(secs => ${SWEEP_GRACE_MS / 1000})
     ORDER BY next_attempt_at
     LIMIT ${BATCH}`;
-  const live = await producer.existingJobs(rows.flatMap((row) => batchJobOf(row) ?? []));
+  // A delivery an endpoint's cap keeps waiting has its job in the delayed
+  // set while its row looks overdue: checked, not added again every sweep.
+  const live = await producer.existingJobs(
+    rows.flatMap((row) => {
+      const batch = batchJobOf(row);
+      return batch ? [ownJobOf(row), batch] : [ownJobOf(row)];
+    }),
+  );
   const due = rows.filter((row) => {
-    const job = batchJobOf(row);
-    return job === null || !live.has(job);
+    const batch = batchJobOf(row);
+    return !live.has(ownJobOf(row)) && (batch === null || !live.has(batch));
   });
   if (due.length === 0) return 0;
   await producer.addScheduled(due.map((row) => ({ deliveryId: row.id, attempt: row.scheduled_attempts + 1 })));

@@ -75,6 +75,13 @@ describe("sweepDueDeliveries", () => {
     for (const id of ids) expect(await queued(scheduledAttemptJobId(id, 1))).toBe(true);
   });
 
+  it("leaves alone a delivery whose own job waits in the delayed set, as one refused by its endpoint's cap does", async () => {
+    const [id] = await dueDeliveries("deferred", 1, firstAttemptsJobId());
+    await producer.addScheduled([{ deliveryId: id!, attempt: 1, delayMs: 60_000 }]);
+    expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(0);
+    expect(await producer.queue.getJobState(scheduledAttemptJobId(id!, 1))).toBe("delayed");
+  });
+
   it("enqueues a later attempt even while the row's first-attempts job is still queued", async () => {
     const jobId = firstAttemptsJobId();
     const [id] = await dueDeliveries("retrying", 1, jobId);
