@@ -3,6 +3,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { ulid } from "ulidx";
+import { createBatcher, type Batcher } from "../batching";
 import { currentTraceCarrier } from "../tracing";
 import { withTimeout } from "../with-timeout";
 import { DELIVERY_QUEUE, scheduledAttemptJobId, type JobData, type JobName } from "./jobs";
@@ -32,30 +33,52 @@ function enqueueing<T>(work: Promise<T>): Promise<T> {
   return withTimeout(work, ENQUEUE_TIMEOUT_MS, () => new RedisUnavailableError());
 }
 
+interface ScheduledJob {
+  name: "scheduled-attempt";
+  data: JobData<"scheduled-attempt">;
+  opts: { jobId: string; delay: number };
+}
+
 export class DeliveryProducer {
   readonly queue: Queue;
+  /**
+   * Scheduled-attempt jobs added by concurrent callers (each failed attempt
+   * adds its retry) go to Redis together, one pipeline for all that arrive
+   * while the previous one is being written (lib/batching.ts).
+   */
+  private readonly scheduled: Batcher<ScheduledJob, void>;
 
   constructor(
     readonly connection: Redis,
     prefix: string,
   ) {
     this.queue = new Queue(DELIVERY_QUEUE, { connection, prefix, defaultJobOptions });
+    this.scheduled = createBatcher(
+      async (jobs: ScheduledJob[]) => {
+        await enqueueing(this.queue.addBulk(jobs));
+        return jobs.map(() => undefined);
+      },
+      { maxBatchSize: 1_000, maxInFlight: 1 },
+    );
   }
 
-  /** `trace` is the context the attempt should join, when it is not the caller's current one (a batch of requests). */
+  /**
+   * Resolves once every item's job is in Redis. `trace` is the context the
+   * attempt should join, when it is not the caller's current one (a batch
+   * of requests).
+   */
   async addScheduled(
     items: Array<{ deliveryId: string; attempt: number; delayMs?: number; trace?: Record<string, string> }>,
   ): Promise<void> {
-    if (items.length === 0) return;
-    const name: JobName = "scheduled-attempt";
+    const name = "scheduled-attempt" satisfies JobName;
     const current = currentTraceCarrier();
-    await enqueueing(
-      this.queue.addBulk(
-        items.map(({ deliveryId, attempt, delayMs, trace }) => ({
+    await Promise.all(
+      items.map(({ deliveryId, attempt, delayMs, trace }) =>
+        this.scheduled.submit({
           name,
-          data: { deliveryId, attempt, trace: trace ?? current } satisfies JobData<typeof name>,
+          data: { deliveryId, attempt, trace: trace ?? current },
           opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), delay: Math.max(0, delayMs ?? 0) },
-        })),
+        }),
       ),
     );
   }
