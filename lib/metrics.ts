@@ -43,7 +43,7 @@ function createMetrics() {
     }),
     queueJobs: new client.Gauge({
       name: "hookpost_queue_jobs",
-      help: "Jobs in the delivery queue by state, sampled by the worker",
+      help: "Jobs in the delivery queue by state, sampled by the worker; a first-attempts job holds a whole ingestion batch",
       labelNames: ["state"] as const,
       registers,
     }),

@@ -65,7 +65,10 @@ export default async function SystemPage() {
           <div className="value">{Math.round(stats.attempts / activeMinutes)}</div>
         </div>
         <div className="panel stat">
-          <div className="label">Queue: waiting / delayed / active</div>
+          {/* Jobs, not deliveries: one first-attempts job carries a whole ingestion batch. */}
+          <div className="label" title="A first-attempts job carries every delivery of one ingestion batch">
+            Queue jobs: waiting / delayed / active
+          </div>
           <div className="value">
             {stats.queue.waiting ?? 0} / {stats.queue.delayed ?? 0} / {stats.queue.active ?? 0}
           </div>
