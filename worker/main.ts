@@ -32,6 +32,8 @@ const policy = { allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS, allowedCidrs: con
 const agent = createDeliveryAgent(policy, config.DELIVERY_TIMEOUT);
 const operatorAgent = createDeliveryAgent({ allowPrivate: true, allowedCidrs: [] }, config.DELIVERY_TIMEOUT);
 
+/** Aborted on SIGTERM, so that first-attempts jobs start nothing new and go back to the queue. */
+const stopping = new AbortController();
 const handle = createJobHandler({
   db,
   store: createAttemptStore(getPool()),
@@ -43,6 +45,7 @@ const handle = createJobHandler({
   logger,
   slots: new EndpointSlots(config.ENDPOINT_CONCURRENCY),
   sending: pLimit(config.WORKER_CONCURRENCY),
+  stopping: stopping.signal,
   rateLimiter: new EndpointRateLimiter(producerConnection, config.QUEUE_PREFIX),
   operatorAgent,
 });
@@ -81,8 +84,11 @@ async function shutdown(signal: string) {
     logger.error("graceful shutdown took too long; exiting");
     process.exit(1);
   }, config.DELIVERY_TIMEOUT + 10_000).unref();
-  // Order matters: stop taking jobs and let active ones finish, then close
-  // the producer side, then the connections the others used.
+  // Order matters: stop taking jobs and let active ones finish (a
+  // first-attempts job finishes its requests in flight and goes back to
+  // the queue for the rest), then close the producer side, then the
+  // connections the others used.
+  stopping.abort();
   await sweeper.stop();
   queueDepth.stop();
   await worker.close();

@@ -48,6 +48,8 @@ export interface AttemptDeps {
    * holds many deliveries, so the queue's concurrency alone does not bound them.
    */
   sending: LimitFunction;
+  /** Aborted when the worker starts shutting down: a first-attempts job then leaves what it has not started. */
+  stopping?: AbortSignal;
   now?: () => Date;
 }
 
@@ -56,10 +58,11 @@ export class Deferred {
   constructor(readonly delayMs: number) {}
 }
 
-export type Outcome = "succeeded" | "retry" | "failed" | "skipped" | Deferred;
+/** "left": a first attempt not started because the worker is stopping; its job runs again for it. */
+export type Outcome = "succeeded" | "retry" | "failed" | "skipped" | "left" | Deferred;
 
 /** How the deliveries of a first-attempts job ended, by count. */
-export type BatchOutcome = Record<"succeeded" | "retry" | "failed" | "skipped" | "deferred", number>;
+export type BatchOutcome = Record<"succeeded" | "retry" | "failed" | "skipped" | "deferred" | "left", number>;
 
 const clock = (deps: AttemptDeps) => deps.now?.() ?? new Date();
 
@@ -238,7 +241,8 @@ type Admission = (delivery: LoadedDelivery | undefined) => Outcome | undefined |
  * slot are free. Loading inside the worker slot means a process holds no
  * more loaded deliveries (payloads of up to 256 KiB) than it has requests
  * in flight, however many a first-attempts job names. The endpoint slot is
- * taken last, so it is held only while sending.
+ * taken last, so it is held only while sending. With `leaveOnStop`, a
+ * delivery whose slot comes after the worker began to stop is "left".
  */
 async function loadAndSend(
   deps: AttemptDeps,
@@ -246,8 +250,10 @@ async function loadAndSend(
   trigger: "scheduled" | "manual",
   admit: Admission,
   attempt?: number,
+  leaveOnStop = false,
 ): Promise<Outcome | Sent> {
   return deps.sending(async () => {
+    if (leaveOnStop && deps.stopping?.aborted) return "left";
     const delivery = await deps.store.load(deliveryId);
     const refused = await admit(delivery);
     if (refused !== undefined || !delivery) return refused ?? "skipped";
@@ -320,9 +326,14 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
  * The first attempts of one ingestion batch's deliveries, side by side as
  * worker slots free up. A delivery refused by its endpoint comes back as a
  * job of its own. If any attempt throws, the job throws once the others
- * have ended, and its retry skips the attempts already recorded.
+ * have ended, and its retry skips the attempts already recorded. A worker
+ * that is stopping starts no more of them: the job goes back to the queue
+ * for the rest (a Deferred), and shutdown waits only for requests in flight.
  */
-export async function makeFirstAttempts(deps: AttemptDeps, job: JobData<"first-attempts">): Promise<BatchOutcome> {
+export async function makeFirstAttempts(
+  deps: AttemptDeps,
+  job: JobData<"first-attempts">,
+): Promise<BatchOutcome | Deferred> {
   const settled = await Promise.allSettled(
     job.deliveries.map((item) =>
       // Each attempt continues the trace of the request that created its event.
@@ -331,7 +342,7 @@ export async function makeFirstAttempts(deps: AttemptDeps, job: JobData<"first-a
           span.setAttribute("hookpost.delivery_id", item.deliveryId);
           try {
             const log = deps.logger.child({ deliveryId: item.deliveryId, attempt: 1 });
-            const outcome = await attemptIfDue(deps, item.deliveryId, 1, log);
+            const outcome = await attemptIfDue(deps, item.deliveryId, 1, log, true);
             span.setAttribute("hookpost.outcome", outcome instanceof Deferred ? "deferred" : outcome);
             return outcome;
           } catch (error) {
@@ -345,7 +356,7 @@ export async function makeFirstAttempts(deps: AttemptDeps, job: JobData<"first-a
       ),
     ),
   );
-  const counts: BatchOutcome = { succeeded: 0, retry: 0, failed: 0, skipped: 0, deferred: 0 };
+  const counts: BatchOutcome = { succeeded: 0, retry: 0, failed: 0, skipped: 0, deferred: 0, left: 0 };
   const deferred: Array<{ deliveryId: string; attempt: number; delayMs: number; trace?: Record<string, string> }> = [];
   const errors: unknown[] = [];
   settled.forEach((result, index) => {
@@ -360,15 +371,20 @@ export async function makeFirstAttempts(deps: AttemptDeps, job: JobData<"first-a
   if (errors.length > 0) {
     throw new AggregateError(errors, `${errors.length} of ${job.deliveries.length} first attempts failed`);
   }
-  return counts;
+  return counts.left > 0 ? new Deferred(0) : counts;
 }
 
-/** Attempt number `attemptNumber` of a delivery, unless the row says it is no longer due. */
+/**
+ * Attempt number `attemptNumber` of a delivery, unless the row says it is
+ * no longer due. With `leaveOnStop`, one not yet started when the worker
+ * begins to stop is "left" for its job's next run.
+ */
 async function attemptIfDue(
   deps: AttemptDeps,
   deliveryId: string,
   attemptNumber: number,
   log: Logger,
+  leaveOnStop = false,
 ): Promise<Outcome> {
   const sent = await loadAndSend(
     deps,
@@ -391,6 +407,7 @@ async function attemptIfDue(
       return undefined;
     },
     attemptNumber,
+    leaveOnStop,
   );
   if (!isSent(sent)) return sent;
   const { delivery, startedAt, request, result } = sent;

@@ -152,6 +152,48 @@ describe("SIGTERM during load", () => {
   });
 });
 
+describe("SIGTERM with a first-attempts job queued behind the worker's slots", () => {
+  let hookpost: RunningHookpost;
+  beforeAll(async () => {
+    hookpost = await startHookpost({ env: { WORKER_CONCURRENCY: "2" } });
+  });
+  afterAll(async () => hookpost?.stop());
+
+  it("finishes the requests in flight, leaves the rest to the job's next run, and sends each event once", async () => {
+    receiver.respond((_request, _index, res) => {
+      setTimeout(() => res.writeHead(200).end("slow ok"), 1000);
+    });
+    const appId = await appWithEndpoint(hookpost);
+    // Sent together, so they share ingestion batches: 30 one-second requests, two at a time.
+    const events = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const response = await hookpost.api(`/apps/${appId}/events`, { body: { eventType: "a", payload: { i } } });
+        return ((await response.json()) as { id: string }).id;
+      }),
+    );
+    const isOurs = (id: unknown) => events.includes(id as string);
+    await waitFor("requests to be in flight", () =>
+      receiver.requests.some((r) => isOurs(r.headers["webhook-id"])) ? true : undefined,
+    );
+    const signalled = Date.now();
+    await hookpost.stopWorker("SIGTERM");
+    // Working through the queued attempts would take about 15 s.
+    expect(Date.now() - signalled).toBeLessThan(6_000);
+    expect(hookpost.workerLogs()).toContain("worker stopped");
+    const sent = receiver.requests.filter((r) => isOurs(r.headers["webhook-id"])).length;
+    expect(sent).toBeLessThan(events.length);
+    expect(await hookpost.db.attempt.count({ where: { delivery: { appId }, succeeded: true } })).toBe(sent);
+
+    receiver.respond(answer(200));
+    await hookpost.startWorker();
+    await waitFor("every event to be delivered", async () => {
+      const done = await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } });
+      return done === events.length ? true : undefined;
+    });
+    for (const id of events) expect(copiesOf(id)).toHaveLength(1);
+  });
+});
+
 describe("Redis that may evict keys", () => {
   let hookpost: RunningHookpost;
   let redis: PrivateRedis;
