@@ -127,6 +127,23 @@ async function quiesce(stack: Stack) {
   await queue.close();
 }
 
+/**
+ * Starts a latency phase from a clean checkpoint, so that it does not pay
+ * for the flush of what earlier phases wrote; the function returned tells
+ * how many checkpoints ran during the phase all the same (its own writes).
+ */
+async function latencyPhase(stack: Stack): Promise<() => Promise<number>> {
+  const count = async () => {
+    const { rows } = await stack.pool.query<{ n: string }>(
+      "SELECT checkpoints_timed + checkpoints_req AS n FROM pg_stat_bgwriter",
+    );
+    return Number(rows[0]!.n);
+  };
+  await stack.pool.query("CHECKPOINT");
+  const before = await count();
+  return async () => (await count()) - before;
+}
+
 function healthyApp(api: Api, uid: string, endpoints: number, path: string, perEvent: 1 | 5): Promise<BenchApp> {
   // Each endpoint subscribes to one type; an event of type t reaches `perEvent` endpoints.
   const types = perEvent === 1 ? endpoints : endpoints / perEvent;
@@ -262,12 +279,18 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   const at5 = await e2ePhase(stack, api, five, 5);
   // Half of the sustained rate, open loop: the latency a lightly loaded Hookpost adds.
   const halfRate = Math.max(1, Math.floor(at1.deliveriesPerSecond / 2));
+  const halfCheckpoints = await latencyPhase(stack);
   const from = new Date();
   const half = await openLoop(api, one, halfRate, SECONDS);
   const to = new Date();
+  const checkpointsAtHalf = await halfCheckpoints();
   await waitForFirstAttempts(stack.pool, one.id, 60_000);
   const halfLatency = await firstAttemptLatency(stack.pool, one.id, from, to);
-  results.e2e = { onePerEvent: at1, fivePerEvent: at5, half: { rate: halfRate, ingest: half, latency: halfLatency } };
+  results.e2e = {
+    onePerEvent: at1,
+    fivePerEvent: at5,
+    half: { rate: halfRate, ingest: half, latency: halfLatency, checkpoints: checkpointsAtHalf },
+  };
 
   const s = "2 end to end";
   const ratio = ceiling ? at1.deliveriesPerSecond / ceiling.perSecond : NaN;
@@ -292,6 +315,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
     "p99 < 50",
     halfLatency.p99 < 50,
   );
+  row(s, "PostgreSQL checkpoints during the half-rate run", String(checkpointsAtHalf));
   row(s, "API p99 ms at full load", fmt(at1.ingest.latencyMs.p99));
   row(
     s,
@@ -408,12 +432,15 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
   await stack.startWorkers(1);
   await closedLoop(api, healthy, 5, WARMUP_SECONDS);
 
+  const baselineCheckpoints = await latencyPhase(stack);
   let from = new Date();
   await openLoop(api, healthy, rate, SECONDS);
   let to = new Date();
   await waitForFirstAttempts(stack.pool, healthy.id, 60_000);
   const baseline = await firstAttemptLatency(stack.pool, healthy.id, from, to);
+  const checkpointsAtBaseline = await baselineCheckpoints();
 
+  const mixedCheckpoints = await latencyPhase(stack);
   from = new Date();
   const sampler = sampleResources(stack);
   await openLoop(api, mixed, rate, SECONDS);
@@ -430,6 +457,7 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
     await sleep(250);
   }
   const isolated = await firstAttemptLatency(stack.pool, mixed.id, from, to, healthyIds);
+  const checkpointsAtMixed = await mixedCheckpoints();
   const { rows: outcomes } = await stack.pool.query<{ kind: string; attempts: string }>(
     `SELECT CASE WHEN a.response_status_code = 500 THEN '500' WHEN a.error IS NOT NULL THEN a.error ELSE a.response_status_code::text END AS kind,
             count(*) AS attempts
@@ -444,6 +472,7 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
     isolated,
     outcomes,
     resources,
+    checkpoints: { baseline: checkpointsAtBaseline, mixed: checkpointsAtMixed },
     comparedWith: e2eHalfP99 ? "scenario 2 half rate" : "own baseline",
   };
   const s = "4 failure-heavy";
@@ -458,6 +487,7 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
     ratio <= 1.5,
   );
   row(s, "healthy p99 / same-rate healthy baseline p99", fmt(isolated.p99 / baseline.p99, 2));
+  row(s, "PostgreSQL checkpoints during baseline / mixed", `${checkpointsAtBaseline} / ${checkpointsAtMixed}`);
   await quiesce(stack);
 }
 
