@@ -27,6 +27,12 @@ const schema = z.object({
     .regex(/^rediss?:\/\//, "must be a redis:// URL")
     .default("redis://127.0.0.1:6379"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /**
+   * Whether one reverse proxy in front of the web app appends the client's
+   * address to X-Forwarded-For. Without one, the header is the client's
+   * own word, so the server replaces it with the connection's address.
+   */
+  TRUST_PROXY: booleanFlag.default(false),
   /** Namespaces every BullMQ key, so several installations (or test runs) can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default("hookpost"),
   /** The whole exchange with an endpoint: connect, send, headers and body. */

@@ -7,7 +7,7 @@
 //
 // Serves the production build (`next build`); `npm start` builds first and
 // runs this file compiled to dist/web.mjs (scripts/bundle.ts).
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import next from "next";
@@ -40,6 +40,7 @@ const handleWithNext = app.getRequestHandler();
 await app.prepare();
 
 const server = createServer((req, res) => {
+  if (!config.TRUST_PROXY) useConnectionAddress(req);
   const appId = matchCreateEvent(req.method, req.url);
   const handled =
     appId === undefined
@@ -53,6 +54,17 @@ const server = createServer((req, res) => {
     res.end(JSON.stringify({ error: { code: "internal_error", message: "internal error" } }));
   });
 });
+/**
+ * The sign-in limit counts failures per client address, read from
+ * X-Forwarded-For (lib/auth/login-limit.ts). With no proxy in front that
+ * header comes from the client, who could name a new address for every
+ * guess; it is replaced with the address the connection comes from.
+ */
+function useConnectionAddress(req: IncomingMessage) {
+  req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+  delete req.headers["x-real-ip"];
+}
+
 server.listen(port, flags.hostname);
 await once(server, "listening");
 runtime.logger.info({ port, hostname: flags.hostname ?? "all interfaces" }, "web started");

@@ -15,13 +15,14 @@ export function loginAccount(email: string): string {
 }
 
 /**
- * The client's address as the first proxy saw it. Without a proxy in front
- * this header is the client's own word, which is why the per-account limit
- * is the strict one.
+ * The client's address. The web server sets X-Forwarded-For to the
+ * connection's address (server/main.ts); behind a proxy (TRUST_PROXY) the
+ * last entry is the one that proxy appended, the only one a client cannot
+ * write itself.
  */
 export function clientAddress(header: (name: string) => string | null | undefined): string {
-  const first = header("x-forwarded-for")?.split(",")[0]?.trim();
-  return first || header("x-real-ip") || "unknown";
+  const last = header("x-forwarded-for")?.split(",").at(-1)?.trim();
+  return last || header("x-real-ip") || "unknown";
 }
 
 export async function isLoginBlocked(db: Db, account: string, address: string, now = new Date()): Promise<boolean> {

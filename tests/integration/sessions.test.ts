@@ -1,6 +1,7 @@
 // Dashboard sessions over plain HTTP against the built app: a sign-in past
-// the failure limit is answered 429, and changing a user's password or role
-// ends the sessions they already have open.
+// the failure limit is answered 429, whatever address the client claims,
+// and changing a user's password or role ends the sessions they already
+// have open.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changePassword, changeRole } from "../../lib/auth/users";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
@@ -87,5 +88,22 @@ describe("session revocation", () => {
       /at least 8 characters/,
     );
     expect((await signIn(user.email, user.password)).response.status).toBe(200);
+  });
+});
+
+// Last in the file: it leaves this client's address over the limit.
+describe("sign-in limit per address", () => {
+  it("counts failures by the connection's address, whatever X-Forwarded-For the client sends", async () => {
+    // A new address named for every guess, as a script dodging the limit would.
+    const spoofed = (i: number) => ({ "x-forwarded-for": `203.0.113.${i}` });
+    for (let i = 0; i < 20; i++) {
+      const { response } = await signInOverHttp(hookpost.baseUrl, `nobody${i}@example.test`, "guess", spoofed(i));
+      // The test above already failed five times from this address, so the limit may bite early.
+      expect([401, 429]).toContain(response.status);
+    }
+    const user = await hookpost.createUser("viewer");
+    const { response } = await signInOverHttp(hookpost.baseUrl, user.email, user.password, spoofed(99));
+    expect(response.status).toBe(429);
+    expect(await hookpost.db.loginAttempt.count({ where: { address: { startsWith: "203.0.113." } } })).toBe(0);
   });
 });

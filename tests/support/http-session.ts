@@ -10,18 +10,23 @@ export function cookiesOf(response: Response): string {
     .join("; ");
 }
 
-/** Signs in the way the login form does (next-auth's credentials callback); returns the response and the session cookie. */
+/**
+ * Signs in the way the login form does (next-auth's credentials callback);
+ * returns the response and the session cookie. `headers` are added to the
+ * sign-in request, as a client could.
+ */
 export async function signInOverHttp(
   baseUrl: string,
   email: string,
   password: string,
+  headers: Record<string, string> = {},
 ): Promise<{ response: Response; cookie: string }> {
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(csrf) },
+    headers: { ...headers, "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(csrf) },
     body: new URLSearchParams({ email, password, csrfToken, json: "true" }),
   });
   return { response, cookie: cookiesOf(response) };
