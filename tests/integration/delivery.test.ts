@@ -189,14 +189,7 @@ describe("delivery", () => {
     receiver.respond((_request, _index, res) => void setTimeout(() => res.writeHead(200).end(), 150));
     const { appId } = await createAppWithEndpoint(receiver.url);
     const events = await Promise.all(Array.from({ length: 40 }, (_, n) => sendEvent(appId, { payload: { n } })));
-    await waitFor(
-      "every event of the burst to be delivered",
-      async () => {
-        const done = await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } });
-        return done === events.length ? true : undefined;
-      },
-      30_000,
-    );
+    await hookpost.waitForSucceeded(appId, events.length, "every event of the burst to be delivered", 30_000);
     const copies = receiver.requests.filter((r) => events.some((event) => event.id === r.headers["webhook-id"]));
     expect(copies).toHaveLength(events.length);
     expect(await hookpost.db.attempt.count({ where: { delivery: { appId } } })).toBe(events.length);

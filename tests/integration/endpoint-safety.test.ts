@@ -104,12 +104,7 @@ describe("rate limit", () => {
     };
     expect(endpoint.rateLimit).toBe(2);
     const ids = await send(appId, 8);
-    await waitFor(
-      "all eight deliveries",
-      async () =>
-        (await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } })) === 8 ? true : undefined,
-      20_000,
-    );
+    await hookpost.waitForSucceeded(appId, 8, "all eight deliveries", 20_000);
     const perSecond = new Map<number, number>();
     for (const request of receiver.requests.filter((r) => ids.includes(r.headers["webhook-id"] as string))) {
       const second = Math.floor(request.receivedAt / 1000);

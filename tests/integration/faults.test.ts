@@ -92,14 +92,7 @@ describe("Redis loses its data with retries pending", () => {
     });
     await redisCommand(redis.url, "FLUSHALL");
 
-    await waitFor(
-      "every event to be delivered after the flush",
-      async () => {
-        const done = await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } });
-        return done === events.length ? true : undefined;
-      },
-      30_000,
-    );
+    await hookpost.waitForSucceeded(appId, events.length, "every event to be delivered after the flush", 30_000);
     for (const delivery of due) {
       const retry = copiesOf(delivery.eventId)[1];
       expect(retry).toBeDefined();
@@ -143,10 +136,7 @@ describe("SIGTERM during load", () => {
 
     receiver.respond(answer(200));
     await hookpost.startWorker();
-    await waitFor("every event to be delivered", async () => {
-      const done = await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } });
-      return done === events.length ? true : undefined;
-    });
+    await hookpost.waitForSucceeded(appId, events.length, "every event to be delivered");
     // No job was left stalled to run twice.
     for (const id of events) expect(copiesOf(id)).toHaveLength(1);
   });
@@ -186,10 +176,7 @@ describe("SIGTERM with a first-attempts job queued behind the worker's slots", (
 
     receiver.respond(answer(200));
     await hookpost.startWorker();
-    await waitFor("every event to be delivered", async () => {
-      const done = await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } });
-      return done === events.length ? true : undefined;
-    });
+    await hookpost.waitForSucceeded(appId, events.length, "every event to be delivered");
     for (const id of events) expect(copiesOf(id)).toHaveLength(1);
   });
 });
@@ -255,14 +242,7 @@ describe("PostgreSQL restarted under load", () => {
     accepted.push(((await response.json()) as { id: string }).id);
     const recovered = Date.now() - down;
 
-    await waitFor(
-      "every accepted event to be delivered",
-      async () => {
-        const done = await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } });
-        return done === accepted.length ? true : undefined;
-      },
-      60_000,
-    );
+    await hookpost.waitForSucceeded(appId, accepted.length, "every accepted event to be delivered", 60_000);
     for (const id of accepted) expect(copiesOf(id).length).toBeGreaterThanOrEqual(1);
     expect(recovered).toBeLessThan(30_000);
   });

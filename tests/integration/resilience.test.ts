@@ -112,12 +112,10 @@ describe("Redis outage", () => {
     expect(receiver.requests.filter((r) => accepted.includes(r.headers["webhook-id"] as string))).toHaveLength(0);
 
     await redis.start();
-    await waitFor(
+    await hookpost.waitForSucceeded(
+      appId,
+      accepted.length,
       "every event accepted during the outage to be delivered",
-      async () => {
-        const delivered = await hookpost.db.delivery.count({ where: { appId, status: "succeeded" } });
-        return delivered === accepted.length ? true : undefined;
-      },
       30_000,
     );
     for (const id of accepted) {

@@ -26,6 +26,8 @@ export interface RunningHookpost {
   createUser(role: "admin" | "viewer"): Promise<{ email: string; password: string }>;
   /** Calls the API with the test's key; a JSON body is sent as such. */
   api(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  /** Waits until `count` of the app's deliveries have succeeded; `what` names the wait in a timeout. */
+  waitForSucceeded(appId: string, count: number, what: string, timeoutMs?: number): Promise<void>;
   startWorker(): Promise<ChildProcess>;
   worker(): ChildProcess | undefined;
   stopWorker(signal?: NodeJS.Signals): Promise<void>;
@@ -131,6 +133,14 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
         body:
           init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
       });
+    },
+    async waitForSucceeded(appId, count, what, timeoutMs) {
+      await waitFor(
+        what,
+        async () =>
+          (await database.db.delivery.count({ where: { appId, status: "succeeded" } })) === count ? true : undefined,
+        timeoutMs,
+      );
     },
     startWorker,
     worker: () => worker,
