@@ -23,23 +23,27 @@ export interface DeliveryRow {
 
 const CONNECTION_ERRORS = ["connection_refused", "connection_reset", "dns", "tls", "network_error"];
 
-/** Deliveries with at least one attempt of this code or class. */
-function codeCondition(code: string): Prisma.AttemptWhereInput {
-  if (code === "timeout") return { error: "timeout" };
-  if (code === "connection") return { error: { in: CONNECTION_ERRORS } };
+/**
+ * Deliveries with at least one attempt of this code or class. Every class
+ * but 2xx is a failure, and failed attempts of an endpoint are indexed on
+ * their own (attempts_failed_by_code, attempts_failed_by_error): a filter
+ * that matches nothing then reads nothing, instead of every attempt.
+ */
+function codeCondition(endpointId: string, code: string): Prisma.AttemptWhereInput {
+  if (code === "timeout") return { endpointId, error: "timeout" };
+  if (code === "connection") return { endpointId, error: { in: CONNECTION_ERRORS } };
   const klass = /^([1-5])xx$/.exec(code);
-  if (klass) {
-    const base = Number(klass[1]) * 100;
-    return { responseStatusCode: { gte: base, lt: base + 100 } };
-  }
-  return { responseStatusCode: Number(code) };
+  const low = klass ? Number(klass[1]) * 100 : Number(code);
+  const high = klass ? low + 100 : low + 1;
+  // An attempt succeeded exactly when it was answered 2xx.
+  return { endpointId, succeeded: low >= 200 && low < 300, responseStatusCode: { gte: low, lt: high } };
 }
 
 export function logWhere(appId: string, endpointId: string, filter: Omit<LogFilter, "cursor" | "limit" | "sort">) {
   const and: Prisma.DeliveryWhereInput[] = [{ appId, endpointId }];
   if (filter.status) and.push({ status: filter.status });
   if (filter.eventType) and.push({ event: { eventType: filter.eventType } });
-  if (filter.code) and.push({ attempts: { some: codeCondition(filter.code) } });
+  if (filter.code) and.push({ attempts: { some: codeCondition(endpointId, filter.code) } });
   if (filter.from) and.push({ id: { gte: idAt("delivery", new Date(filter.from), "start") } });
   if (filter.to) and.push({ id: { lte: idAt("delivery", new Date(filter.to), "end") } });
   if (filter.q) {
