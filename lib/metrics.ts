@@ -35,6 +35,12 @@ function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
       registers,
     }),
+    attemptsDeferred: new client.Counter({
+      name: "hookpost_attempts_deferred_total",
+      help: "Attempts put back for later because their endpoint was at its concurrency cap or rate limit",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
     firstAttemptLatency: new client.Histogram({
       name: "hookpost_ingest_to_first_attempt_seconds",
       help: "Time from an event's acceptance to the start of its first attempt",

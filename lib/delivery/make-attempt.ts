@@ -211,7 +211,10 @@ async function announce(deps: AttemptDeps, ids: string[], log: Logger): Promise<
  */
 async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Promise<(() => void) | Deferred> {
   const release = deps.slots.tryAcquire(delivery.endpointId);
-  if (!release) return new Deferred(deps.slots.deferFor(delivery.endpointId));
+  if (!release) {
+    getMetrics().attemptsDeferred.inc({ reason: "endpoint_cap" });
+    return new Deferred(deps.slots.deferFor(delivery.endpointId));
+  }
   const limit = delivery.endpoint.rateLimit;
   if (
     limit !== null &&
@@ -221,6 +224,7 @@ async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Prom
     }))
   ) {
     release();
+    getMetrics().attemptsDeferred.inc({ reason: "rate_limit" });
     // The allowance is per second: the next second, spread so waiters do not all return at its start.
     return new Deferred(1000 - (Date.now() % 1000) + Math.floor(Math.random() * 1000));
   }

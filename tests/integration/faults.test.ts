@@ -251,12 +251,21 @@ describe("PostgreSQL restarted under load", () => {
 describe("one endpoint hangs, another is healthy", () => {
   let hookpost: RunningHookpost;
   let hanging: TestReceiver;
+  let metricsUrl: string;
   beforeAll(async () => {
     hanging = await startReceiver(() => {
       // Never answers: each request holds its connection until the timeout.
     });
+    const workerPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${workerPort}/metrics`;
     hookpost = await startHookpost({
-      env: { WORKER_CONCURRENCY: "8", ENDPOINT_CONCURRENCY: "2", DELIVERY_TIMEOUT: "6s", RETRY_SCHEDULE: "1m" },
+      env: {
+        WORKER_CONCURRENCY: "8",
+        ENDPOINT_CONCURRENCY: "2",
+        DELIVERY_TIMEOUT: "6s",
+        RETRY_SCHEDULE: "1m",
+        WORKER_METRICS_PORT: String(workerPort),
+      },
     });
   });
   afterAll(async () => {
@@ -291,6 +300,12 @@ describe("one endpoint hangs, another is healthy", () => {
     expect(Math.max(...latencies)).toBeLessThan(3000);
     // The cap held: never more than 2 requests at once to the hanging endpoint.
     expect(hanging.requests.length).toBe(2);
+    // The other 28 were put back, and the operator can see it.
+    const metrics = await (await fetch(metricsUrl)).text();
+    const deferred = metrics
+      .split("\n")
+      .find((l) => l.startsWith('hookpost_attempts_deferred_total{reason="endpoint_cap"}'));
+    expect(Number(deferred?.split(" ")[1])).toBeGreaterThanOrEqual(28);
   });
 });
 
