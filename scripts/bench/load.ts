@@ -209,6 +209,8 @@ export interface LatencySummary {
   p95: number;
   p99: number;
   max: number;
+  /** The p99 of each second of the phase, so a tail spread over the run can be told from a stall. */
+  p99BySecond: number[];
 }
 
 /**
@@ -223,29 +225,33 @@ export async function firstAttemptLatency(
   to: Date,
   endpointIds?: string[],
 ): Promise<LatencySummary> {
-  const { rows } = await pool.query<{ n: string; p50: number; p95: number; p99: number; max: number }>(
-    `SELECT count(*) AS n,
-            percentile_disc(0.50) WITHIN GROUP (ORDER BY ms) AS p50,
-            percentile_disc(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
-            percentile_disc(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
-            max(ms) AS max
-     FROM (
-       SELECT extract(epoch FROM min(a.created_at) - e.created_at) * 1000 AS ms
-       FROM events e
-       JOIN deliveries d ON d.event_id = e.id
-       JOIN attempts a ON a.delivery_id = d.id
-       WHERE e.app_id = $1 AND e.created_at >= $2 AND e.created_at < $3
-         AND ($4::text[] IS NULL OR d.endpoint_id = ANY($4))
-       GROUP BY d.id, e.created_at
-     ) firsts`,
+  const { rows } = await pool.query<{ second: number; ms: number }>(
+    `SELECT floor(extract(epoch FROM e.created_at - $2::timestamptz))::int AS second,
+            extract(epoch FROM min(a.created_at) - e.created_at) * 1000 AS ms
+     FROM events e
+     JOIN deliveries d ON d.event_id = e.id
+     JOIN attempts a ON a.delivery_id = d.id
+     WHERE e.app_id = $1 AND e.created_at >= $2 AND e.created_at < $3
+       AND ($4::text[] IS NULL OR d.endpoint_id = ANY($4))
+     GROUP BY d.id, e.created_at`,
     [appId, from, to, endpointIds ?? null],
   );
-  const row = rows[0]!;
+  const sorted = rows.map((row) => Number(row.ms)).sort((a, b) => a - b);
+  const bySecond: number[][] = [];
+  for (const row of rows) (bySecond[row.second] ??= []).push(Number(row.ms));
   return {
-    deliveries: Number(row.n),
-    p50: Number(row.p50),
-    p95: Number(row.p95),
-    p99: Number(row.p99),
-    max: Number(row.max),
+    deliveries: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+    p99BySecond: Array.from(bySecond, (second = []) =>
+      Math.round(
+        percentile(
+          second.sort((a, b) => a - b),
+          99,
+        ),
+      ),
+    ),
   };
 }

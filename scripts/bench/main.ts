@@ -118,6 +118,32 @@ function sampleResources(stack: Stack) {
   };
 }
 
+/**
+ * Starts counting the statements PostgreSQL committed in the bench database
+ * and the commands Redis ran; the returned function reads both. Round trips
+ * cost a system call and a wake-up on each side, so their count per
+ * delivery explains much of the CPU each delivery costs.
+ */
+async function countRoundTrips(
+  stack: Stack,
+): Promise<() => Promise<{ pgTransactions: number; redisCommands: number }>> {
+  const read = async () => {
+    const { rows } = await stack.pool.query<{ n: string }>(
+      "SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()",
+    );
+    const info = await stack.redis.info("stats");
+    const commands = /total_commands_processed:(\d+)/.exec(info)?.[1];
+    return { pg: Number(rows[0]!.n), redis: Number(commands) };
+  };
+  const before = await read();
+  return async () => {
+    // A busy backend publishes its counts about once a second, at both ends alike.
+    const after = await read();
+    // Less this function's own two statements.
+    return { pgTransactions: after.pg - before.pg - 2, redisCommands: after.redis - before.redis - 2 };
+  };
+}
+
 /** Stops the workers and leaves nothing due: pending deliveries are closed and the queue emptied. */
 async function quiesce(stack: Stack) {
   await stack.stopWorkers();
@@ -144,6 +170,12 @@ async function latencyPhase(stack: Stack): Promise<() => Promise<number>> {
   return async () => (await count()) - before;
 }
 
+/** Starts counting the attempts the workers put back because an endpoint was at its cap; the returned function reads the count. */
+async function countDeferrals(stack: Stack): Promise<() => Promise<number>> {
+  const before = await stack.workerCounter("hookpost_attempts_deferred_total");
+  return async () => (await stack.workerCounter("hookpost_attempts_deferred_total")) - before;
+}
+
 function healthyApp(api: Api, uid: string, endpoints: number, path: string, perEvent: 1 | 5): Promise<BenchApp> {
   // Each endpoint subscribes to one type; an event of type t reaches `perEvent` endpoints.
   const types = perEvent === 1 ? endpoints : endpoints / perEvent;
@@ -159,6 +191,8 @@ function healthyApp(api: Api, uid: string, endpoints: number, path: string, perE
 interface Ceiling {
   perSecond: number;
   cpuMsPerDelivery: number;
+  /** PostgreSQL transactions and Redis commands per delivery. */
+  roundTripsPerDelivery: { pg: number; redis: number };
 }
 
 async function scenarioRaw(stack: Stack): Promise<Ceiling> {
@@ -188,12 +222,14 @@ async function scenarioRaw(stack: Stack): Promise<Ceiling> {
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   await sleep(WARMUP_SECONDS * 1000);
+  const roundTrips = await countRoundTrips(stack);
   const pgAtStart = serviceCpuSeconds("postgres");
   const redisAtStart = serviceCpuSeconds("redis-server");
   const receiverAtStart = cpuSeconds(stack.receiver.process.pid);
   await new Promise<void>((resolve, reject) =>
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`raw pipeline exited ${code}`)))),
   );
+  const trips = await roundTrips();
   const result = JSON.parse(output.trim().split("\n").at(-1)!) as {
     perSecond: number;
     deliveries: number;
@@ -204,6 +240,10 @@ async function scenarioRaw(stack: Stack): Promise<Ceiling> {
   };
   const raw = {
     ...result,
+    roundTripsPerDelivery: {
+      pg: trips.pgTransactions / result.deliveries,
+      redis: trips.redisCommands / result.deliveries,
+    },
     cpuPercent: {
       pipeline: Math.round((result.cpuSeconds / result.seconds) * 100),
       postgres: Math.round(((serviceCpuSeconds("postgres") - pgAtStart) / SECONDS) * 100),
@@ -223,6 +263,7 @@ async function scenarioRaw(stack: Stack): Promise<Ceiling> {
   return {
     perSecond: result.perSecond,
     cpuMsPerDelivery: cpuMsPer(cpu.pipeline + cpu.postgres + cpu.redis + cpu.receiver, result.perSecond),
+    roundTripsPerDelivery: raw.roundTripsPerDelivery,
   };
 }
 
@@ -237,6 +278,8 @@ interface E2eResult {
   drainPerSecond?: number;
   fullLoadLatency?: LatencySummary;
   ingest: IngestStats;
+  /** PostgreSQL transactions and Redis commands per delivery at full load. */
+  roundTripsPerDelivery: { pg: number; redis: number };
 }
 
 async function e2ePhase(
@@ -247,12 +290,14 @@ async function e2ePhase(
 ): Promise<E2eResult & { resources: ReturnType<ReturnType<typeof sampleResources>["stop"]> }> {
   await closedLoop(api, app, INGEST_CLIENTS, WARMUP_SECONDS);
   const sampler = sampleResources(stack);
+  const roundTrips = await countRoundTrips(stack);
   const from = new Date();
   const ingest = await closedLoop(api, app, INGEST_CLIENTS, SECONDS);
   const to = new Date();
   const resources = sampler.stop();
-  const deliveriesPerSecond =
-    (await attemptsBetween(stack.pool, app.id, from, to)) / ((to.getTime() - from.getTime()) / 1000);
+  const trips = await roundTrips();
+  const attempted = await attemptsBetween(stack.pool, app.id, from, to);
+  const deliveriesPerSecond = attempted / ((to.getTime() - from.getTime()) / 1000);
   // What is left is the worker's backlog: how fast it drains is the worker alone.
   const backlog = await pendingFirstAttempts(stack.pool, app.id);
   const drainStart = performance.now();
@@ -267,6 +312,10 @@ async function e2ePhase(
     fullLoadLatency,
     ingest,
     resources,
+    roundTripsPerDelivery: {
+      pg: trips.pgTransactions / attempted,
+      redis: trips.redisCommands / attempted,
+    },
   };
 }
 
@@ -280,16 +329,24 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   // Half of the sustained rate, open loop: the latency a lightly loaded Hookpost adds.
   const halfRate = Math.max(1, Math.floor(at1.deliveriesPerSecond / 2));
   const halfCheckpoints = await latencyPhase(stack);
+  const halfDeferrals = await countDeferrals(stack);
   const from = new Date();
   const half = await openLoop(api, one, halfRate, SECONDS);
   const to = new Date();
   const checkpointsAtHalf = await halfCheckpoints();
   await waitForFirstAttempts(stack.pool, one.id, 60_000);
+  const deferredAtHalf = await halfDeferrals();
   const halfLatency = await firstAttemptLatency(stack.pool, one.id, from, to);
   results.e2e = {
     onePerEvent: at1,
     fivePerEvent: at5,
-    half: { rate: halfRate, ingest: half, latency: halfLatency, checkpoints: checkpointsAtHalf },
+    half: {
+      rate: halfRate,
+      ingest: half,
+      latency: halfLatency,
+      checkpoints: checkpointsAtHalf,
+      deferred: deferredAtHalf,
+    },
   };
 
   const s = "2 end to end";
@@ -316,6 +373,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
     halfLatency.p99 < 50,
   );
   row(s, "PostgreSQL checkpoints during the half-rate run", String(checkpointsAtHalf));
+  row(s, "attempts deferred by an endpoint's cap, half-rate run", String(deferredAtHalf));
   row(s, "API p99 ms at full load", fmt(at1.ingest.latencyMs.p99));
   row(
     s,
@@ -344,6 +402,15 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
       `${fmt(ceiling.cpuMsPerDelivery, 2)} / ${fmt(cpuMs, 2)} (${fmt(ceiling.cpuMsPerDelivery / cpuMs, 2)})`,
     );
   }
+  const trips = at1.roundTripsPerDelivery;
+  const ceilingTrips = ceiling
+    ? `${fmt(ceiling.roundTripsPerDelivery.pg, 2)}/${fmt(ceiling.roundTripsPerDelivery.redis, 2)} / `
+    : "";
+  row(
+    s,
+    `PostgreSQL transactions/Redis commands per delivery: ${ceiling ? "ceiling / " : ""}end to end`,
+    `${ceilingTrips}${fmt(trips.pg, 2)}/${fmt(trips.redis, 2)}`,
+  );
   await quiesce(stack);
   return { halfRate, halfP99: halfLatency.p99 };
 }
@@ -433,14 +500,17 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
   await closedLoop(api, healthy, 5, WARMUP_SECONDS);
 
   const baselineCheckpoints = await latencyPhase(stack);
+  const baselineDeferrals = await countDeferrals(stack);
   let from = new Date();
   await openLoop(api, healthy, rate, SECONDS);
   let to = new Date();
   await waitForFirstAttempts(stack.pool, healthy.id, 60_000);
+  const deferredAtBaseline = await baselineDeferrals();
   const baseline = await firstAttemptLatency(stack.pool, healthy.id, from, to);
   const checkpointsAtBaseline = await baselineCheckpoints();
 
   const mixedCheckpoints = await latencyPhase(stack);
+  const mixedDeferrals = await countDeferrals(stack);
   from = new Date();
   const sampler = sampleResources(stack);
   await openLoop(api, mixed, rate, SECONDS);
@@ -458,6 +528,7 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
   }
   const isolated = await firstAttemptLatency(stack.pool, mixed.id, from, to, healthyIds);
   const checkpointsAtMixed = await mixedCheckpoints();
+  const deferredAtMixed = await mixedDeferrals();
   const { rows: outcomes } = await stack.pool.query<{ kind: string; attempts: string }>(
     `SELECT CASE WHEN a.response_status_code = 500 THEN '500' WHEN a.error IS NOT NULL THEN a.error ELSE a.response_status_code::text END AS kind,
             count(*) AS attempts
@@ -473,6 +544,7 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
     outcomes,
     resources,
     checkpoints: { baseline: checkpointsAtBaseline, mixed: checkpointsAtMixed },
+    deferred: { baseline: deferredAtBaseline, mixed: deferredAtMixed },
     comparedWith: e2eHalfP99 ? "scenario 2 half rate" : "own baseline",
   };
   const s = "4 failure-heavy";
@@ -488,6 +560,7 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
   );
   row(s, "healthy p99 / same-rate healthy baseline p99", fmt(isolated.p99 / baseline.p99, 2));
   row(s, "PostgreSQL checkpoints during baseline / mixed", `${checkpointsAtBaseline} / ${checkpointsAtMixed}`);
+  row(s, "attempts deferred by an endpoint's cap, baseline / mixed", `${deferredAtBaseline} / ${deferredAtMixed}`);
   await quiesce(stack);
 }
 

@@ -185,6 +185,8 @@ export interface Stack {
   workers: Child[];
   startWorkers(count: number, extraArgs?: string[]): Promise<Child[]>;
   stopWorkers(): Promise<void>;
+  /** A counter of the running workers' /metrics, summed over workers and labels. */
+  workerCounter(name: string): Promise<number>;
   receiverStats(): Promise<{ total: number; ok: number; failed: number; hung: number; duplicates: number }>;
   resetReceiver(): Promise<void>;
   close(): Promise<void>;
@@ -254,6 +256,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return response.status === 200 ? true : undefined;
   });
 
+  const metricsPorts = new Map<Child, number>();
   const stack: Stack = {
     databaseUrl,
     queuePrefix,
@@ -277,18 +280,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       );
       stack.workers.push(...started);
       await Promise.all(
-        started.map((worker) =>
-          waitUntil(`${worker.name} to start`, () => {
+        started.map(async (worker) => {
+          await waitUntil(`${worker.name} to start`, () => {
             if (worker.process.exitCode !== null) throw new GaveUp(`worker exited:\n${worker.logs.tail.join("\n")}`);
             return worker.logs.tail.some((line) => line.includes('"worker started"')) ? true : undefined;
-          }),
-        ),
+          });
+          // WORKER_METRICS_PORT is 0: each worker logs the port it was given.
+          const listening = worker.logs.tail.find((line) => line.includes('"worker metrics and health listening"'));
+          if (listening) metricsPorts.set(worker, (JSON.parse(listening) as { port: number }).port);
+        }),
       );
       return started;
     },
     async stopWorkers() {
       await Promise.all(stack.workers.map((worker) => stopChild(worker)));
       stack.workers = [];
+    },
+    async workerCounter(name) {
+      let total = 0;
+      for (const worker of stack.workers) {
+        const port = metricsPorts.get(worker);
+        if (port === undefined) continue;
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        for (const line of text.split("\n")) {
+          if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.split(" ").at(-1));
+        }
+      }
+      return total;
     },
     async receiverStats() {
       const response = await fetch(`${receiverUrl}/__stats`);
