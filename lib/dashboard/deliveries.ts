@@ -27,25 +27,32 @@ const CONNECTION_ERRORS = ["connection_refused", "connection_reset", "dns", "tls
  * Deliveries with at least one attempt of this code or class. Every class
  * but 2xx is a failure, and failed attempts of an endpoint are indexed on
  * their own (attempts_failed_by_code, attempts_failed_by_error): a filter
- * that matches nothing then reads nothing, instead of every attempt.
+ * that matches nothing then reads nothing, instead of every attempt. The
+ * page's bound on delivery ids applies to the attempts too, so that a page
+ * deep in the log starts reading that index where the page starts.
  */
-function codeCondition(endpointId: string, code: string): Prisma.AttemptWhereInput {
-  if (code === "timeout") return { endpointId, error: "timeout" };
-  if (code === "connection") return { endpointId, error: { in: CONNECTION_ERRORS } };
+function codeCondition(endpointId: string, code: string, page: Prisma.StringFilter): Prisma.AttemptWhereInput {
+  const where = { endpointId, deliveryId: page };
+  if (code === "timeout") return { ...where, error: "timeout" };
+  if (code === "connection") return { ...where, error: { in: CONNECTION_ERRORS } };
   const klass = /^([1-5])xx$/.exec(code);
   const low = klass ? Number(klass[1]) * 100 : Number(code);
-  const high = klass ? low + 100 : low + 1;
-  // An attempt succeeded exactly when it was answered 2xx.
-  return { endpointId, succeeded: low >= 200 && low < 300, responseStatusCode: { gte: low, lt: high } };
+  // An attempt succeeded exactly when it was answered 2xx. A single code is
+  // an equality, so that the index's delivery order within it can be used.
+  const succeeded = low >= 200 && low < 300;
+  return { ...where, succeeded, responseStatusCode: klass ? { gte: low, lt: low + 100 } : low };
 }
 
-export function logWhere(appId: string, endpointId: string, filter: Omit<LogFilter, "cursor" | "limit" | "sort">) {
-  const and: Prisma.DeliveryWhereInput[] = [{ appId, endpointId }];
+/** The deliveries of one endpoint's log that match the filter, on the page the cursor points to. */
+function logWhere(appId: string, endpointId: string, filter: LogFilter): Prisma.DeliveryWhereInput[] {
+  const page: Prisma.StringFilter = {};
+  if (filter.from) page.gte = idAt("delivery", new Date(filter.from), "start");
+  if (filter.to) page.lte = idAt("delivery", new Date(filter.to), "end");
+  if (filter.cursor) page[filter.sort === "asc" ? "gt" : "lt"] = decodeCursor(filter.cursor);
+  const and: Prisma.DeliveryWhereInput[] = [{ appId, endpointId, id: page }];
   if (filter.status) and.push({ status: filter.status });
   if (filter.eventType) and.push({ event: { eventType: filter.eventType } });
-  if (filter.code) and.push({ attempts: { some: codeCondition(endpointId, filter.code) } });
-  if (filter.from) and.push({ id: { gte: idAt("delivery", new Date(filter.from), "start") } });
-  if (filter.to) and.push({ id: { lte: idAt("delivery", new Date(filter.to), "end") } });
+  if (filter.code) and.push({ attempts: { some: codeCondition(endpointId, filter.code, page) } });
   if (filter.q) {
     and.push(filter.q.startsWith("msg_") ? { eventId: filter.q } : { event: { appId, externalId: filter.q } });
   }
@@ -60,10 +67,6 @@ export async function listEndpointDeliveries(
 ): Promise<Page<DeliveryRow>> {
   const endpoint = await getEndpoint(db, appId, endpointId);
   const and = logWhere(appId, endpoint.id, filter);
-  if (filter.cursor) {
-    const after = decodeCursor(filter.cursor);
-    and.push({ id: filter.sort === "asc" ? { gt: after } : { lt: after } });
-  }
   const rows = await db.delivery.findMany({
     where: { AND: and },
     orderBy: { id: filter.sort },

@@ -324,6 +324,38 @@ describe("the endpoint log", () => {
     );
     expect(second.data.map((row) => ids.indexOf(row.id))).toEqual([4, 5]);
     expect(second.nextCursor).toBeNull();
+
+    // A code filter's pages, both ways: the page's bound applies to the attempts too.
+    await db.attempt.create({
+      data: {
+        id: `atm_${ids[2]!.slice(4, -1)}Z`,
+        deliveryId: ids[2]!,
+        endpointId: endpoint.id,
+        trigger: "scheduled",
+        responseStatusCode: 503,
+        durationMs: 5,
+        succeeded: false,
+        requestHeaders: {},
+      },
+    });
+    const pagesOf = async (query: Record<string, string>) => {
+      const seen: number[][] = [];
+      let after: string | undefined;
+      do {
+        const page = await listEndpointDeliveries(
+          db,
+          app.id,
+          endpoint.id,
+          logFilterSchema.parse({ ...query, limit: "1", cursor: after }),
+        );
+        seen.push(page.data.map((row) => ids.indexOf(row.id)));
+        after = page.nextCursor ?? undefined;
+      } while (after);
+      return seen;
+    };
+    expect(await pagesOf({ code: "503" })).toEqual([[2], [1]]);
+    expect(await pagesOf({ code: "503", sort: "asc" })).toEqual([[1], [2]]);
+    expect(await pagesOf({ code: "5xx" })).toEqual([[2], [1]]);
   });
 });
 
