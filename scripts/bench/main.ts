@@ -375,6 +375,8 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   row(s, "PostgreSQL checkpoints during the half-rate run", String(checkpointsAtHalf));
   row(s, "attempts deferred by an endpoint's cap, half-rate run", String(deferredAtHalf));
   row(s, "API p99 ms at full load", fmt(at1.ingest.latencyMs.p99));
+  // Not in the first-attempt figure, which starts at the event's commit: what the API adds before it.
+  row(s, "API p50/p99 ms at half rate", `${fmt(half.latencyMs.p50, 1)}/${fmt(half.latencyMs.p99, 1)}`);
   row(
     s,
     "worker RSS MB (peak)",
@@ -501,9 +503,13 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
 
   const baselineCheckpoints = await latencyPhase(stack);
   const baselineDeferrals = await countDeferrals(stack);
+  let sampler = sampleResources(stack);
+  let roundTrips = await countRoundTrips(stack);
   let from = new Date();
   await openLoop(api, healthy, rate, SECONDS);
   let to = new Date();
+  const baselineResources = sampler.stop();
+  const baselineTrips = await roundTrips();
   await waitForFirstAttempts(stack.pool, healthy.id, 60_000);
   const deferredAtBaseline = await baselineDeferrals();
   const baseline = await firstAttemptLatency(stack.pool, healthy.id, from, to);
@@ -511,11 +517,13 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
 
   const mixedCheckpoints = await latencyPhase(stack);
   const mixedDeferrals = await countDeferrals(stack);
+  sampler = sampleResources(stack);
+  roundTrips = await countRoundTrips(stack);
   from = new Date();
-  const sampler = sampleResources(stack);
   await openLoop(api, mixed, rate, SECONDS);
   to = new Date();
   const resources = sampler.stop();
+  const mixedTrips = await roundTrips();
   // Only the healthy endpoints' first attempts are waited for: the hanging ones are capped on purpose.
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -543,6 +551,8 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
     isolated,
     outcomes,
     resources,
+    baselineResources,
+    roundTrips: { baseline: baselineTrips, mixed: mixedTrips },
     checkpoints: { baseline: checkpointsAtBaseline, mixed: checkpointsAtMixed },
     deferred: { baseline: deferredAtBaseline, mixed: deferredAtMixed },
     comparedWith: e2eHalfP99 ? "scenario 2 half rate" : "own baseline",
@@ -561,6 +571,21 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
   row(s, "healthy p99 / same-rate healthy baseline p99", fmt(isolated.p99 / baseline.p99, 2));
   row(s, "PostgreSQL checkpoints during baseline / mixed", `${checkpointsAtBaseline} / ${checkpointsAtMixed}`);
   row(s, "attempts deferred by an endpoint's cap, baseline / mixed", `${deferredAtBaseline} / ${deferredAtMixed}`);
+  // What the failing half costs: the same event rate, with and without it.
+  const events = rate * SECONDS;
+  const cpuTotal = (cpu: typeof resources.cpuPercent) =>
+    cpu.worker + cpu.web + cpu.postgres + cpu.redis + cpu.receiver + cpu.benchClient;
+  row(
+    s,
+    "CPU % all processes, baseline / mixed",
+    `${cpuTotal(baselineResources.cpuPercent)} / ${cpuTotal(resources.cpuPercent)}`,
+  );
+  row(
+    s,
+    "PostgreSQL transactions/Redis commands per event, baseline / mixed",
+    `${fmt(baselineTrips.pgTransactions / events, 2)}/${fmt(baselineTrips.redisCommands / events, 2)} / ` +
+      `${fmt(mixedTrips.pgTransactions / events, 2)}/${fmt(mixedTrips.redisCommands / events, 2)}`,
+  );
   await quiesce(stack);
 }
 
