@@ -68,6 +68,12 @@ export interface AttemptStore {
  * made more, smaller statements and cost more per attempt.
  */
 const BATCHING = { maxBatchSize: 100, maxInFlight: 1 };
+/**
+ * Recording waits up to 10 ms for other attempts: no request waits on it
+ * (the response is in hand, the job ends after), and at a moderate rate it
+ * writes fewer, larger statements.
+ */
+const RECORD_BATCHING = { ...BATCHING, lingerMs: 10 };
 
 interface DeliveryRow {
   id: string;
@@ -262,6 +268,6 @@ export async function recordRoutines(pool: Pool, records: RoutineRecord[]): Prom
 
 export function createAttemptStore(pool: Pool): AttemptStore {
   const loads = createBatcher((ids: string[]) => loadDeliveries(pool, ids), BATCHING);
-  const records = createBatcher((batch: RoutineRecord[]) => recordRoutines(pool, batch), BATCHING);
+  const records = createBatcher((batch: RoutineRecord[]) => recordRoutines(pool, batch), RECORD_BATCHING);
   return { load: (id) => loads.submit(id), recordRoutine: (record) => records.submit(record) };
 }

@@ -66,4 +66,44 @@ describe("createBatcher", () => {
     });
     await expect(batcher.submit(1)).rejects.toThrow("returned 0 results for 1 items");
   });
+
+  it("with lingerMs, writes a batch once its oldest call has waited that long, or once it is full", async () => {
+    const { write, batches, finishNext } = controlledWrite();
+    const batcher = createBatcher(write, { maxBatchSize: 3, maxInFlight: 1, lingerMs: 30 });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const started = performance.now();
+    const first = [batcher.submit(1), batcher.submit(2)];
+    await tick();
+    expect(batches).toEqual([]);
+    await sleep(40);
+    expect(batches).toEqual([[1, 2]]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+    // These wait for the write in flight, which counts towards their 30 ms:
+    // ended after 40 ms, it lets them go at once.
+    const second = [batcher.submit(3), batcher.submit(4)];
+    await sleep(40);
+    finishNext();
+    expect(await Promise.all(first)).toEqual([10, 20]);
+    await tick();
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    // Ended at once, a write leaves the next calls the rest of their 30 ms.
+    const third = batcher.submit(5);
+    finishNext();
+    expect(await Promise.all(second)).toEqual([30, 40]);
+    await tick();
+    expect(batches).toHaveLength(2);
+    await sleep(40);
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+    finishNext();
+    expect(await third).toBe(50);
+    await tick();
+    // A full batch goes at once.
+    const full = [6, 7, 8].map((item) => batcher.submit(item));
+    expect(batches).toEqual([[1, 2], [3, 4], [5], [6, 7, 8]]);
+    finishNext();
+    expect(await Promise.all(full)).toEqual([60, 70, 80]);
+  });
 });
