@@ -337,6 +337,13 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   await waitForFirstAttempts(stack.pool, one.id, 60_000);
   const deferredAtHalf = await halfDeferrals();
   const halfLatency = await firstAttemptLatency(stack.pool, one.id, from, to);
+  // Each ingestion batch names its first-attempts job on its delivery rows.
+  const { rows: batchRows } = await stack.pool.query<{ per_batch: number }>(
+    `SELECT count(*)::float / greatest(count(DISTINCT first_attempt_job), 1) AS per_batch
+     FROM deliveries WHERE app_id = $1 AND created_at >= $2 AND created_at < $3`,
+    [one.id, from, to],
+  );
+  const eventsPerBatchAtHalf = Number(batchRows[0]!.per_batch);
   results.e2e = {
     onePerEvent: at1,
     fivePerEvent: at5,
@@ -377,6 +384,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   row(s, "API p99 ms at full load", fmt(at1.ingest.latencyMs.p99));
   // Not in the first-attempt figure, which starts at the event's commit: what the API adds before it.
   row(s, "API p50/p99 ms at half rate", `${fmt(half.latencyMs.p50, 1)}/${fmt(half.latencyMs.p99, 1)}`);
+  row(s, "events per ingestion batch at half rate", fmt(eventsPerBatchAtHalf, 1));
   row(
     s,
     "worker RSS MB (peak)",
