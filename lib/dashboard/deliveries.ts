@@ -27,20 +27,25 @@ const CONNECTION_ERRORS = ["connection_refused", "connection_reset", "dns", "tls
  * Deliveries with at least one attempt of this code or class. Every class
  * but 2xx is a failure, and failed attempts of an endpoint are indexed on
  * their own (attempts_failed_by_code, attempts_failed_by_error): a filter
- * that matches nothing then reads nothing, instead of every attempt. The
- * page's bound on delivery ids applies to the attempts too, so that a page
- * deep in the log starts reading that index where the page starts.
+ * that matches nothing then reads nothing, instead of every attempt.
+ *
+ * The page's bound on delivery ids applies to those failed attempts too,
+ * so that a page deep in the log reads only the matches below it. A single
+ * code is an equality, which PostgreSQL reads from the index in delivery
+ * order and merges with the log; a class, a range, it reads and sorts.
+ * Successful attempts are not in those indexes, and there the bound would
+ * only invite a range over every endpoint's attempts.
  */
 function codeCondition(endpointId: string, code: string, page: Prisma.StringFilter): Prisma.AttemptWhereInput {
-  const where = { endpointId, deliveryId: page };
-  if (code === "timeout") return { ...where, error: "timeout" };
-  if (code === "connection") return { ...where, error: { in: CONNECTION_ERRORS } };
+  const failed = { endpointId, deliveryId: page };
+  if (code === "timeout") return { ...failed, error: "timeout" };
+  if (code === "connection") return { ...failed, error: { in: CONNECTION_ERRORS } };
   const klass = /^([1-5])xx$/.exec(code);
   const low = klass ? Number(klass[1]) * 100 : Number(code);
-  // An attempt succeeded exactly when it was answered 2xx. A single code is
-  // an equality, so that the index's delivery order within it can be used.
-  const succeeded = low >= 200 && low < 300;
-  return { ...where, succeeded, responseStatusCode: klass ? { gte: low, lt: low + 100 } : low };
+  const codes = klass ? { gte: low, lt: low + 100 } : low;
+  // An attempt succeeded exactly when it was answered 2xx.
+  if (low >= 200 && low < 300) return { endpointId, succeeded: true, responseStatusCode: codes };
+  return { ...failed, succeeded: false, responseStatusCode: codes };
 }
 
 /** The deliveries of one endpoint's log that match the filter, on the page the cursor points to. */
