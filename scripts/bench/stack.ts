@@ -204,9 +204,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   url.pathname = `/hookpost_bench_${suffix}`;
   const databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
-  await migrate(databaseUrl, { quiet: true });
-  // Measures the code as it is: rebuilds what changed.
-  await buildIfNeeded();
+  try {
+    await migrate(databaseUrl, { quiet: true });
+    // Measures the code as it is: rebuilds what changed.
+    await buildIfNeeded();
+  } catch (error) {
+    // Nothing else holds the database yet: a failed migration or build leaves nothing behind.
+    await dropDatabase(databaseUrl);
+    throw error;
+  }
   const queuePrefix = `hookpost_bench_${suffix}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
