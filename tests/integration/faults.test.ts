@@ -6,6 +6,7 @@ import { createGzip } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestEvent } from "@/lib/events";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
+import { seriesValue } from "../support/metrics";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
 import { privatePostgres, type PrivatePostgres } from "../support/private-postgres";
 import { privateRedis, redisCommand, type PrivateRedis } from "../support/redis-server";
@@ -302,10 +303,7 @@ describe("one endpoint hangs, another is healthy", () => {
     expect(hanging.requests.length).toBe(2);
     // The other 28 were put back, and the operator can see it.
     const metrics = await (await fetch(metricsUrl)).text();
-    const deferred = metrics
-      .split("\n")
-      .find((l) => l.startsWith('hookpost_attempts_deferred_total{reason="endpoint_cap"}'));
-    expect(Number(deferred?.split(" ")[1])).toBeGreaterThanOrEqual(28);
+    expect(seriesValue(metrics, 'hookpost_attempts_deferred_total{reason="endpoint_cap"}')).toBeGreaterThanOrEqual(28);
   });
 });
 
@@ -361,8 +359,7 @@ describe("receivers answering a 1 GB body or a gzip bomb", () => {
 
   const workerRss = async () => {
     const metrics = await (await fetch(metricsUrl)).text();
-    const line = metrics.split("\n").find((l) => l.startsWith("process_resident_memory_bytes "));
-    return Number(line?.split(" ")[1]);
+    return Number(seriesValue(metrics, "process_resident_memory_bytes"));
   };
 
   it("reads 64 KiB of each, stores 16 KiB, and keeps the worker's memory flat", async () => {

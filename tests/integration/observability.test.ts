@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { startOtlpCollector } from "../support/otlp-collector";
+import { seriesValue } from "../support/metrics";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
 import { freePort, waitFor } from "../support/services";
 
@@ -40,10 +41,8 @@ async function scrape(url: string): Promise<string> {
   return response.text();
 }
 
-function value(metrics: string, series: string): number {
-  const line = metrics.split("\n").find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
+/** A counter not yet incremented is not exposed: it reads 0. */
+const value = (metrics: string, series: string): number => seriesValue(metrics, series) ?? 0;
 
 async function deliverOne(): Promise<{ appId: string; eventId: string; secret: string }> {
   const app = (await (await hookpost.api("/apps", { body: { name: "Observed" } })).json()) as { id: string };
