@@ -118,6 +118,11 @@ function sampleResources(stack: Stack) {
   };
 }
 
+/** CPU percent of every process of a run together (of one core: 200 is both cores). */
+function allProcesses(cpu: ReturnType<ReturnType<typeof sampleResources>["stop"]>["cpuPercent"]): number {
+  return cpu.worker + cpu.web + cpu.postgres + cpu.redis + cpu.receiver + cpu.benchClient;
+}
+
 /**
  * Starts counting the statements PostgreSQL committed in the bench database
  * and the commands Redis ran; the returned function reads both. Round trips
@@ -353,6 +358,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
       latency: halfLatency,
       checkpoints: checkpointsAtHalf,
       deferred: deferredAtHalf,
+      eventsPerBatch: eventsPerBatchAtHalf,
     },
   };
 
@@ -401,10 +407,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   );
   // Steal and neighbours move throughput between runs far more than they
   // move the CPU each delivery costs: this ratio is the steadier one.
-  const cpuMs = cpuMsPer(
-    cpu.worker + cpu.web + cpu.postgres + cpu.redis + cpu.receiver + cpu.benchClient,
-    at1.deliveriesPerSecond,
-  );
+  const cpuMs = cpuMsPer(allProcesses(cpu), at1.deliveriesPerSecond);
   if (ceiling) {
     row(
       s,
@@ -581,12 +584,10 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
   row(s, "attempts deferred by an endpoint's cap, baseline / mixed", `${deferredAtBaseline} / ${deferredAtMixed}`);
   // What the failing half costs: the same event rate, with and without it.
   const events = rate * SECONDS;
-  const cpuTotal = (cpu: typeof resources.cpuPercent) =>
-    cpu.worker + cpu.web + cpu.postgres + cpu.redis + cpu.receiver + cpu.benchClient;
   row(
     s,
     "CPU % all processes, baseline / mixed",
-    `${cpuTotal(baselineResources.cpuPercent)} / ${cpuTotal(resources.cpuPercent)}`,
+    `${allProcesses(baselineResources.cpuPercent)} / ${allProcesses(resources.cpuPercent)}`,
   );
   row(
     s,
