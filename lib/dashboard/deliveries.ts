@@ -32,9 +32,11 @@ const CONNECTION_ERRORS = ["connection_refused", "connection_reset", "dns", "tls
  * The page's bound on delivery ids applies to those failed attempts too,
  * so that a page deep in the log reads only the matches below it. A single
  * code is an equality, which PostgreSQL reads from the index in delivery
- * order and merges with the log; a class, a range, it reads and sorts.
- * Successful attempts are not in those indexes, and there the bound would
- * only invite a range over every endpoint's attempts.
+ * order and merges with the log; a failing class (3xx, 4xx, 5xx) has a
+ * partial index of its own (attempts_failed_5xx...), whose predicate is
+ * the range written here, read the same way. Successful attempts are not
+ * in those indexes, and there the bound would only invite a range over
+ * every endpoint's attempts.
  */
 function codeCondition(endpointId: string, code: string, page: Prisma.StringFilter): Prisma.AttemptWhereInput {
   const failed = { endpointId, deliveryId: page };
