@@ -1,8 +1,8 @@
 // The contract between the web process (producer) and the worker
 // (consumer): one queue, its job names, and a zod schema per job that the
 // worker checks again before acting. Job data holds ids only, never secrets.
-import { ulid } from "ulidx";
 import { z } from "zod";
+import { newUlid } from "../ids";
 
 export const DELIVERY_QUEUE = "deliveries";
 
@@ -55,5 +55,5 @@ export function scheduledAttemptJobId(deliveryId: string, attempt: number): stri
  * written, which record it (deliveries.first_attempt_job).
  */
 export function firstAttemptsJobId(): string {
-  return `first-${ulid()}`;
+  return `first-${newUlid()}`;
 }

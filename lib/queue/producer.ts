@@ -2,9 +2,9 @@
 // the worker (next scheduled attempt, sweeper).
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { ulid } from "ulidx";
 import { createBatcher, type Batcher } from "../batching";
 import { currentTraceCarrier } from "../tracing";
+import { newUlid } from "../ids";
 import { withTimeout } from "../with-timeout";
 import { DELIVERY_QUEUE, scheduledAttemptJobId, type JobData, type JobName } from "./jobs";
 
@@ -102,7 +102,7 @@ export class DeliveryProducer {
     const name: JobName = "manual-attempt";
     await enqueueing(
       this.queue.add(name, { deliveryId, requestedBy, trace: currentTraceCarrier() } satisfies JobData<typeof name>, {
-        jobId: `${deliveryId}-m${ulid()}`,
+        jobId: `${deliveryId}-m${newUlid()}`,
         delay: Math.max(0, options.delayMs ?? 0),
       }),
     );
