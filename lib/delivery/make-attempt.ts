@@ -415,7 +415,7 @@ async function attemptIfDue(
   );
   if (!isSent(sent)) return sent;
   const { delivery, startedAt, request, result } = sent;
-  const context = log.child({ eventId: delivery.eventId, endpointId: delivery.endpointId, appId: delivery.appId });
+  const about = { eventId: delivery.eventId, endpointId: delivery.endpointId, appId: delivery.appId };
   const finishedAt = clock(deps);
 
   let outcome: Outcome;
@@ -443,11 +443,16 @@ async function attemptIfDue(
           operationalEvents: [],
         }
       : await recordWithEvents(deps, delivery, attemptNumber, attempt, result, outcome, next, startedAt);
-  await announce(deps, operationalEvents, context);
+  await announce(deps, operationalEvents, log);
 
   if (advanced && outcome !== "retry") getMetrics().deliveriesCompleted.inc({ outcome });
-  context.info(
+  // Every attempt is in the attempt log and the metrics. A line for each
+  // success, thousands a second under load, was a quarter of what the
+  // worker allocated (docs/performance.md); failures, what someone reading
+  // the logs looks for, stay at info.
+  log[outcome === "succeeded" ? "debug" : "info"](
     {
+      ...about,
       attemptId: attempt.id,
       statusCode: result.statusCode,
       error: result.error,
@@ -464,7 +469,7 @@ async function attemptIfDue(
       ]);
     } catch (error) {
       // The row already says when the retry is due; the sweeper enqueues it.
-      context.error({ err: error }, "could not enqueue the next attempt; the sweeper will");
+      log.error({ ...about, err: error }, "could not enqueue the next attempt; the sweeper will");
     }
   }
   return outcome;

@@ -638,6 +638,7 @@ async function scenarioScaleOut(stack: Stack, api: Api) {
     const drained = await waitForFirstAttempts(stack.pool, app.id, Math.max(60_000, SECONDS * 6000));
     const seconds = (performance.now() - started) / 1000;
     const workerCpuSeconds = workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0) - cpuAtStart;
+    const perWorker = await stack.workerCounters("hookpost_attempts_total", workers);
     if (!drained) notes.push(`scenario 6 (${count} workers): backlog not drained within the limit`);
     await sleep(500);
     const stats = await stack.receiverStats();
@@ -651,7 +652,7 @@ async function scenarioScaleOut(stack: Stack, api: Api) {
       perSecond: backlog / seconds,
       // Less sensitive to other load on the machine than deliveries/s.
       workerCpuMsPerDelivery: (workerCpuSeconds * 1000) / backlog,
-      perWorker: workers.map((worker) => worker.logs.attemptsRecorded),
+      perWorker,
       jobsFailed: workers.map((worker) => worker.logs.jobsFailed),
       duplicates: stats.duplicates,
       redelivered: Number(again[0]!.count),

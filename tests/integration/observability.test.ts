@@ -44,7 +44,10 @@ async function scrape(url: string): Promise<string> {
 /** A counter not yet incremented is not exposed: it reads 0. */
 const value = (metrics: string, series: string): number => seriesValue(metrics, series) ?? 0;
 
-async function deliverOne(): Promise<{ appId: string; eventId: string; secret: string }> {
+/** One event to a new endpoint, once its first attempt has succeeded (or, with "failed", been answered with a failure). */
+async function deliverOne(
+  firstAttempt: "succeeded" | "failed" = "succeeded",
+): Promise<{ appId: string; eventId: string; secret: string }> {
   const app = (await (await hookpost.api("/apps", { body: { name: "Observed" } })).json()) as { id: string };
   const endpoint = (await (
     await hookpost.api(`/apps/${app.id}/endpoints`, { body: { url: receiver.url } })
@@ -59,9 +62,10 @@ async function deliverOne(): Promise<{ appId: string; eventId: string; secret: s
   const event = (await (
     await hookpost.api(`/apps/${app.id}/events`, { body: { eventType: "metric.test", payload: { n: 1 } } })
   ).json()) as { id: string };
-  await waitFor("the delivery to succeed", async () => {
+  await waitFor(`the first attempt to have ${firstAttempt}`, async () => {
     const delivery = await hookpost.db.delivery.findFirst({ where: { eventId: event.id } });
-    return delivery?.status === "succeeded" ? true : undefined;
+    const settled = firstAttempt === "succeeded" ? delivery?.status === "succeeded" : delivery?.attemptCount === 1;
+    return settled ? true : undefined;
   });
   return { appId: app.id, eventId: event.id, secret };
 }
@@ -131,21 +135,25 @@ describe("tracing and logs", () => {
     expect(job.name).toBe("delivery.first-attempt");
     expect(job.parentSpanId).toBe(ingest.spanId);
 
+    // A failed attempt is logged at info; a successful one only at debug.
+    receiver.respond(answer(500, "down"));
+    const failed = await deliverOne("failed").finally(() => receiver.respond(answer(200, "ok")));
+    const attemptLine = (id: string) => (line: string) => line.includes(id) && line.includes("attempt recorded");
     // Log lines are written in batches, up to 200 ms after they are made.
-    const line = await waitFor("the attempt's log line", () =>
-      hookpost
-        .workerLogs()
-        .split("\n")
-        .find((l) => l.includes(eventId) && l.includes("attempt recorded")),
+    const line = await waitFor("the failed attempt's log line", () =>
+      hookpost.workerLogs().split("\n").find(attemptLine(failed.eventId)),
     );
     const logs = hookpost.workerLogs();
     const entry = JSON.parse(line) as Record<string, unknown>;
-    expect(entry).toMatchObject({ service: "worker", eventId });
+    expect(entry).toMatchObject({ service: "worker", eventId: failed.eventId, outcome: "retry", statusCode: 500 });
     expect(entry.deliveryId).toMatch(/^dlv_/);
     expect(entry.attemptId).toMatch(/^atm_/);
     expect(entry.endpointId).toMatch(/^ep_/);
-    expect(entry.appId).toMatch(/^app_/);
-    expect(logs).not.toContain(secret);
-    expect(logs).not.toContain(secret.slice(6));
+    expect(entry.appId).toBe(failed.appId);
+    expect(logs.split("\n").some(attemptLine(eventId))).toBe(false);
+    for (const key of [secret, failed.secret]) {
+      expect(logs).not.toContain(key);
+      expect(logs).not.toContain(key.slice(6));
+    }
   });
 });
