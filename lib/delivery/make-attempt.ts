@@ -216,19 +216,16 @@ async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Prom
     return new Deferred(deps.slots.deferFor(delivery.endpointId));
   }
   const limit = delivery.endpoint.rateLimit;
-  if (
-    limit !== null &&
-    !(await deps.rateLimiter.take(delivery.endpointId, limit).catch((error: unknown) => {
-      release();
-      throw error;
-    }))
-  ) {
+  if (limit === null) return release;
+  const waitMs = await deps.rateLimiter.take(delivery.endpointId, limit).catch((error: unknown) => {
     release();
-    getMetrics().attemptsDeferred.inc({ reason: "rate_limit" });
-    // The allowance is per second: the next second, spread so waiters do not all return at its start.
-    return new Deferred(1000 - (Date.now() % 1000) + Math.floor(Math.random() * 1000));
-  }
-  return release;
+    throw error;
+  });
+  if (waitMs === 0) return release;
+  release();
+  getMetrics().attemptsDeferred.inc({ reason: "rate_limit" });
+  // Spread over a second so that waiters do not all return when the next slot opens.
+  return new Deferred(waitMs + Math.floor(Math.random() * 1000));
 }
 
 /** A request made: what was loaded, sent and answered. */

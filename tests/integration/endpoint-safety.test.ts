@@ -105,13 +105,15 @@ describe("rate limit", () => {
     expect(endpoint.rateLimit).toBe(2);
     const ids = await send(appId, 8);
     await hookpost.waitForSucceeded(appId, 8, "all eight deliveries", 20_000);
-    const perSecond = new Map<number, number>();
-    for (const request of receiver.requests.filter((r) => ids.includes(r.headers["webhook-id"] as string))) {
-      const second = Math.floor(request.receivedAt / 1000);
-      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
-    }
-    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(2);
-    expect(perSecond.size).toBeGreaterThanOrEqual(4);
+    const arrivals = receiver.requests
+      .filter((r) => ids.includes(r.headers["webhook-id"] as string))
+      .map((r) => r.receivedAt)
+      .sort((a, b) => a - b);
+    expect(arrivals).toHaveLength(8);
+    // No one-second span holds three: any three in a row are a second apart,
+    // less what the time from the worker to this receiver varies by.
+    const spans = arrivals.slice(2).map((arrival, i) => arrival - arrivals[i]!);
+    expect(Math.min(...spans)).toBeGreaterThan(900);
   });
 });
 
