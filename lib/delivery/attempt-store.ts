@@ -178,10 +178,12 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
              duration_ms, succeeded, request_headers, created_at, status, next_attempt_at)
     ), current AS (
       -- Locked, so the step check below sees the latest committed state.
+      -- NO KEY UPDATE, as the update itself would take: no key changes, so
+      -- inserts whose foreign keys name these rows need not wait.
       SELECT d.id, (d.status = 'pending' AND d.scheduled_attempts = i.attempt_number - 1) AS moves
       FROM deliveries d JOIN input i ON i.delivery_id = d.id
       ORDER BY d.id
-      FOR UPDATE OF d
+      FOR NO KEY UPDATE OF d
     ), recorded AS (
       INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, triggered_by, response_status_code,
                             response_body, error, error_detail, duration_ms, succeeded, request_headers, created_at)
@@ -199,7 +201,9 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
       FROM input GROUP BY endpoint_id
     ), transitions AS (
       -- Only endpoints whose streak changes, locked in id order so that two
-      -- statements changing the same endpoints cannot deadlock.
+      -- statements changing the same endpoints cannot deadlock. NO KEY
+      -- UPDATE: ingestion, whose new deliveries name these endpoints,
+      -- neither waits for this statement nor makes it wait.
       SELECT e.id,
              CASE
                WHEN s.last_success = s.last_attempt THEN NULL
@@ -215,7 +219,7 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
               ELSE e.failing_since IS NULL
             END
       ORDER BY e.id
-      FOR UPDATE OF e
+      FOR NO KEY UPDATE OF e
     ), health AS (
       UPDATE endpoints e SET failing_since = t.failing_since, updated_at = now()
       FROM transitions t

@@ -163,6 +163,28 @@ describe("recordRoutines", () => {
     const failingSince = endpoints.map((endpoint) => rows.find((row) => row.id === endpoint.id)!.failingSince);
     expect(failingSince).toEqual([at(3), at(4), null, at(0), null]);
   });
+
+  it("does not wait for an open ingestion that names the same endpoint", async () => {
+    const { endpoints, deliveries } = await setUp("no-wait", 1, 1);
+    const ingestion = await database.pool.connect();
+    try {
+      // What inserting a delivery holds on its endpoint until commit: the foreign key's lock.
+      await ingestion.query("BEGIN");
+      await ingestion.query("SELECT 1 FROM endpoints WHERE id = $1 FOR KEY SHARE", [endpoints[0]!.id]);
+      // A failure starts the endpoint's streak, so the statement locks the endpoint's row.
+      const recording = recordRoutines(database.pool, [record(deliveries[0]!, { succeeded: false, second: 1 })]);
+      const outcome = await Promise.race([
+        recording,
+        new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), 3_000)),
+      ]);
+      expect(outcome).toEqual([true]);
+    } finally {
+      await ingestion.query("ROLLBACK");
+      ingestion.release();
+    }
+    const endpoint = await database.db.endpoint.findUniqueOrThrow({ where: { id: endpoints[0]!.id } });
+    expect(endpoint.failingSince).toEqual(at(1));
+  });
 });
 
 describe("createAttemptStore", () => {
