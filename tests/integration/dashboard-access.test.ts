@@ -14,6 +14,7 @@ import { logFilterSchema } from "../../lib/dashboard/log-filter";
 import { createApp } from "../../lib/apps";
 import { createEndpoint } from "../../lib/endpoints";
 import { ingestEvent } from "../../lib/events";
+import { newId } from "../../lib/ids";
 import { createLogger } from "../../lib/logger";
 import type { DeliveryProducer } from "../../lib/queue/producer";
 import { createTestDatabase, type TestDatabase } from "../support/services";
@@ -326,18 +327,20 @@ describe("the endpoint log", () => {
     expect(second.nextCursor).toBeNull();
 
     // A code filter's pages, both ways: the page's bound applies to the attempts too.
-    await db.attempt.create({
-      data: {
-        id: `atm_${ids[2]!.slice(4, -1)}Z`,
-        deliveryId: ids[2]!,
-        endpointId: endpoint.id,
-        trigger: "scheduled",
-        responseStatusCode: 503,
-        durationMs: 5,
-        succeeded: false,
-        requestHeaders: {},
-      },
-    });
+    const failedAttempt = (deliveryId: string, code: number) =>
+      db.attempt.create({
+        data: {
+          id: newId("attempt"),
+          deliveryId,
+          endpointId: endpoint.id,
+          trigger: "scheduled",
+          responseStatusCode: code,
+          durationMs: 5,
+          succeeded: false,
+          requestHeaders: {},
+        },
+      });
+    await failedAttempt(ids[2]!, 503);
     const pagesOf = async (query: Record<string, string>) => {
       const seen: number[][] = [];
       let after: string | undefined;
@@ -356,6 +359,17 @@ describe("the endpoint log", () => {
     expect(await pagesOf({ code: "503" })).toEqual([[2], [1]]);
     expect(await pagesOf({ code: "503", sort: "asc" })).toEqual([[1], [2]]);
     expect(await pagesOf({ code: "5xx" })).toEqual([[2], [1]]);
+
+    // With the delivery's own filters too, and each delivery once however many of its attempts match.
+    await failedAttempt(ids[1]!, 500);
+    expect(await list({ code: "5xx" })).toEqual([2, 1]);
+    expect(await list({ code: "5xx", eventType: "even.happened" })).toEqual([2]);
+    expect(await list({ code: "5xx", status: "succeeded" })).toEqual([]);
+    expect(await list({ code: "503", q: "ext-1" })).toEqual([1]);
+    expect(await list({ code: "503", q: created.eventId })).toEqual([2]);
+    expect(await list({ code: "5xx", to: new Date(Date.now() - 3_600_000).toISOString() })).toEqual([]);
+    const lastHour = { from: new Date(Date.now() - 3_600_000).toISOString() };
+    expect(await list({ ...lastHour, code: "5xx", sort: "asc" })).toEqual([1, 2]);
   });
 });
 
