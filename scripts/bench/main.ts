@@ -335,9 +335,11 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   const halfRate = Math.max(1, Math.floor(at1.deliveriesPerSecond / 2));
   const halfCheckpoints = await latencyPhase(stack);
   const halfDeferrals = await countDeferrals(stack);
+  await stack.eventLoopDelay();
   const from = new Date();
   const half = await openLoop(api, one, halfRate, SECONDS);
   const to = new Date();
+  const loopDelayAtHalf = await stack.eventLoopDelay();
   const checkpointsAtHalf = await halfCheckpoints();
   await waitForFirstAttempts(stack.pool, one.id, 60_000);
   const deferredAtHalf = await halfDeferrals();
@@ -359,6 +361,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
       checkpoints: checkpointsAtHalf,
       deferred: deferredAtHalf,
       eventsPerBatch: eventsPerBatchAtHalf,
+      eventLoopDelayMs: loopDelayAtHalf,
     },
   };
 
@@ -391,6 +394,12 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   // Not in the first-attempt figure, which starts at the event's commit: what the API adds before it.
   row(s, "API p50/p99 ms at half rate", `${fmt(half.latencyMs.p50, 1)}/${fmt(half.latencyMs.p99, 1)}`);
   row(s, "events per ingestion batch at half rate", fmt(eventsPerBatchAtHalf, 1));
+  const { web: webLoop, worker: workerLoop } = loopDelayAtHalf;
+  row(
+    s,
+    "event-loop delay ms at half rate p99/max: web / worker",
+    `${fmt(webLoop.p99)}/${fmt(webLoop.max)} / ${fmt(workerLoop.p99)}/${fmt(workerLoop.max)}`,
+  );
   row(
     s,
     "worker RSS MB (peak)",

@@ -188,10 +188,39 @@ export interface Stack {
   workerCounter(name: string): Promise<number>;
   /** The counter's value in each of `workers` (summed over its labels). */
   workerCounters(name: string, workers: Child[]): Promise<number[]>;
+  /**
+   * How late the web's and the first worker's event loops ran since the
+   * previous call (prom-client resets its delay histogram on each scrape).
+   */
+  eventLoopDelay(): Promise<{ web: EventLoopDelay; worker: EventLoopDelay }>;
   receiverStats(): Promise<{ total: number; ok: number; failed: number; hung: number; duplicates: number }>;
   resetReceiver(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Milliseconds, from prom-client's nodejs_eventloop_lag_* gauges. */
+export interface EventLoopDelay {
+  p99: number;
+  max: number;
+}
+
+/** A /metrics page's samples, each name summed over its labels. */
+async function scrapeMetrics(url: string, token: string): Promise<Map<string, number>> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  const samples = new Map<string, number>();
+  for (const line of (await response.text()).split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const name = line.slice(0, line.search(/[{ ]/));
+    samples.set(name, (samples.get(name) ?? 0) + Number(line.split(" ").at(-1)));
+  }
+  return samples;
+}
+
+const eventLoopDelayOf = (samples: Map<string, number>): EventLoopDelay => ({
+  p99: (samples.get("nodejs_eventloop_lag_p99_seconds") ?? NaN) * 1000,
+  max: (samples.get("nodejs_eventloop_lag_max_seconds") ?? NaN) * 1000,
+});
 
 export interface StackOptions {
   workerConcurrency: number;
@@ -231,6 +260,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const receiverUrl = `http://127.0.0.1:${receiverPort}`;
 
   const port = await freePort();
+  const metricsToken = randomBytes(16).toString("hex");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -247,6 +277,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Set for builds that seal endpoint secrets at rest; ignored by those that do not.
     SECRETS_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    METRICS_TOKEN: metricsToken,
   };
   // Run through node itself, so that --cpu-prof applies to the server (NODE_OPTIONS refuses it).
   const webProfile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/web`] : [];
@@ -312,14 +343,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         workers.map(async (worker) => {
           const port = metricsPorts.get(worker);
           if (port === undefined) return 0;
-          const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-          let total = 0;
-          for (const line of text.split("\n")) {
-            if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.split(" ").at(-1));
-          }
-          return total;
+          return (await scrapeMetrics(`http://127.0.0.1:${port}/metrics`, metricsToken)).get(name) ?? 0;
         }),
       );
+    },
+    async eventLoopDelay() {
+      const workerPort = stack.workers[0] && metricsPorts.get(stack.workers[0]);
+      const [web, worker] = await Promise.all([
+        scrapeMetrics(`${baseUrl}/api/metrics`, metricsToken),
+        workerPort === undefined
+          ? new Map<string, number>()
+          : scrapeMetrics(`http://127.0.0.1:${workerPort}/metrics`, metricsToken),
+      ]);
+      return { web: eventLoopDelayOf(web), worker: eventLoopDelayOf(worker) };
     },
     async receiverStats() {
       const response = await fetch(`${receiverUrl}/__stats`);
