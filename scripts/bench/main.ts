@@ -43,12 +43,14 @@ const { values: flags } = parseArgs({
     "soak-seconds": { type: "string", default: "0" },
     "delivery-timeout": { type: "string", default: "2s" },
     "cpu-prof": { type: "boolean", default: false },
+    // Extra V8/Node flags for the workers (repeatable), to try one against the defaults.
+    "worker-node-flag": { type: "string", multiple: true },
     help: { type: "boolean", default: false },
   },
 });
 if (flags.help) {
   console.log(
-    "npm run bench -- [--seconds 20] [--scenario N ...] [--concurrency 50] [--ingest-clients 50] [--soak-seconds 0] [--delivery-timeout 2s] [--cpu-prof]",
+    "npm run bench -- [--seconds 20] [--scenario N ...] [--concurrency 50] [--ingest-clients 50] [--soak-seconds 0] [--delivery-timeout 2s] [--cpu-prof] [--worker-node-flag F ...]",
   );
   process.exit(0);
 }
@@ -777,6 +779,7 @@ async function main() {
     workerConcurrency: CONCURRENCY,
     deliveryTimeout: flags["delivery-timeout"],
     profileDir,
+    workerNodeFlags: flags["worker-node-flag"] ?? [],
   });
   const settings = await stack.pool.query<{ name: string; setting: string }>(
     `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_connections', 'wal_level')`,
@@ -816,6 +819,7 @@ async function main() {
             scenarios: [...SCENARIOS],
             soakSeconds: SOAK_SECONDS,
             profileDir,
+            workerNodeFlags: flags["worker-node-flag"] ?? [],
           },
           table: rows,
           tableText: table,

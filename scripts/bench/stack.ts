@@ -226,6 +226,8 @@ export interface StackOptions {
   workerConcurrency: number;
   deliveryTimeout: string;
   profileDir?: string;
+  /** Added to every worker's command line, before the defaults. */
+  workerNodeFlags?: string[];
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -312,7 +314,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         spawnChild(
           `worker${stack.workers.length + index + 1}`,
           process.execPath,
-          [...profile, ...extraArgs, ...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker],
+          [...profile, ...(options.workerNodeFlags ?? []), ...extraArgs, ...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker],
           env,
         ),
       );
