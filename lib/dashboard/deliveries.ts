@@ -93,7 +93,7 @@ function failedCodePage(db: Db, appId: string, endpointId: string, filter: LogFi
   else if (filter.q) conditions.push(Prisma.sql`AND e.external_id = ${filter.q}`);
   const direction = Prisma.raw(filter.sort === "asc" ? "ASC" : "DESC");
   return db.$queryRaw<LogRow[]>(Prisma.sql`
-    SELECT d.*
+    SELECT log_row.*
     FROM (
       SELECT DISTINCT a.delivery_id FROM attempts a
       WHERE a.endpoint_id = ${endpointId} AND ${failedAttemptsSql(code)} ${allOf(bounds)}
@@ -105,7 +105,7 @@ function failedCodePage(db: Db, appId: string, endpointId: string, filter: LogFi
              d.last_attempt_at AS "lastAttemptAt", d.next_attempt_at AS "nextAttemptAt", d.created_at AS "createdAt"
       FROM deliveries d JOIN events e ON e.id = d.event_id
       WHERE d.id = m.delivery_id AND d.app_id = ${appId} AND d.endpoint_id = ${endpointId} ${allOf(conditions)}
-    ) d
+    ) log_row
     ORDER BY m.delivery_id ${direction}
     LIMIT ${filter.limit + 1}`);
 }
