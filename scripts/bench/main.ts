@@ -58,6 +58,7 @@ const SECONDS = Number(flags.seconds);
 const CONCURRENCY = Number(flags.concurrency);
 const INGEST_CLIENTS = Number(flags["ingest-clients"]);
 const SOAK_SECONDS = Number(flags["soak-seconds"]);
+const WORKER_EXTRA_FLAGS = flags["worker-node-flag"] ?? [];
 const SCENARIOS = new Set((flags.scenario ?? ["1", "2", "3", "4", "5", "6"]).map(Number));
 const WARMUP_SECONDS = 3;
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -779,7 +780,7 @@ async function main() {
     workerConcurrency: CONCURRENCY,
     deliveryTimeout: flags["delivery-timeout"],
     profileDir,
-    workerNodeFlags: flags["worker-node-flag"] ?? [],
+    workerNodeFlags: WORKER_EXTRA_FLAGS,
   });
   const settings = await stack.pool.query<{ name: string; setting: string }>(
     `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_connections', 'wal_level')`,
@@ -819,7 +820,7 @@ async function main() {
             scenarios: [...SCENARIOS],
             soakSeconds: SOAK_SECONDS,
             profileDir,
-            workerNodeFlags: flags["worker-node-flag"] ?? [],
+            workerNodeFlags: WORKER_EXTRA_FLAGS,
           },
           table: rows,
           tableText: table,
