@@ -339,9 +339,13 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   const halfCheckpoints = await latencyPhase(stack);
   const halfDeferrals = await countDeferrals(stack);
   await stack.eventLoopDelay();
+  const halfSampler = sampleResources(stack);
+  const halfRoundTrips = await countRoundTrips(stack);
   const from = new Date();
   const half = await openLoop(api, one, halfRate, SECONDS);
   const to = new Date();
+  const halfResources = halfSampler.stop();
+  const halfTrips = await halfRoundTrips();
   const loopDelayAtHalf = await stack.eventLoopDelay();
   const checkpointsAtHalf = await halfCheckpoints();
   await waitForFirstAttempts(stack.pool, one.id, 60_000);
@@ -365,6 +369,11 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
       deferred: deferredAtHalf,
       eventsPerBatch: eventsPerBatchAtHalf,
       eventLoopDelayMs: loopDelayAtHalf,
+      cpuPercent: halfResources.cpuPercent,
+      roundTripsPerEvent: {
+        pg: halfTrips.pgTransactions / half.accepted,
+        redis: halfTrips.redisCommands / half.accepted,
+      },
     },
   };
 
@@ -397,6 +406,17 @@ async function scenarioE2e(stack: Stack, api: Api, ceiling: Ceiling | undefined)
   // Not in the first-attempt figure, which starts at the event's commit: what the API adds before it.
   row(s, "API p50/p99 ms at half rate", `${fmt(half.latencyMs.p50, 1)}/${fmt(half.latencyMs.p99, 1)}`);
   row(s, "events per ingestion batch at half rate", fmt(eventsPerBatchAtHalf, 1));
+  const halfCpu = halfResources.cpuPercent;
+  row(
+    s,
+    "CPU % at half rate (worker/web/postgres/redis/receiver/client)",
+    `${halfCpu.worker}/${halfCpu.web}/${halfCpu.postgres}/${halfCpu.redis}/${halfCpu.receiver}/${halfCpu.benchClient}`,
+  );
+  row(
+    s,
+    "PostgreSQL transactions/Redis commands per event at half rate",
+    `${fmt(halfTrips.pgTransactions / half.accepted, 2)}/${fmt(halfTrips.redisCommands / half.accepted, 2)}`,
+  );
   const { web: webLoop, worker: workerLoop } = loopDelayAtHalf;
   row(
     s,
