@@ -5,7 +5,7 @@ import { Prisma, type App, type Event } from "@prisma/client";
 import { z } from "zod";
 import { runSql, type Db, type SqlRunner } from "./db";
 import { NotFoundError } from "./errors";
-import { newId } from "./ids";
+import { idTimePrefix, newId } from "./ids";
 
 /** How long an Idempotency-Key (or eventId) maps to the event it created. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -63,7 +63,7 @@ export async function ingestEvent(
  * one result per request in order. Every event and its deliveries are
  * written by one statement, so they commit together (the rule "stored before
  * acknowledged") without a multi-statement transaction, and a batch of
- * events costs the same two or three round trips as one (see
+ * events costs the same one or two round trips as one (see
  * docs/performance.md). Requests repeating an idempotency key, within the
  * batch or of an earlier event, get that event back and create nothing.
  * The API passes the pool itself: through Prisma, compiling and mapping
@@ -104,41 +104,16 @@ export async function ingestEvents(
         AND created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_MS / 1000})`,
     );
   }
-  // Read just before the insert, not inside its transaction: under READ
-  // COMMITTED a read there would also see only the endpoints committed
-  // before it ran, so nothing is lost.
-  const appIds = [...new Set(rows.map((row) => row.request.app.id))];
-  const endpoints = await runSql<{ id: string; app_id: string; event_types: string[] }>(
-    db,
-    Prisma.sql`
-    SELECT id, app_id, event_types FROM endpoints
-    WHERE app_id = ANY(${appIds}::text[]) AND NOT disabled
-    ORDER BY id`,
-  );
-  const deliveryIdsOf = new Map<string, string[]>();
-  const deliveries = rows.flatMap((row) => {
-    const subscribed = endpoints
-      .filter(
-        (endpoint) =>
-          endpoint.app_id === row.request.app.id &&
-          (endpoint.event_types.length === 0 || endpoint.event_types.includes(row.request.input.eventType)),
-      )
-      .map((endpoint) => ({
-        id: newId("delivery"),
-        eventId: row.id,
-        appId: row.request.app.id,
-        endpointId: endpoint.id,
-      }));
-    deliveryIdsOf.set(
-      row.id,
-      subscribed.map((delivery) => delivery.id),
-    );
-    return subscribed;
-  });
   // Insert-on-conflict rather than read-then-write: concurrent duplicates
   // wait on the unique index and then see the winner's row. A duplicate
-  // inserts no event, so no deliveries either.
-  const inserted = await runSql<{ id: string; created_at: Date }>(
+  // inserts no event, so no deliveries either. The subscribed endpoints are
+  // read by the same statement, under its snapshot: an endpoint committed
+  // before it started gets its delivery, one committed later does not.
+  // Reading them first cost a round trip per batch (docs/performance.md).
+  // Each delivery's id is made here too, its random part from random():
+  // gen_random_uuid() reads the kernel's random source, a system call per
+  // row. Ids must be unique, not secret.
+  const inserted = await runSql<{ id: string; created_at: Date; delivery_ids: string[] }>(
     db,
     Prisma.sql`
     WITH event AS (
@@ -153,20 +128,22 @@ export async function ingestEvents(
         ${rows.map((row) => row.key)}::text[]
       ) AS input(id, app_id, event_type, payload, external_id, idempotency_key)
       ON CONFLICT (app_id, idempotency_key) DO NOTHING
-      RETURNING id, created_at
+      RETURNING id, app_id, event_type, created_at
     ), deliveries AS (
       INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, first_attempt_job)
-      SELECT d.id, d.app_id, event.id, d.endpoint_id, event.created_at, ${options.firstAttemptJob ?? null}::text
-      FROM unnest(
-        ${deliveries.map((delivery) => delivery.id)}::text[],
-        ${deliveries.map((delivery) => delivery.eventId)}::text[],
-        ${deliveries.map((delivery) => delivery.appId)}::text[],
-        ${deliveries.map((delivery) => delivery.endpointId)}::text[]
-      ) AS d(id, event_id, app_id, endpoint_id)
-      JOIN event ON event.id = d.event_id
+      SELECT ${idTimePrefix("delivery")}::text || upper(left(md5(random()::text || random()::text), 16)),
+             event.app_id, event.id, endpoint.id, event.created_at, ${options.firstAttemptJob ?? null}::text
+      FROM event
+      JOIN endpoints endpoint ON endpoint.app_id = event.app_id AND NOT endpoint.disabled
+        AND (cardinality(endpoint.event_types) = 0 OR event.event_type = ANY(endpoint.event_types))
+      RETURNING id, event_id, endpoint_id
     )
-    SELECT id, created_at FROM event`,
+    SELECT event.id, event.created_at,
+           array_remove(array_agg(delivery.id ORDER BY delivery.endpoint_id), NULL) AS delivery_ids
+    FROM event LEFT JOIN deliveries delivery ON delivery.event_id = event.id
+    GROUP BY event.id, event.created_at`,
   );
+  const deliveryIdsOf = new Map(inserted.map((row) => [row.id, row.delivery_ids]));
   const createdAt = new Map(inserted.map((row) => [row.id, row.created_at]));
 
   // Keys that matched an event committed earlier: that event is the answer.

@@ -58,6 +58,15 @@ export function newUlid(): string {
  * pagination walks answer it, with no index on a time column.
  */
 export function idAt(kind: IdKind, at: Date, edge: "start" | "end"): string {
-  const time = encodeTime(Math.max(0, Math.min(at.getTime(), 2 ** 48 - 1)), 10);
-  return `${idPrefixes[kind]}_${time}${(edge === "start" ? "0" : "Z").repeat(16)}`;
+  return `${idTimePrefix(kind, at)}${(edge === "start" ? "0" : "Z").repeat(16)}`;
+}
+
+/**
+ * An id of `kind` made at `at`, up to its random part. A statement that
+ * creates rows in SQL names them with this and 16 random characters of its
+ * own (the ingestion statement: 64 bits as hex digits, which are all in
+ * the ULID alphabet), so its ids sort by time like every other.
+ */
+export function idTimePrefix(kind: IdKind, at: Date = new Date()): string {
+  return `${idPrefixes[kind]}_${encodeTime(Math.max(0, Math.min(at.getTime(), 2 ** 48 - 1)), 10)}`;
 }

@@ -6,6 +6,7 @@ import { createApp } from "../../lib/apps";
 import { createEndpoint } from "../../lib/endpoints";
 import type { SqlRunner } from "../../lib/db";
 import { ingestEvents, type IngestRequest } from "../../lib/events";
+import { idAt } from "../../lib/ids";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;
@@ -50,7 +51,9 @@ describe.each<[string, () => SqlRunner]>([
       { app: shop.app, input: { eventType: "user.created", payload: { n: 3 } }, idempotencyKey: undefined },
       { app: blog.app, input: { eventType: "comment.added", payload: { n: 4 } }, idempotencyKey: undefined },
     ];
+    const before = new Date();
     const results = await ingestEvents(runner(), requests);
+    const after = new Date();
     expect(results.map((result) => result.created)).toEqual([true, true, true, true]);
     expect(results.map((result) => (result.event.payload as { n: number }).n)).toEqual([1, 2, 3, 4]);
     const endpointsOf = async (eventId: string) =>
@@ -66,6 +69,13 @@ describe.each<[string, () => SqlRunner]>([
       const event = await db.event.findUniqueOrThrow({ where: { id: result.event.id } });
       expect(event.payload).toEqual(result.event.payload);
       expect(event.appId).toBe(requests[results.indexOf(result)]!.app.id);
+    }
+    // Named by the statement itself, still as ids that sort by creation time.
+    const deliveryIds = results.flatMap((result) => result.deliveryIds);
+    expect(new Set(deliveryIds).size).toBe(deliveryIds.length);
+    for (const id of deliveryIds) {
+      expect(id).toMatch(/^dlv_[0-9A-HJKMNP-TV-Z]{26}$/);
+      expect(id >= idAt("delivery", before, "start") && id <= idAt("delivery", after, "end")).toBe(true);
     }
   });
 
