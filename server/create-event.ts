@@ -5,7 +5,7 @@
 // authentication, errors and request log are theirs.
 import { SpanStatusCode } from "@opentelemetry/api";
 import { readJson, validate } from "../lib/api/request";
-import { apiRoute, json } from "../lib/api/route";
+import { apiHandler, json } from "../lib/api/route";
 import { resolveAppId } from "../lib/apps";
 import { HookpostError } from "../lib/errors";
 import { createEventSchema, idempotencyKeySchema, toEventResource } from "../lib/events";
@@ -29,7 +29,7 @@ export function matchCreateEvent(method: string | undefined, url: string | undef
 }
 
 export function createEventHandler(ingestion: Ingestion) {
-  return apiRoute<{ appId: string }>(async ({ req, params, db }) => {
+  return apiHandler<{ appId: string }>(async ({ req, params, db }) => {
     const app = { id: await resolveAppId(db, params.appId) };
     const ingested = getMetrics().eventsIngested;
     return tracer.startActiveSpan("event.ingest", async (span) => {

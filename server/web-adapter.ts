@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import type { ApiRequest } from "../lib/api/request";
+import { JsonReply, type ApiReply } from "../lib/api/route";
 import { tracer } from "../lib/tracing";
 
 function header(req: IncomingMessage, name: string): string | null {
@@ -28,15 +29,21 @@ function toApiRequest(req: IncomingMessage): ApiRequest {
   };
 }
 
-async function sendWebResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
+async function sendReply(req: IncomingMessage, res: ServerResponse, reply: ApiReply): Promise<void> {
   const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
+  let body: Buffer;
+  if (reply instanceof JsonReply) {
+    body = Buffer.from(JSON.stringify(reply.body));
+    headers["content-type"] = "application/json";
+  } else {
+    body = Buffer.from(await reply.arrayBuffer());
+    reply.headers.forEach((value, name) => (headers[name] = value));
+  }
   headers["content-length"] = String(body.byteLength);
   // Answered before the whole body arrived (refused as too large): the rest
   // is never read, so the connection cannot carry another request.
   if (!req.complete) headers.connection = "close";
-  res.writeHead(response.status, headers);
+  res.writeHead(reply.status, headers);
   res.end(body);
 }
 
@@ -45,7 +52,7 @@ export function serveApiHandler(
   req: IncomingMessage,
   res: ServerResponse,
   route: string,
-  handler: (request: ApiRequest) => Promise<Response>,
+  handler: (request: ApiRequest) => Promise<ApiReply>,
 ): Promise<void> {
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const attributes = { "http.request.method": req.method ?? "GET", "http.route": route };
@@ -55,9 +62,9 @@ export function serveApiHandler(
     parent,
     async (span) => {
       try {
-        const response = await handler(toApiRequest(req));
-        span.setAttribute("http.response.status_code", response.status);
-        await sendWebResponse(req, res, response);
+        const reply = await handler(toApiRequest(req));
+        span.setAttribute("http.response.status_code", reply.status);
+        await sendReply(req, res, reply);
       } finally {
         span.end();
       }

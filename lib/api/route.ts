@@ -1,5 +1,10 @@
 // The wrapper every /api/v1 route handler goes through: API-key
 // authentication, then the handler, then one error format.
+//
+// Handlers answer with `json(...)`, a JsonReply, which becomes a Fetch API
+// Response only for Next.js. The route server/main.ts serves itself writes
+// the JSON to Node's response: building a Response and reading it back
+// cost that route about 5% of the web process's time.
 import { authenticateApiKey } from "../api-keys";
 import { getDb, type Db } from "../db";
 import { HookpostError, UnavailableError } from "../errors";
@@ -15,11 +20,26 @@ export interface ApiContext<Params> {
   apiKeyId: string;
 }
 
-export function json(body: unknown, status = 200): Response {
-  return Response.json(body, { status });
+/** A JSON answer, not yet in any server's response type. */
+export class JsonReply {
+  constructor(
+    readonly body: unknown,
+    readonly status: number,
+  ) {}
+
+  toResponse(): Response {
+    return Response.json(this.body, { status: this.status });
+  }
 }
 
-export function errorResponse(error: unknown): Response {
+/** What a handler answers: JSON, or a Response of its own (no body, another content type). */
+export type ApiReply = JsonReply | Response;
+
+export function json(body: unknown, status = 200): JsonReply {
+  return new JsonReply(body, status);
+}
+
+export function errorResponse(error: unknown): JsonReply {
   if (error instanceof HookpostError) {
     return json(
       { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } },
@@ -48,10 +68,13 @@ async function authenticate(req: ApiRequest, db: Db): Promise<string> {
   return keyId;
 }
 
-export function apiRoute<Params = Record<string, never>>(handler: (ctx: ApiContext<Params>) => Promise<Response>) {
-  return async (req: ApiRequest, segment: { params: Promise<Params> }): Promise<Response> => {
+type Handler<Params> = (ctx: ApiContext<Params>) => Promise<ApiReply>;
+
+/** The handler behind authentication, the error format and the request log, answering an ApiReply. */
+export function apiHandler<Params = Record<string, never>>(handler: Handler<Params>) {
+  return async (req: ApiRequest, segment: { params: Promise<Params> }): Promise<ApiReply> => {
     const started = performance.now();
-    let response: Response;
+    let response: ApiReply;
     try {
       const db = getDb();
       const apiKeyId = await authenticate(req, db);
@@ -71,5 +94,14 @@ export function apiRoute<Params = Record<string, never>>(handler: (ctx: ApiConte
       "api request",
     );
     return response;
+  };
+}
+
+/** apiHandler as a Next.js route handler, which must answer a Response. */
+export function apiRoute<Params = Record<string, never>>(handler: Handler<Params>) {
+  const handle = apiHandler(handler);
+  return async (req: ApiRequest, segment: { params: Promise<Params> }): Promise<Response> => {
+    const reply = await handle(req, segment);
+    return reply instanceof JsonReply ? reply.toResponse() : reply;
   };
 }

@@ -162,6 +162,7 @@ describe("events", () => {
   it("accepts an event with 202 and its documented shape", async () => {
     const response = await hookpost.api(`/apps/${appId}/events`, { body: { eventType: "a.b", payload: { x: 1 } } });
     expect(response.status).toBe(202);
+    expect(response.headers.get("content-type")).toBe("application/json");
     const event = await body<Record<string, unknown>>(response);
     expect(Object.keys(event).sort()).toEqual(["createdAt", "eventType", "id", "payload"]);
     expect(event).toMatchObject({ eventType: "a.b", payload: { x: 1 } });
@@ -177,6 +178,7 @@ describe("events", () => {
     const before = await hookpost.db.event.count();
     const response = await hookpost.api(`/apps/${appId}/events`, { body: input });
     expect(response.status).toBe(422);
+    expect(response.headers.get("content-type")).toBe("application/json");
     expect((await body<ErrorBody>(response)).error.field).toBe(field);
     expect(await hookpost.db.event.count()).toBe(before);
   });
