@@ -299,14 +299,8 @@ function reportCeiling(runs: CeilingRun[]): Ceiling {
   };
   results.raw = { ...ceiling, runs };
   const s = "1 raw ceiling";
-  const each = (of: (run: CeilingRun) => number) => runs.map((run) => fmt(of(run))).join(" / ");
   row(s, runs.length > 1 ? "deliveries/s (mean of runs before / after 2)" : "deliveries/s", fmt(ceiling.perSecond));
-  if (runs.length > 1)
-    row(
-      s,
-      "deliveries/s of each run",
-      each((run) => run.perSecond),
-    );
+  if (runs.length > 1) row(s, "deliveries/s of each run", runs.map((run) => fmt(run.perSecond)).join(" / "));
   row(s, "pipeline RSS MB", String(Math.max(...runs.map((run) => run.rssMb))));
   const cpu = (name: keyof CeilingRun["cpuPercent"]) => Math.round(mean((run) => run.cpuPercent[name]));
   row(
@@ -390,6 +384,10 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
   const to = new Date();
   const halfResources = halfSampler.stop();
   const halfTrips = await halfRoundTrips();
+  const halfTripsPerEvent = {
+    pg: halfTrips.pgTransactions / half.accepted,
+    redis: halfTrips.redisCommands / half.accepted,
+  };
   const loopDelayAtHalf = await stack.eventLoopDelay();
   const checkpointsAtHalf = await halfCheckpoints();
   await waitForFirstAttempts(stack.pool, one.id, 60_000);
@@ -414,10 +412,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
       eventsPerBatch: eventsPerBatchAtHalf,
       eventLoopDelayMs: loopDelayAtHalf,
       cpuPercent: halfResources.cpuPercent,
-      roundTripsPerEvent: {
-        pg: halfTrips.pgTransactions / half.accepted,
-        redis: halfTrips.redisCommands / half.accepted,
-      },
+      roundTripsPerEvent: halfTripsPerEvent,
     },
   };
 
@@ -459,7 +454,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
   row(
     s,
     "PostgreSQL transactions/Redis commands per event at half rate",
-    `${fmt(halfTrips.pgTransactions / half.accepted, 2)}/${fmt(halfTrips.redisCommands / half.accepted, 2)}`,
+    `${fmt(halfTripsPerEvent.pg, 2)}/${fmt(halfTripsPerEvent.redis, 2)}`,
   );
   const { web: webLoop, worker: workerLoop } = loopDelayAtHalf;
   row(
