@@ -143,11 +143,10 @@ export async function ingestEvents(
     FROM event LEFT JOIN deliveries delivery ON delivery.event_id = event.id
     GROUP BY event.id, event.created_at`,
   );
-  const deliveryIdsOf = new Map(inserted.map((row) => [row.id, row.delivery_ids]));
-  const createdAt = new Map(inserted.map((row) => [row.id, row.created_at]));
+  const insertedById = new Map(inserted.map((row) => [row.id, row]));
 
   // Keys that matched an event committed earlier: that event is the answer.
-  const earlier = rows.filter((row) => !createdAt.has(row.id));
+  const earlier = rows.filter((row) => !insertedById.has(row.id));
   const existing =
     earlier.length === 0
       ? []
@@ -168,17 +167,17 @@ export async function ingestEvents(
   const results = new Map<number, IngestResult>();
   rows.forEach((row, position) => {
     const index = written[position]!;
-    const at = createdAt.get(row.id);
-    if (at !== undefined) {
+    const stored = insertedById.get(row.id);
+    if (stored !== undefined) {
       results.set(index, {
         event: {
           id: row.id,
           eventType: row.request.input.eventType,
           payload: row.request.input.payload as Event["payload"],
-          createdAt: at,
+          createdAt: stored.created_at,
         },
         created: true,
-        deliveryIds: deliveryIdsOf.get(row.id) ?? [],
+        deliveryIds: stored.delivery_ids,
       });
       return;
     }
