@@ -7,7 +7,10 @@
 // whole per-batch cost (a statement, the wake-ups of the processes it
 // touches). `lingerMs` lets a batch wait for company until its oldest call
 // is that old, as a Kafka producer's linger.ms does: free for writes no
-// caller waits on. Without it an idle system writes each call at once.
+// caller waits on. Without it an idle system writes at once: at the end of
+// the current turn of the event loop (setImmediate, once every promise
+// step of the turn has run), so that calls made together, such as the
+// loads of one job's deliveries, share a batch.
 
 export type WriteBatch<In, Out> = (items: In[]) => Promise<Out[]>;
 
@@ -38,6 +41,7 @@ export function createBatcher<In, Out>(
   const waiting: Array<Waiting<In, Out>> = [];
   let inFlight = 0;
   let lingering: NodeJS.Timeout | undefined;
+  let flushQueued = false;
 
   const flush = () => {
     if (inFlight >= options.maxInFlight || waiting.length === 0) return;
@@ -78,7 +82,12 @@ export function createBatcher<In, Out>(
     submit(item) {
       return new Promise<Out>((resolve, reject) => {
         waiting.push({ item, since: performance.now(), resolve, reject });
-        flush();
+        if (flushQueued) return;
+        flushQueued = true;
+        setImmediate(() => {
+          flushQueued = false;
+          flush();
+        });
       });
     },
   };

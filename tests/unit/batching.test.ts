@@ -19,6 +19,7 @@ describe("createBatcher", () => {
     const { write, batches, finishNext } = controlledWrite();
     const batcher = createBatcher(write, { maxBatchSize: 100, maxInFlight: 1 });
     const first = batcher.submit(1);
+    await tick();
     expect(batches).toEqual([[1]]);
     const rest = [2, 3, 4].map((item) => batcher.submit(item));
     await tick();
@@ -31,18 +32,35 @@ describe("createBatcher", () => {
     expect(await Promise.all(rest)).toEqual([20, 30, 40]);
   });
 
+  it("writes the calls made in one turn of the event loop as one batch, microtasks included", async () => {
+    const { write, batches, finishNext } = controlledWrite();
+    const batcher = createBatcher(write, { maxBatchSize: 100, maxInFlight: 1 });
+    // As a job's deliveries reach their load through a concurrency limiter:
+    // each call a few promise steps after the one that started it.
+    const viaPromises = (item: number, steps: number): Promise<number> =>
+      steps === 0 ? batcher.submit(item) : Promise.resolve().then(() => viaPromises(item, steps - 1));
+    const all = [batcher.submit(1), viaPromises(2, 1), viaPromises(3, 3), batcher.submit(4)];
+    await tick();
+    expect(batches).toEqual([[1, 4, 2, 3]]);
+    finishNext();
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40]);
+  });
+
   it("keeps batches within the size limit and at most maxInFlight writing at once", async () => {
     const { write, batches, finishNext } = controlledWrite();
     const batcher = createBatcher(write, { maxBatchSize: 2, maxInFlight: 2 });
     const all = [1, 2, 3, 4, 5, 6, 7].map((item) => batcher.submit(item));
     await tick();
-    // 1 and 2 were each written alone the moment they came; the rest wait for a free slot.
-    expect(batches).toEqual([[1], [2]]);
-    for (let i = 0; i < 5; i++) {
+    // Two full batches fill both slots; the rest wait for a free one.
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    for (let i = 0; i < 4; i++) {
       finishNext();
       await tick();
     }
-    expect(batches).toEqual([[1], [2], [3, 4], [5, 6], [7]]);
+    expect(batches).toEqual([[1, 2], [3, 4], [5, 6], [7]]);
     expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50, 60, 70]);
   });
 
@@ -102,6 +120,7 @@ describe("createBatcher", () => {
     await tick();
     // A full batch goes at once.
     const full = [6, 7, 8].map((item) => batcher.submit(item));
+    await tick();
     expect(batches).toEqual([[1, 2], [3, 4], [5], [6, 7, 8]]);
     finishNext();
     expect(await Promise.all(full)).toEqual([60, 70, 80]);
