@@ -10,7 +10,15 @@ const globalForDb = globalThis as unknown as { hookpostDb?: PrismaClient; hookpo
 /** The process's connection pool; Prisma's $disconnect ends it. */
 export function getPool(): pg.Pool {
   if (!globalForDb.hookpostPool) {
-    const pool = new pg.Pool({ connectionString: getConfig().DATABASE_URL });
+    const pool = new pg.Pool({
+      connectionString: getConfig().DATABASE_URL,
+      // The hot statements are prepared once per connection (queryRows with a
+      // name) to skip parsing, but planned on every call with their real
+      // arguments: cached generic plans of these batch statements, made
+      // while the tables were small, kept scanning them as they grew
+      // (docs/performance.md).
+      options: "-c plan_cache_mode=force_custom_plan",
+    });
     // An idle connection dropped by the server is replaced on next use; without
     // a listener the pool's "error" event would end the process.
     pool.on("error", () => {});
@@ -33,10 +41,16 @@ export function getDb(): PrismaClient {
  * Runs a statement written with Prisma.sql on the pool itself. For the
  * statements that run once per delivery: the ORM's own work per raw query
  * (compiling, mapping the result) costs more than the query (see
- * docs/performance.md). Columns come back as pg maps them.
+ * docs/performance.md). Columns come back as pg maps them. A `name` makes
+ * it a prepared statement, parsed once per connection; its text must then
+ * never vary.
  */
-export async function queryRows<Row extends pg.QueryResultRow>(pool: pg.Pool, statement: Prisma.Sql): Promise<Row[]> {
-  return (await pool.query<Row>(statement.text, statement.values)).rows;
+export async function queryRows<Row extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  statement: Prisma.Sql,
+  name?: string,
+): Promise<Row[]> {
+  return (await pool.query<Row>({ name, text: statement.text, values: statement.values })).rows;
 }
 
 /**
@@ -45,8 +59,12 @@ export async function queryRows<Row extends pg.QueryResultRow>(pool: pg.Pool, st
  */
 export type SqlRunner = pg.Pool | PrismaClient;
 
-export async function runSql<Row extends pg.QueryResultRow>(runner: SqlRunner, statement: Prisma.Sql): Promise<Row[]> {
-  return runner instanceof pg.Pool ? queryRows<Row>(runner, statement) : runner.$queryRaw<Row[]>(statement);
+export async function runSql<Row extends pg.QueryResultRow>(
+  runner: SqlRunner,
+  statement: Prisma.Sql,
+  name?: string,
+): Promise<Row[]> {
+  return runner instanceof pg.Pool ? queryRows<Row>(runner, statement, name) : runner.$queryRaw<Row[]>(statement);
 }
 
 export type Db = PrismaClient;

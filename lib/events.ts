@@ -142,6 +142,7 @@ export async function ingestEvents(
            array_remove(array_agg(delivery.id ORDER BY delivery.endpoint_id), NULL) AS delivery_ids
     FROM event LEFT JOIN deliveries delivery ON delivery.event_id = event.id
     GROUP BY event.id, event.created_at`,
+    "ingest-events",
   );
   const insertedById = new Map(inserted.map((row) => [row.id, row]));
 

@@ -137,6 +137,7 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
     JOIN endpoints e ON e.id = d.endpoint_id
     JOIN events ev ON ev.id = d.event_id
     WHERE d.id = ANY(${ids}::text[])`,
+    "load-deliveries",
   );
   // An event's deliveries loaded together share one copy of it: an event
   // fanned out to five endpoints would otherwise be held five times.
@@ -238,6 +239,7 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
     FROM current c JOIN input i ON i.delivery_id = c.id
     WHERE d.id = c.id
     RETURNING d.id, c.moves AS moved`,
+    "record-attempts",
   );
   const moved = new Map(rows.map((row) => [row.id, row.moved]));
   return records.map((record) => moved.get(record.attempt.deliveryId) === true);
