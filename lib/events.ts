@@ -68,7 +68,8 @@ export async function ingestEvent(
  * batch or of an earlier event, get that event back and create nothing.
  * The API passes the pool itself: through Prisma, compiling and mapping
  * these statements cost more than running them. `firstAttemptJob` names
- * the queue job that will hold the new deliveries' first attempts.
+ * the queue job that will hold the new deliveries' first attempts; without
+ * one, the scheduler in the worker queues them (lib/delivery/scheduler.ts).
  */
 export async function ingestEvents(
   db: SqlRunner,
@@ -130,7 +131,7 @@ export async function ingestEvents(
       ON CONFLICT (app_id, idempotency_key) DO NOTHING
       RETURNING id, app_id, event_type, created_at
     ), deliveries AS (
-      INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, first_attempt_job)
+      INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, next_attempt_job)
       SELECT ${idTimePrefix("delivery")}::text || upper(left(md5(random()::text || random()::text), 16)),
              event.app_id, event.id, endpoint.id, event.created_at, ${options.firstAttemptJob ?? null}::text
       FROM event

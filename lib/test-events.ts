@@ -3,6 +3,7 @@
 import type { Db } from "./db";
 import { newId } from "./ids";
 import type { Logger } from "./logger";
+import { scheduledAttemptJobId } from "./queue/jobs";
 import type { DeliveryProducer } from "./queue/producer";
 
 export const TEST_EVENT_TYPE = "hookpost.test";
@@ -27,7 +28,15 @@ export async function sendTestEvent(
       },
     });
     await tx.delivery.create({
-      data: { id: deliveryId, appId, eventId, endpointId, nextAttemptAt: event.createdAt },
+      // It has a job of its own, added below: the row names it, so that the scheduler leaves it.
+      data: {
+        id: deliveryId,
+        appId,
+        eventId,
+        endpointId,
+        nextAttemptAt: event.createdAt,
+        nextAttemptJob: scheduledAttemptJobId(deliveryId, 1),
+      },
     });
   });
   try {

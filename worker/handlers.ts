@@ -4,6 +4,7 @@ import { context, SpanStatusCode } from "@opentelemetry/api";
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import {
   Deferred,
+  makeDueAttempts,
   makeFirstAttempts,
   makeManualAttempt,
   makeScheduledAttempt,
@@ -20,6 +21,7 @@ type Handlers = { [Name in JobName]: (deps: AttemptDeps, data: JobData<Name>) =>
 
 const handlers: Handlers = {
   "first-attempts": makeFirstAttempts,
+  "due-attempts": makeDueAttempts,
   "scheduled-attempt": makeScheduledAttempt,
   "manual-attempt": makeManualAttempt,
   "operational-event": postOperationalEvent,

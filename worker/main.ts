@@ -1,6 +1,6 @@
 // The delivery worker: its own process, never part of the web server. It
-// takes attempt jobs from BullMQ, makes them, and sweeps the database for
-// deliveries the queue lost.
+// takes attempt jobs from BullMQ, makes them, queues the retries that come
+// due, and sweeps the database for deliveries the queue lost.
 import { Worker, type Job } from "bullmq";
 import pLimit from "p-limit";
 import { getConfigOrExit } from "../lib/config";
@@ -9,6 +9,7 @@ import { createAttemptStore } from "../lib/delivery/attempt-store";
 import { EndpointSlots } from "../lib/delivery/endpoint-slots";
 import { EndpointRateLimiter } from "../lib/delivery/rate-limiter";
 import { createDeliveryAgent } from "../lib/delivery/http-client";
+import { startScheduler } from "../lib/delivery/scheduler";
 import { startSweeper } from "../lib/delivery/sweeper";
 import { createLogger } from "../lib/logger";
 import { DELIVERY_QUEUE } from "../lib/queue/jobs";
@@ -62,6 +63,7 @@ worker.on("failed", (job, error) =>
   logger.warn({ err: error, jobId: job?.id, attemptsMade: job?.attemptsMade }, "job failed"),
 );
 
+const scheduler = startScheduler(getPool(), producer, logger, config.SCHEDULER_INTERVAL);
 const sweeper = startSweeper(db, producer, logger, config.SWEEP_INTERVAL);
 const queueDepth = sampleQueueDepth(producer.queue, logger, 5_000);
 const statusServer = await startStatusServer({
@@ -89,6 +91,7 @@ async function shutdown(signal: string) {
   // the queue for the rest), then close the producer side, then the
   // connections the others used.
   stopping.abort();
+  await scheduler.stop();
   await sweeper.stop();
   queueDepth.stop();
   await worker.close();

@@ -235,7 +235,9 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
         -- duplicate run records its attempt but never schedules twice.
         scheduled_attempts = CASE WHEN c.moves THEN i.attempt_number ELSE d.scheduled_attempts END,
         status = CASE WHEN c.moves THEN i.status ELSE d.status END,
-        next_attempt_at = CASE WHEN c.moves THEN i.next_attempt_at ELSE d.next_attempt_at END
+        next_attempt_at = CASE WHEN c.moves THEN i.next_attempt_at ELSE d.next_attempt_at END,
+        -- No job holds a retry yet: the scheduler claims it when due.
+        next_attempt_job = CASE WHEN c.moves AND i.status = 'pending' THEN NULL ELSE d.next_attempt_job END
     FROM current c JOIN input i ON i.delivery_id = c.id
     WHERE d.id = c.id
     RETURNING d.id, c.moves AS moved`,

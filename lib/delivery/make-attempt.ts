@@ -300,6 +300,8 @@ async function recordWithEvents(
         scheduledAttempts: attemptNumber,
         status: outcome === "retry" ? "pending" : outcome,
         nextAttemptAt: next ?? null,
+        // No job holds a retry yet: the scheduler claims it when due.
+        ...(outcome === "retry" ? { nextAttemptJob: null } : {}),
       },
     });
     const moved = transition.count === 1;
@@ -323,27 +325,35 @@ export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"sche
   return attemptIfDue(deps, job.deliveryId, job.attempt, log);
 }
 
+/** One attempt of a batch job: which delivery, which step of its schedule, and the trace it continues. */
+interface BatchItem {
+  deliveryId: string;
+  attempt: number;
+  trace?: Record<string, string>;
+}
+
 /**
- * The first attempts of one ingestion batch's deliveries, side by side as
- * worker slots free up. A delivery refused by its endpoint comes back as a
- * job of its own. If any attempt throws, the job throws once the others
- * have ended, and its retry skips the attempts already recorded. A worker
- * that is stopping starts no more of them: the job goes back to the queue
- * for the rest (a Deferred), and shutdown waits only for requests in flight.
+ * The attempts one job holds, side by side as worker slots free up: the
+ * first attempts of an ingestion batch's deliveries, or the retries the
+ * scheduler found due together. A delivery refused by its endpoint comes
+ * back as a job of its own. If any attempt throws, the job throws once the
+ * others have ended, and its retry skips the attempts already recorded. A
+ * worker that is stopping starts no more of them: the job goes back to the
+ * queue for the rest (a Deferred), and shutdown waits only for requests in
+ * flight.
  */
-export async function makeFirstAttempts(
-  deps: AttemptDeps,
-  job: JobData<"first-attempts">,
-): Promise<BatchOutcome | Deferred> {
+async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise<BatchOutcome | Deferred> {
   const settled = await Promise.allSettled(
-    job.deliveries.map((item) =>
-      // Each attempt continues the trace of the request that created its event.
+    items.map((item) =>
+      // Each attempt continues the trace of whatever queued it (for a first
+      // attempt, the request that created its event).
       context.with(contextFromCarrier(item.trace), () =>
-        tracer.startActiveSpan("delivery.first-attempt", async (span) => {
+        tracer.startActiveSpan(item.attempt === 1 ? "delivery.first-attempt" : "delivery.retry", async (span) => {
           span.setAttribute("hookpost.delivery_id", item.deliveryId);
+          span.setAttribute("hookpost.attempt", item.attempt);
           try {
-            const log = deps.logger.child({ deliveryId: item.deliveryId, attempt: 1 });
-            const outcome = await attemptIfDue(deps, item.deliveryId, 1, log, true);
+            const log = deps.logger.child({ deliveryId: item.deliveryId, attempt: item.attempt });
+            const outcome = await attemptIfDue(deps, item.deliveryId, item.attempt, log, true);
             span.setAttribute("hookpost.outcome", outcome instanceof Deferred ? "deferred" : outcome);
             return outcome;
           } catch (error) {
@@ -358,21 +368,34 @@ export async function makeFirstAttempts(
     ),
   );
   const counts: BatchOutcome = { succeeded: 0, retry: 0, failed: 0, skipped: 0, deferred: 0, left: 0 };
-  const deferred: Array<{ deliveryId: string; attempt: number; delayMs: number; trace?: Record<string, string> }> = [];
+  const deferred: Array<BatchItem & { delayMs: number }> = [];
   const errors: unknown[] = [];
   settled.forEach((result, index) => {
-    const item = job.deliveries[index]!;
+    const item = items[index]!;
     if (result.status === "rejected") errors.push(result.reason);
     else if (result.value instanceof Deferred) {
       counts.deferred++;
-      deferred.push({ deliveryId: item.deliveryId, attempt: 1, delayMs: result.value.delayMs, trace: item.trace });
+      deferred.push({ ...item, delayMs: result.value.delayMs });
     } else counts[result.value]++;
   });
   await deps.producer.addScheduled(deferred);
   if (errors.length > 0) {
-    throw new AggregateError(errors, `${errors.length} of ${job.deliveries.length} first attempts failed`);
+    throw new AggregateError(errors, `${errors.length} of ${items.length} attempts failed`);
   }
   return counts.left > 0 ? new Deferred(0) : counts;
+}
+
+/** The first attempts of one ingestion batch's deliveries, each continuing its request's trace. */
+export function makeFirstAttempts(deps: AttemptDeps, job: JobData<"first-attempts">): Promise<BatchOutcome | Deferred> {
+  return makeBatchAttempts(
+    deps,
+    job.deliveries.map((item) => ({ ...item, attempt: 1 })),
+  );
+}
+
+/** The scheduled attempts the scheduler found due together (lib/delivery/scheduler.ts). */
+export function makeDueAttempts(deps: AttemptDeps, job: JobData<"due-attempts">): Promise<BatchOutcome | Deferred> {
+  return makeBatchAttempts(deps, job.attempts);
 }
 
 /**
@@ -459,16 +482,8 @@ async function attemptIfDue(
     },
     "attempt recorded",
   );
-  if (advanced && next) {
-    try {
-      await deps.producer.addScheduled([
-        { deliveryId: delivery.id, attempt: attemptNumber + 1, delayMs: next.getTime() - Date.now() },
-      ]);
-    } catch (error) {
-      // The row already says when the retry is due; the sweeper enqueues it.
-      log.error({ ...about, err: error }, "could not enqueue the next attempt; the sweeper will");
-    }
-  }
+  // A retry is not queued here: its row says when it is due, and the
+  // scheduler queues it then, with every other retry due at that time.
   return outcome;
 }
 

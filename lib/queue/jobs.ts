@@ -24,6 +24,16 @@ export const jobSchemas = {
   "first-attempts": z.object({
     deliveries: z.array(z.object({ deliveryId: z.string(), trace: traceCarrier })).min(1),
   }),
+  /**
+   * Scheduled attempts that came due together, mostly retries: the
+   * scheduler claims every due delivery no job holds and queues them as one
+   * job, as ingestion does with first attempts (lib/delivery/scheduler.ts).
+   */
+  "due-attempts": z.object({
+    attempts: z
+      .array(z.object({ deliveryId: z.string(), attempt: z.number().int().min(1), trace: traceCarrier }))
+      .min(1),
+  }),
   /** One extra attempt somebody asked for; it does not move the schedule. */
   "manual-attempt": z.object({
     deliveryId: z.string(),
@@ -52,8 +62,13 @@ export function scheduledAttemptJobId(deliveryId: string, attempt: number): stri
 
 /**
  * A new id for a first-attempts job. Chosen before the deliveries are
- * written, which record it (deliveries.first_attempt_job).
+ * written, which record it (deliveries.next_attempt_job).
  */
 export function firstAttemptsJobId(): string {
   return `first-${newUlid()}`;
+}
+
+/** A new id for a due-attempts job, recorded by the rows it claims (deliveries.next_attempt_job). */
+export function dueAttemptsJobId(): string {
+  return `due-${newUlid()}`;
 }

@@ -1,5 +1,5 @@
 // Adds delivery jobs. Used by the API (new events, manual retries) and by
-// the worker (next scheduled attempt, sweeper).
+// the worker (due retries, attempts an endpoint's cap put off, sweeper).
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { createBatcher, type Batcher } from "../batching";
@@ -95,6 +95,13 @@ export class DeliveryProducer {
         jobId,
       }),
     );
+  }
+
+  /** One job for scheduled attempts that came due together; `jobId` is the one their rows record. */
+  async addDueAttempts(jobId: string, attempts: JobData<"due-attempts">["attempts"]): Promise<void> {
+    if (attempts.length === 0) return;
+    const name: JobName = "due-attempts";
+    await enqueueing(this.queue.add(name, { attempts } satisfies JobData<typeof name>, { jobId }));
   }
 
   /** `delayMs` spreads a batch (a replay) so that a recovering endpoint is not flooded. */

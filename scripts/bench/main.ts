@@ -395,7 +395,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
   const halfLatency = await firstAttemptLatency(stack.pool, one.id, from, to);
   // Each ingestion batch names its first-attempts job on its delivery rows.
   const { rows: batchRows } = await stack.pool.query<{ per_batch: number }>(
-    `SELECT count(*)::float / greatest(count(DISTINCT first_attempt_job), 1) AS per_batch
+    `SELECT count(*)::float / greatest(count(DISTINCT next_attempt_job), 1) AS per_batch
      FROM deliveries WHERE app_id = $1 AND created_at >= $2 AND created_at < $3`,
     [one.id, from, to],
   );

@@ -97,6 +97,8 @@ describe("recordRoutines", () => {
   it("records every attempt and moves each delivery once, as recording them one by one would", async () => {
     const { deliveries } = await setUp("record", 1, 3);
     const [a, b, c] = deliveries;
+    const ids = [a!.id, b!.id, c!.id];
+    await database.db.delivery.updateMany({ where: { id: { in: ids } }, data: { nextAttemptJob: "first-held" } });
     const moved = await recordRoutines(database.pool, [
       record(a!, { succeeded: true, second: 1 }),
       record(b!, { succeeded: false, second: 2 }),
@@ -107,19 +109,22 @@ describe("recordRoutines", () => {
     const again = await recordRoutines(database.pool, [record(c!, { succeeded: true, second: 4, attemptNumber: 1 })]);
     expect(again).toEqual([false]);
 
-    const rows = await database.db.delivery.findMany({ where: { id: { in: [a!.id, b!.id, c!.id] } } });
+    const rows = await database.db.delivery.findMany({ where: { id: { in: ids } } });
     const byId = new Map(rows.map((row) => [row.id, row]));
     expect(byId.get(a!.id)).toMatchObject({ status: "succeeded", attemptCount: 1, scheduledAttempts: 1 });
+    // The retry names no job any more: the scheduler claims it when due.
     expect(byId.get(b!.id)).toMatchObject({
       status: "pending",
       attemptCount: 1,
       scheduledAttempts: 1,
       nextAttemptAt: at(62),
+      nextAttemptJob: null,
       lastStatusCode: 500,
       firstAttemptAt: at(2),
     });
     expect(byId.get(c!.id)).toMatchObject({ status: "succeeded", attemptCount: 2, scheduledAttempts: 1 });
-    expect(await database.db.attempt.count({ where: { deliveryId: { in: [a!.id, b!.id, c!.id] } } })).toBe(4);
+    expect(byId.get(a!.id)!.nextAttemptJob).toBe("first-held");
+    expect(await database.db.attempt.count({ where: { deliveryId: { in: ids } } })).toBe(4);
   });
 
   it("records a delivery that appears twice in one batch twice, and lets only one of them move it", async () => {

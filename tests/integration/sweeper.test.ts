@@ -1,6 +1,7 @@
 // The sweeper against a real database and Redis, with no worker taking
-// jobs: it must enqueue every due delivery whose job is gone, and leave a
-// first attempt alone while the first-attempts job its row names is queued.
+// jobs: it must enqueue every due delivery whose job is gone, leave one
+// alone while the batch job its row names is queued, and leave a retry no
+// job names to the scheduler.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../lib/apps";
@@ -8,7 +9,7 @@ import { sweepDueDeliveries } from "../../lib/delivery/sweeper";
 import { createEndpoint } from "../../lib/endpoints";
 import { ingestEvents } from "../../lib/events";
 import { createLogger } from "../../lib/logger";
-import { firstAttemptsJobId, scheduledAttemptJobId } from "../../lib/queue/jobs";
+import { dueAttemptsJobId, firstAttemptsJobId, scheduledAttemptJobId } from "../../lib/queue/jobs";
 import { DeliveryProducer } from "../../lib/queue/producer";
 import { createTestDatabase, REDIS_URL, uniqueName, type TestDatabase } from "../support/services";
 
@@ -82,14 +83,20 @@ describe("sweepDueDeliveries", () => {
     expect(await producer.queue.getJobState(scheduledAttemptJobId(id!, 1))).toBe("delayed");
   });
 
-  it("enqueues a later attempt even while the row's first-attempts job is still queued", async () => {
-    const jobId = firstAttemptsJobId();
-    const [id] = await dueDeliveries("retrying", 1, jobId);
-    await producer.addFirstAttempts(jobId, [{ deliveryId: id! }]);
-    // The first attempt was made (by a copy of the job) and failed; the retry is due.
-    await database.db.delivery.update({ where: { id: id! }, data: { scheduledAttempts: 1, attemptCount: 1 } });
+  it("leaves a retry that no job names to the scheduler, and enqueues one whose due-attempts job is lost", async () => {
+    const [waiting, claimed] = await dueDeliveries("retrying", 2, firstAttemptsJobId());
+    // Both first attempts failed: one retry waits for the scheduler, the other was claimed by a job since lost.
+    await database.db.delivery.update({
+      where: { id: waiting! },
+      data: { scheduledAttempts: 1, attemptCount: 1, nextAttemptJob: null },
+    });
+    await database.db.delivery.update({
+      where: { id: claimed! },
+      data: { scheduledAttempts: 1, attemptCount: 1, nextAttemptJob: dueAttemptsJobId() },
+    });
 
-    expect(await sweepDueDeliveries(database.db, producer, logger)).toBeGreaterThanOrEqual(1);
-    expect(await queued(scheduledAttemptJobId(id!, 2))).toBe(true);
+    expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(1);
+    expect(await queued(scheduledAttemptJobId(claimed!, 2))).toBe(true);
+    expect(await queued(scheduledAttemptJobId(waiting!, 2))).toBe(false);
   });
 });

@@ -1,0 +1,138 @@
+// The scheduler against a real database and Redis, with no worker taking
+// jobs: it must queue every due retry that no job names, as one job, name
+// that job in the rows, and leave everything else alone. Two schedulers
+// claim disjoint rows. A job that could not be added leaves rows the
+// sweeper recovers.
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createApp } from "../../lib/apps";
+import { queueDueAttempts } from "../../lib/delivery/scheduler";
+import { sweepDueDeliveries } from "../../lib/delivery/sweeper";
+import { createEndpoint } from "../../lib/endpoints";
+import { ingestEvents } from "../../lib/events";
+import { createLogger } from "../../lib/logger";
+import { scheduledAttemptJobId, type JobData } from "../../lib/queue/jobs";
+import { DeliveryProducer } from "../../lib/queue/producer";
+import { createTestDatabase, REDIS_URL, uniqueName, type TestDatabase } from "../support/services";
+
+let database: TestDatabase;
+let redis: Redis;
+let producer: DeliveryProducer;
+const logger = createLogger("worker");
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  producer = new DeliveryProducer(redis, uniqueName("scheduler"));
+});
+afterAll(async () => {
+  await producer?.queue.obliterate({ force: true });
+  await producer?.close();
+  redis?.disconnect();
+  await database?.drop();
+});
+beforeEach(async () => {
+  // Each test sees only its own deliveries.
+  await database.db.delivery.deleteMany();
+});
+
+/** `count` deliveries whose first attempt failed: a retry (attempt 2) due `dueInMs` from now, no job naming it. */
+async function retries(name: string, count: number, dueInMs: number) {
+  const app = await createApp(database.db, { name });
+  await createEndpoint(
+    database.db,
+    app.id,
+    { url: "http://127.0.0.1:9/hook", description: "", eventTypes: [], rateLimit: null },
+    { allowPrivate: true, allowedCidrs: [] },
+  );
+  const results = await ingestEvents(
+    database.pool,
+    Array.from({ length: count }, (_, n) => ({
+      app,
+      input: { eventType: "a", payload: { n } },
+      idempotencyKey: undefined,
+    })),
+    { firstAttemptJob: "first-done" },
+  );
+  const ids = results.flatMap((result) => result.deliveryIds);
+  await database.db.delivery.updateMany({
+    where: { id: { in: ids } },
+    data: {
+      scheduledAttempts: 1,
+      attemptCount: 1,
+      nextAttemptAt: new Date(Date.now() + dueInMs),
+      nextAttemptJob: null,
+    },
+  });
+  return ids;
+}
+
+const rowsOf = (ids: string[]) => database.db.delivery.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
+
+describe("queueDueAttempts", () => {
+  it("queues every due retry no job names as one job, names it in their rows, and leaves the rest", async () => {
+    const due = await retries("due", 3, -1_000);
+    const later = await retries("later", 2, 60_000);
+    const [held] = await retries("held", 1, -1_000);
+    await database.db.delivery.update({
+      where: { id: held! },
+      data: { nextAttemptJob: scheduledAttemptJobId(held!, 2) },
+    });
+    const [settled] = await retries("settled", 1, -1_000);
+    await database.db.delivery.update({ where: { id: settled! }, data: { status: "succeeded" } });
+
+    expect(await queueDueAttempts(database.pool, producer)).toBe(3);
+
+    const rows = await rowsOf(due);
+    const jobId = rows[0]!.nextAttemptJob!;
+    expect(jobId).toMatch(/^due-/);
+    expect(rows.every((row) => row.nextAttemptJob === jobId)).toBe(true);
+    const job = await producer.queue.getJob(jobId);
+    expect(job?.name).toBe("due-attempts");
+    const data = job!.data as JobData<"due-attempts">;
+    expect(data.attempts.map((item) => item.deliveryId).sort()).toEqual([...due].sort());
+    expect(data.attempts.every((item) => item.attempt === 2)).toBe(true);
+
+    // Not yet due, held by another job, or no longer pending: untouched.
+    expect((await rowsOf(later)).map((row) => row.nextAttemptJob)).toEqual([null, null]);
+    expect((await rowsOf([held!]))[0]!.nextAttemptJob).toBe(scheduledAttemptJobId(held!, 2));
+    expect((await rowsOf([settled!]))[0]!.nextAttemptJob).toBeNull();
+    // Claimed once: a second round finds nothing.
+    expect(await queueDueAttempts(database.pool, producer)).toBe(0);
+  });
+
+  it("lets concurrent schedulers claim disjoint rows, together all of them", async () => {
+    const due = await retries("concurrent", 40, -1_000);
+    const counts = await Promise.all(Array.from({ length: 4 }, () => queueDueAttempts(database.pool, producer, 15)));
+    const claimedByJob = new Map<string, number>();
+    for (const row of await rowsOf(due)) {
+      expect(row.nextAttemptJob).not.toBeNull();
+      claimedByJob.set(row.nextAttemptJob!, (claimedByJob.get(row.nextAttemptJob!) ?? 0) + 1);
+    }
+    const total = counts.reduce((sum, count) => sum + count, 0);
+    // Whatever a round left (each takes at most 15), the next one claims.
+    const rest = await queueDueAttempts(database.pool, producer);
+    expect(total + rest).toBe(40);
+    expect([...claimedByJob.values()].reduce((sum, count) => sum + count, 0)).toBe(40 - rest);
+    for (const [jobId, count] of claimedByJob) {
+      const job = await producer.queue.getJob(jobId);
+      expect((job!.data as JobData<"due-attempts">).attempts).toHaveLength(count);
+    }
+  });
+
+  it("leaves rows naming a job Redis never got, which the sweeper enqueues on their own", async () => {
+    const due = await retries("lost", 2, -60_000);
+    // Nothing listens on port 9: every add fails.
+    const unreachable = new Redis("redis://127.0.0.1:9", { maxRetriesPerRequest: 0, lazyConnect: true });
+    unreachable.on("error", () => {});
+    const broken = new DeliveryProducer(unreachable, uniqueName("unreachable"));
+    broken.queue.on("error", () => {});
+    await expect(queueDueAttempts(database.pool, broken)).rejects.toThrow();
+    unreachable.disconnect();
+
+    const rows = await rowsOf(due);
+    expect(rows.every((row) => row.nextAttemptJob?.startsWith("due-"))).toBe(true);
+    expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(2);
+    for (const id of due) expect(await producer.queue.getJob(scheduledAttemptJobId(id, 2))).toBeDefined();
+  });
+});
