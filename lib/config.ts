@@ -95,8 +95,13 @@ const schema = z.object({
   JOB_LOCK_DURATION: duration.default(ms("30s")),
   /** How often the worker looks for due deliveries missing from the queue. */
   SWEEP_INTERVAL: duration.default(ms("5s")),
-  /** How often the worker queues the retries that have come due; a retry starts at most this late. */
-  SCHEDULER_INTERVAL: duration.default(ms("500ms")),
+  /**
+   * How often the worker queues the retries that have come due; a retry
+   * starts at most this late. Short, so that each job is small: half a
+   * second of a failing endpoint's retries at once overran its
+   * concurrency cap, and what the cap refused came back as jobs of its own.
+   */
+  SCHEDULER_INTERVAL: duration.default(ms("100ms")),
   /** When set, /api/metrics and the worker's /metrics require `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** The worker's port for /metrics and /health/*; 0 picks a free port. */

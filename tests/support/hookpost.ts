@@ -66,7 +66,6 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     ALLOW_PRIVATE_ENDPOINTS: "true",
     LOG_LEVEL: "info",
     SWEEP_INTERVAL: "1s",
-    SCHEDULER_INTERVAL: "100ms",
     JOB_LOCK_DURATION: "2s",
     OVERLOAD_MIN_DELAY: "1s",
     SECRETS_ENCRYPTION_KEYS: generateKeyEntry("test"),
