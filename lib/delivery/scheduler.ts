@@ -29,15 +29,18 @@ export async function queueDueAttempts(
   const jobId = dueAttemptsJobId();
   const claimed = await queryRows<{ id: string; attempt: number }>(
     pool,
+    // MATERIALIZED: the claim runs once, then each claimed row is updated by
+    // its primary key, whatever the planner guesses of an empty table.
     Prisma.sql`
-    UPDATE deliveries d SET next_attempt_job = ${jobId}
-    FROM (
+    WITH due AS MATERIALIZED (
       SELECT id FROM deliveries
       WHERE status = 'pending' AND next_attempt_job IS NULL AND next_attempt_at <= now()
       ORDER BY next_attempt_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
-    ) due
+    )
+    UPDATE deliveries d SET next_attempt_job = ${jobId}
+    FROM due
     WHERE d.id = due.id
     RETURNING d.id, d.scheduled_attempts + 1 AS attempt`,
   );
