@@ -5,31 +5,25 @@
 // sweeper recovers.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../lib/apps";
 import { queueDueAttempts } from "../../lib/delivery/scheduler";
 import { sweepDueDeliveries } from "../../lib/delivery/sweeper";
-import { createEndpoint } from "../../lib/endpoints";
-import { ingestEvents } from "../../lib/events";
 import { createLogger } from "../../lib/logger";
 import { scheduledAttemptJobId, type JobData } from "../../lib/queue/jobs";
 import { DeliveryProducer } from "../../lib/queue/producer";
-import { createTestDatabase, REDIS_URL, uniqueName, type TestDatabase } from "../support/services";
+import { createQueueFixture, pendingDeliveries, type QueueFixture } from "../support/queue-fixture";
+import { uniqueName, type TestDatabase } from "../support/services";
 
+let fixture: QueueFixture;
 let database: TestDatabase;
-let redis: Redis;
 let producer: DeliveryProducer;
 const logger = createLogger("worker");
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  producer = new DeliveryProducer(redis, uniqueName("scheduler"));
+  fixture = await createQueueFixture("scheduler");
+  ({ database, producer } = fixture);
 });
 afterAll(async () => {
-  await producer?.queue.obliterate({ force: true });
-  await producer?.close();
-  redis?.disconnect();
-  await database?.drop();
+  await fixture?.close();
 });
 beforeEach(async () => {
   // Each test sees only its own deliveries.
@@ -38,23 +32,7 @@ beforeEach(async () => {
 
 /** `count` deliveries whose first attempt failed: a retry (attempt 2) due `dueInMs` from now, no job naming it. */
 async function retries(name: string, count: number, dueInMs: number) {
-  const app = await createApp(database.db, { name });
-  await createEndpoint(
-    database.db,
-    app.id,
-    { url: "http://127.0.0.1:9/hook", description: "", eventTypes: [], rateLimit: null },
-    { allowPrivate: true, allowedCidrs: [] },
-  );
-  const results = await ingestEvents(
-    database.pool,
-    Array.from({ length: count }, (_, n) => ({
-      app,
-      input: { eventType: "a", payload: { n } },
-      idempotencyKey: undefined,
-    })),
-    { firstAttemptJob: "first-done" },
-  );
-  const ids = results.flatMap((result) => result.deliveryIds);
+  const ids = await pendingDeliveries(database, name, count, "first-done");
   await database.db.delivery.updateMany({
     where: { id: { in: ids } },
     data: {

@@ -2,53 +2,30 @@
 // jobs: it must enqueue every due delivery whose job is gone, leave one
 // alone while the batch job its row names is queued, and leave a retry no
 // job names to the scheduler.
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../lib/apps";
 import { sweepDueDeliveries } from "../../lib/delivery/sweeper";
-import { createEndpoint } from "../../lib/endpoints";
-import { ingestEvents } from "../../lib/events";
 import { createLogger } from "../../lib/logger";
 import { dueAttemptsJobId, firstAttemptsJobId, scheduledAttemptJobId } from "../../lib/queue/jobs";
-import { DeliveryProducer } from "../../lib/queue/producer";
-import { createTestDatabase, REDIS_URL, uniqueName, type TestDatabase } from "../support/services";
+import type { DeliveryProducer } from "../../lib/queue/producer";
+import { createQueueFixture, pendingDeliveries, type QueueFixture } from "../support/queue-fixture";
+import type { TestDatabase } from "../support/services";
 
+let fixture: QueueFixture;
 let database: TestDatabase;
-let redis: Redis;
 let producer: DeliveryProducer;
 const logger = createLogger("worker");
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  producer = new DeliveryProducer(redis, uniqueName("sweeper"));
+  fixture = await createQueueFixture("sweeper");
+  ({ database, producer } = fixture);
 });
 afterAll(async () => {
-  await producer?.queue.obliterate({ force: true });
-  await producer?.close();
-  redis?.disconnect();
-  await database?.drop();
+  await fixture?.close();
 });
 
 /** `count` deliveries recorded as held by `jobId`, due a minute ago, so past the sweeper's grace. */
 async function dueDeliveries(name: string, count: number, jobId: string) {
-  const app = await createApp(database.db, { name });
-  await createEndpoint(
-    database.db,
-    app.id,
-    { url: "http://127.0.0.1:9/hook", description: "", eventTypes: [], rateLimit: null },
-    { allowPrivate: true, allowedCidrs: [] },
-  );
-  const results = await ingestEvents(
-    database.pool,
-    Array.from({ length: count }, (_, n) => ({
-      app,
-      input: { eventType: "a", payload: { n } },
-      idempotencyKey: undefined,
-    })),
-    { firstAttemptJob: jobId },
-  );
-  const ids = results.flatMap((result) => result.deliveryIds);
+  const ids = await pendingDeliveries(database, name, count, jobId);
   await database.db.delivery.updateMany({
     where: { id: { in: ids } },
     data: { nextAttemptAt: new Date(Date.now() - 60_000) },
