@@ -58,6 +58,11 @@ function createMetrics() {
       help: "Due deliveries the sweeper put (back) on the queue",
       registers,
     }),
+    dueAttemptsQueued: new client.Counter({
+      name: "hookpost_due_attempts_queued_total",
+      help: "Due scheduled attempts (retries) the scheduler claimed and queued",
+      registers,
+    }),
     endpointsDisabled: new client.Counter({
       name: "hookpost_endpoints_disabled_total",
       help: "Endpoints disabled by Hookpost, by reason",

@@ -13,6 +13,7 @@
 import { Prisma } from "@prisma/client";
 import { queryRows, type Pool } from "../db";
 import type { Logger } from "../logger";
+import { getMetrics } from "../metrics";
 import { runPeriodically, type Periodic } from "../periodic";
 import { dueAttemptsJobId } from "../queue/jobs";
 import type { DeliveryProducer } from "../queue/producer";
@@ -48,6 +49,7 @@ export async function queueDueAttempts(
     jobId,
     claimed.map((row) => ({ deliveryId: row.id, attempt: row.attempt })),
   );
+  getMetrics().dueAttemptsQueued.inc(claimed.length);
   return claimed.length;
 }
 

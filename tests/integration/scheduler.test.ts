@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { queueDueAttempts } from "../../lib/delivery/scheduler";
 import { sweepDueDeliveries } from "../../lib/delivery/sweeper";
 import { createLogger } from "../../lib/logger";
+import { getMetrics } from "../../lib/metrics";
 import { scheduledAttemptJobId, type JobData } from "../../lib/queue/jobs";
 import { DeliveryProducer } from "../../lib/queue/producer";
 import { createQueueFixture, pendingDeliveries, type QueueFixture } from "../support/queue-fixture";
@@ -45,6 +46,11 @@ async function retries(name: string, count: number, dueInMs: number) {
   return ids;
 }
 
+async function counterValue(name: string): Promise<number> {
+  const metric = await getMetrics().registry.getSingleMetric(name)?.get();
+  return metric?.values.reduce((sum, sample) => sum + sample.value, 0) ?? 0;
+}
+
 const rowsOf = (ids: string[]) => database.db.delivery.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
 
 describe("queueDueAttempts", () => {
@@ -59,7 +65,9 @@ describe("queueDueAttempts", () => {
     const [settled] = await retries("settled", 1, -1_000);
     await database.db.delivery.update({ where: { id: settled! }, data: { status: "succeeded" } });
 
+    const queuedBefore = await counterValue("hookpost_due_attempts_queued_total");
     expect(await queueDueAttempts(database.pool, producer)).toBe(3);
+    expect((await counterValue("hookpost_due_attempts_queued_total")) - queuedBefore).toBe(3);
 
     const rows = await rowsOf(due);
     const jobId = rows[0]!.nextAttemptJob!;
