@@ -128,8 +128,8 @@ export interface TimedQuery {
 
 /**
  * Times one of the dashboard's own data functions, then EXPLAIN ANALYZEs
- * every SELECT it sent (captured at the driver), so the plans are those of
- * the real queries.
+ * every SELECT it sent (captured at the driver, with the SETs it made
+ * before them), so the plans are those of the real queries.
  */
 async function timedDashboard(
   pool: pg.Pool,
@@ -160,13 +160,24 @@ async function timedDashboard(
   } finally {
     pg.Client.prototype.query = original;
   }
+  // Replayed in one transaction with the settings the function made
+  // (SET LOCAL), so that each plan is the one the function got.
   const plans: string[] = [];
-  for (const statement of sent.filter((entry) => /^\s*SELECT/i.test(entry.text))) {
-    const explained = await pool.query<{ "QUERY PLAN": string }>(
-      `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
-      statement.values,
-    );
-    plans.push(`-- ${statement.text}\n${explained.rows.map((row) => row["QUERY PLAN"]).join("\n")}`);
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    for (const statement of sent) {
+      if (/^\s*SET\b/i.test(statement.text)) await client.query(statement.text, statement.values);
+      if (!/^\s*SELECT/i.test(statement.text)) continue;
+      const explained = await client.query<{ "QUERY PLAN": string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
+        statement.values,
+      );
+      plans.push(`-- ${statement.text}\n${explained.rows.map((row) => row["QUERY PLAN"]).join("\n")}`);
+    }
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
   }
   const plan = plans.join("\n\n");
   return {
