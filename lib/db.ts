@@ -1,30 +1,68 @@
-// PostgreSQL access shared by every module: one pg pool per process, used by
-// the Prisma client and, on the few hot paths, directly.
+// PostgreSQL access shared by every module: one pg pool per process for the
+// Prisma client and most raw statements, and a small one for the statements
+// that run once per event or per attempt batch.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type Prisma } from "@prisma/client";
 import pg from "pg";
 import { getConfig } from "./config";
 
-const globalForDb = globalThis as unknown as { hookpostDb?: PrismaClient; hookpostPool?: pg.Pool };
+const globalForDb = globalThis as unknown as {
+  hookpostDb?: PrismaClient;
+  hookpostPool?: pg.Pool;
+  hookpostHotPathPool?: pg.Pool;
+};
+
+function createPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  // An idle connection dropped by the server is replaced on next use; without
+  // a listener the pool's "error" event would end the process.
+  pool.on("error", () => {});
+  return pool;
+}
 
 /** The process's connection pool; Prisma's $disconnect ends it. */
 export function getPool(): pg.Pool {
-  if (!globalForDb.hookpostPool) {
-    const pool = new pg.Pool({
-      connectionString: getConfig().DATABASE_URL,
-      // The hot statements are prepared once per connection (queryRows with a
-      // name) to skip parsing, but planned on every call with their real
-      // arguments: cached generic plans of these batch statements, made
-      // while the tables were small, kept scanning them as they grew
-      // (docs/performance.md).
-      options: "-c plan_cache_mode=force_custom_plan",
-    });
-    // An idle connection dropped by the server is replaced on next use; without
-    // a listener the pool's "error" event would end the process.
-    pool.on("error", () => {});
-    globalForDb.hookpostPool = pool;
-  }
+  globalForDb.hookpostPool ??= createPool({ connectionString: getConfig().DATABASE_URL });
   return globalForDb.hookpostPool;
+}
+
+/**
+ * How the hot-path pool's sessions plan. Its statements (ingestion, the
+ * worker's load and record) are prepared once per connection and planned
+ * once, generically, instead of on every call: planning was a quarter of
+ * PostgreSQL's CPU on them (docs/performance.md). A generic plan is made
+ * with the table sizes of its moment, and one made while the tables were
+ * small scanned them whole as they grew. With sequential scans, hash and
+ * merge joins priced out, the only plans left read each row by its key,
+ * which is what these statements do at any size. Nothing else runs here:
+ * the dashboard's queries need the planner's full choice.
+ */
+const KEY_ONLY_GENERIC_PLANS = [
+  "plan_cache_mode=force_generic_plan",
+  "enable_seqscan=off",
+  "enable_hashjoin=off",
+  "enable_mergejoin=off",
+  "enable_material=off",
+]
+  .map((setting) => `-c ${setting}`)
+  .join(" ");
+
+/** A pool whose sessions plan as the hot path's statements need; see KEY_ONLY_GENERIC_PLANS. */
+export function createHotPathPool(connectionString: string, max = 4): pg.Pool {
+  // A few connections are enough: each batcher has one statement in flight.
+  return createPool({ connectionString, max, options: KEY_ONLY_GENERIC_PLANS });
+}
+
+/** The process's pool for the per-event and per-attempt statements. */
+export function getHotPathPool(): pg.Pool {
+  globalForDb.hookpostHotPathPool ??= createHotPathPool(getConfig().DATABASE_URL);
+  return globalForDb.hookpostHotPathPool;
+}
+
+/** Ends the process's pools (the Prisma client's disconnect ends the first). */
+export async function closeDb(): Promise<void> {
+  const { hookpostDb, hookpostPool, hookpostHotPathPool } = globalForDb;
+  await Promise.all([hookpostDb ? hookpostDb.$disconnect() : hookpostPool?.end(), hookpostHotPathPool?.end()]);
 }
 
 /** Lazily created so that importing a module never opens a connection. */
@@ -43,7 +81,8 @@ export function getDb(): PrismaClient {
  * (compiling, mapping the result) costs more than the query (see
  * docs/performance.md). Columns come back as pg maps them. A `name` makes
  * it a prepared statement, parsed once per connection; its text must then
- * never vary.
+ * never vary, and it belongs on the hot-path pool, whose sessions plan it
+ * in a way that cannot go stale (KEY_ONLY_GENERIC_PLANS).
  */
 export async function queryRows<Row extends pg.QueryResultRow>(
   pool: pg.Pool,

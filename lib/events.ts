@@ -139,10 +139,15 @@ export async function ingestEvents(
         AND (cardinality(endpoint.event_types) = 0 OR event.event_type = ANY(endpoint.event_types))
       RETURNING id, event_id, endpoint_id
     )
-    SELECT event.id, event.created_at,
-           array_remove(array_agg(delivery.id ORDER BY delivery.endpoint_id), NULL) AS delivery_ids
-    FROM event LEFT JOIN deliveries delivery ON delivery.event_id = event.id
-    GROUP BY event.id, event.created_at`,
+    -- Grouped rather than joined: the hot-path pool plans no hash join
+    -- (lib/db.ts), and a nested loop would compare every event with every
+    -- delivery of the batch.
+    SELECT id, max(created_at) AS created_at,
+           array_remove(array_agg(delivery_id ORDER BY endpoint_id), NULL) AS delivery_ids
+    FROM (SELECT id, created_at, NULL::text AS delivery_id, NULL::text AS endpoint_id FROM event
+          UNION ALL
+          SELECT event_id, NULL, id, endpoint_id FROM deliveries) AS written
+    GROUP BY id`,
     "ingest-events",
   );
   const insertedById = new Map(inserted.map((row) => [row.id, row]));

@@ -12,7 +12,7 @@ import { once } from "node:events";
 import { parseArgs } from "node:util";
 import next from "next";
 import { getConfigOrExit } from "../lib/config";
-import { getDb, getPool } from "../lib/db";
+import { closeDb, getHotPathPool } from "../lib/db";
 import { createIngestion } from "../lib/ingestion";
 import { initTracing, shutdownTracing } from "../lib/tracing";
 import { getWebRuntime } from "../lib/web-runtime";
@@ -33,7 +33,7 @@ initTracing("web");
 // Made before Next.js loads, so that the objects Next.js's own copy of lib/
 // finds on globalThis (pool, producer, metrics) are the ones used here too.
 const runtime = getWebRuntime();
-const createEvent = createEventHandler(createIngestion(getPool(), runtime.producer, runtime.logger));
+const createEvent = createEventHandler(createIngestion(getHotPathPool(), runtime.producer, runtime.logger));
 
 const app = next({ dev: false, dir: process.cwd(), hostname: flags.hostname, port });
 const handleWithNext = app.getRequestHandler();
@@ -85,7 +85,7 @@ async function shutdown(signal: string) {
   await runtime.producer.close();
   runtime.producer.connection.disconnect();
   await shutdownTracing();
-  await getDb().$disconnect();
+  await closeDb();
   runtime.logger.info("web stopped");
   process.exit(0);
 }

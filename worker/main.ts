@@ -4,7 +4,7 @@
 import { Worker, type Job } from "bullmq";
 import pLimit from "p-limit";
 import { getConfigOrExit } from "../lib/config";
-import { getDb, getPool } from "../lib/db";
+import { closeDb, getDb, getHotPathPool, getPool } from "../lib/db";
 import { createAttemptStore } from "../lib/delivery/attempt-store";
 import { EndpointSlots } from "../lib/delivery/endpoint-slots";
 import { EndpointRateLimiter } from "../lib/delivery/rate-limiter";
@@ -37,7 +37,7 @@ const operatorAgent = createDeliveryAgent({ allowPrivate: true, allowedCidrs: []
 const stopping = new AbortController();
 const handle = createJobHandler({
   db,
-  store: createAttemptStore(getPool()),
+  store: createAttemptStore(getHotPathPool()),
   producer,
   agent,
   policy,
@@ -100,7 +100,7 @@ async function shutdown(signal: string) {
   await operatorAgent.close();
   statusServer.close();
   await shutdownTracing();
-  await db.$disconnect();
+  await closeDb();
   producerConnection.disconnect();
   workerConnection.disconnect();
   logger.info("worker stopped");

@@ -180,8 +180,11 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
     ), current AS (
       -- Locked, so the step check below sees the latest committed state.
       -- NO KEY UPDATE, as the update itself would take: no key changes, so
-      -- inserts whose foreign keys name these rows need not wait.
-      SELECT d.id, (d.status = 'pending' AND d.scheduled_attempts = i.attempt_number - 1) AS moves
+      -- inserts whose foreign keys name these rows need not wait. Carries
+      -- the input the update needs, so that it joins no other CTE (the
+      -- hot-path pool plans no hash join, lib/db.ts).
+      SELECT d.id, i.created_at, i.status_code, i.attempt_number, i.status, i.next_attempt_at,
+             (d.status = 'pending' AND d.scheduled_attempts = i.attempt_number - 1) AS moves
       FROM deliveries d JOIN input i ON i.delivery_id = d.id
       ORDER BY d.id
       FOR NO KEY UPDATE OF d
@@ -228,17 +231,17 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
     )
     UPDATE deliveries d
     SET attempt_count = d.attempt_count + 1,
-        last_attempt_at = i.created_at,
-        last_status_code = i.status_code,
-        first_attempt_at = COALESCE(d.first_attempt_at, i.created_at),
+        last_attempt_at = c.created_at,
+        last_status_code = c.status_code,
+        first_attempt_at = COALESCE(d.first_attempt_at, c.created_at),
         -- Only the holder of this schedule step moves the delivery on, so a
         -- duplicate run records its attempt but never schedules twice.
-        scheduled_attempts = CASE WHEN c.moves THEN i.attempt_number ELSE d.scheduled_attempts END,
-        status = CASE WHEN c.moves THEN i.status ELSE d.status END,
-        next_attempt_at = CASE WHEN c.moves THEN i.next_attempt_at ELSE d.next_attempt_at END,
+        scheduled_attempts = CASE WHEN c.moves THEN c.attempt_number ELSE d.scheduled_attempts END,
+        status = CASE WHEN c.moves THEN c.status ELSE d.status END,
+        next_attempt_at = CASE WHEN c.moves THEN c.next_attempt_at ELSE d.next_attempt_at END,
         -- No job holds a retry yet: the scheduler claims it when due.
-        next_attempt_job = CASE WHEN c.moves AND i.status = 'pending' THEN NULL ELSE d.next_attempt_job END
-    FROM current c JOIN input i ON i.delivery_id = c.id
+        next_attempt_job = CASE WHEN c.moves AND c.status = 'pending' THEN NULL ELSE d.next_attempt_job END
+    FROM current c
     WHERE d.id = c.id
     RETURNING d.id, c.moves AS moved`,
     "record-attempts",

@@ -30,7 +30,7 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   return (original as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof original;
 
-const { getDb, getPool } = await import("../../lib/db");
+const { closeDb, getDb, getHotPathPool } = await import("../../lib/db");
 const { getConfig } = await import("../../lib/config");
 const { createEndpoint } = await import("../../lib/endpoints");
 const { ingestEvent } = await import("../../lib/events");
@@ -59,7 +59,7 @@ const policy = { allowPrivate: true, allowedCidrs: [] };
 const agent = createDeliveryAgent(policy, 5_000);
 const deps = {
   db,
-  store: createAttemptStore(getPool()),
+  store: createAttemptStore(getHotPathPool()),
   producer,
   agent,
   operatorAgent: agent,
@@ -108,6 +108,6 @@ try {
   redis.disconnect();
   await agent.close();
   server.close();
-  await db.$disconnect();
+  await closeDb();
   await dropDatabase(url.toString());
 }

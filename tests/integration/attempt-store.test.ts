@@ -84,7 +84,7 @@ describe("loadDeliveries", () => {
   it("loads many deliveries with their endpoint and event in one statement, in the order asked", async () => {
     const { endpoints, deliveries } = await setUp("load", 2, 2);
     const ids = [deliveries[3]!.id, "dlv_missing", deliveries[0]!.id];
-    const loaded = await loadDeliveries(database.pool, ids);
+    const loaded = await loadDeliveries(database.hotPathPool, ids);
     expect(loaded.map((delivery) => delivery?.id)).toEqual([deliveries[3]!.id, undefined, deliveries[0]!.id]);
     const first = loaded[0]!;
     expect(first.status).toBe("pending");
@@ -99,14 +99,16 @@ describe("recordRoutines", () => {
     const [a, b, c] = deliveries;
     const ids = [a!.id, b!.id, c!.id];
     await database.db.delivery.updateMany({ where: { id: { in: ids } }, data: { nextAttemptJob: "first-held" } });
-    const moved = await recordRoutines(database.pool, [
+    const moved = await recordRoutines(database.hotPathPool, [
       record(a!, { succeeded: true, second: 1 }),
       record(b!, { succeeded: false, second: 2 }),
       // c's first step was already taken by another run: its attempt is recorded, nothing moves.
       record(c!, { succeeded: true, second: 3, attemptNumber: 1 }),
     ]);
     expect(moved).toEqual([true, true, true]);
-    const again = await recordRoutines(database.pool, [record(c!, { succeeded: true, second: 4, attemptNumber: 1 })]);
+    const again = await recordRoutines(database.hotPathPool, [
+      record(c!, { succeeded: true, second: 4, attemptNumber: 1 }),
+    ]);
     expect(again).toEqual([false]);
 
     const rows = await database.db.delivery.findMany({ where: { id: { in: ids } } });
@@ -130,7 +132,7 @@ describe("recordRoutines", () => {
   it("records a delivery that appears twice in one batch twice, and lets only one of them move it", async () => {
     const { deliveries } = await setUp("twice", 1, 1);
     const delivery = deliveries[0]!;
-    const moved = await recordRoutines(database.pool, [
+    const moved = await recordRoutines(database.hotPathPool, [
       record(delivery, { succeeded: false, second: 1 }),
       record(delivery, { succeeded: false, second: 2 }),
     ]);
@@ -153,7 +155,7 @@ describe("recordRoutines", () => {
     });
     const of = (endpoint: number, event: number) =>
       deliveries.filter((delivery) => delivery.endpointId === endpoints[endpoint]!.id)[event]!;
-    await recordRoutines(database.pool, [
+    await recordRoutines(database.hotPathPool, [
       record(of(0, 0), { succeeded: false, second: 1 }),
       record(of(0, 1), { succeeded: true, second: 2 }),
       record(of(0, 2), { succeeded: false, second: 3 }),
@@ -171,13 +173,13 @@ describe("recordRoutines", () => {
 
   it("does not wait for an open ingestion that names the same endpoint", async () => {
     const { endpoints, deliveries } = await setUp("no-wait", 1, 1);
-    const ingestion = await database.pool.connect();
+    const ingestion = await database.hotPathPool.connect();
     try {
       // What inserting a delivery holds on its endpoint until commit: the foreign key's lock.
       await ingestion.query("BEGIN");
       await ingestion.query("SELECT 1 FROM endpoints WHERE id = $1 FOR KEY SHARE", [endpoints[0]!.id]);
       // A failure starts the endpoint's streak, so the statement locks the endpoint's row.
-      const recording = recordRoutines(database.pool, [record(deliveries[0]!, { succeeded: false, second: 1 })]);
+      const recording = recordRoutines(database.hotPathPool, [record(deliveries[0]!, { succeeded: false, second: 1 })]);
       const outcome = await Promise.race([
         recording,
         new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), 3_000)),
@@ -195,7 +197,7 @@ describe("recordRoutines", () => {
 describe("createAttemptStore", () => {
   it("answers each of many concurrent calls with its own result", async () => {
     const { deliveries } = await setUp("store", 2, 20);
-    const store = createAttemptStore(database.pool);
+    const store = createAttemptStore(database.hotPathPool);
     const loaded = await Promise.all(deliveries.map((delivery) => store.load(delivery.id)));
     expect(loaded.map((delivery) => delivery?.id)).toEqual(deliveries.map((delivery) => delivery.id));
     const moved = await Promise.all(

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
+import { createHotPathPool } from "../../lib/db";
 import { LOCAL_DEFAULTS } from "../../scripts/env-defaults";
 import { dropDatabase, ensureDatabase, migrate } from "../../scripts/services";
 
@@ -20,6 +21,8 @@ export interface TestDatabase {
   db: PrismaClient;
   /** For what the app runs on the pg pool directly (lib/db.ts); connects on first use. */
   pool: pg.Pool;
+  /** For the hot path's statements, planned as in the app (createHotPathPool); connects on first use. */
+  hotPathPool: pg.Pool;
   drop(): Promise<void>;
 }
 
@@ -32,12 +35,14 @@ export async function createTestDatabase(serverUrl = POSTGRES_URL): Promise<Test
   await migrate(databaseUrl, { quiet: true });
   const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const hotPathPool = createHotPathPool(databaseUrl);
   return {
     url: databaseUrl,
     db,
     pool,
+    hotPathPool,
     async drop() {
-      await Promise.all([db.$disconnect(), pool.end()]);
+      await Promise.all([db.$disconnect(), pool.end(), hotPathPool.end()]);
       await dropDatabase(databaseUrl);
     },
   };
