@@ -486,6 +486,15 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
       `${fmt(ceiling.cpuMsPerDelivery, 2)} / ${fmt(cpuMs, 2)} (${fmt(ceiling.cpuMsPerDelivery / cpuMs, 2)})`,
     );
   }
+  // An event at half rate costs more than at full load (smaller batches,
+  // a wake-up for nearly every message); how much more decides how full the
+  // machine is in the half-rate phase, whatever the throughput.
+  const halfCpuMs = cpuMsPer(allProcesses(halfCpu), half.perSecond);
+  row(
+    s,
+    "CPU ms per event, all processes: full load / half rate (ratio)",
+    `${fmt(cpuMs, 2)} / ${fmt(halfCpuMs, 2)} (${fmt(halfCpuMs / cpuMs, 2)}; machine ${fmt(allProcesses(halfCpu) / cpus().length)}% busy at half rate)`,
+  );
   const trips = at1.roundTripsPerDelivery;
   const ceilingTrips = ceiling
     ? `${fmt(ceiling.roundTripsPerDelivery.pg, 2)}/${fmt(ceiling.roundTripsPerDelivery.redis, 2)} / `
