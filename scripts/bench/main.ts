@@ -518,7 +518,7 @@ async function scenarioIngest(stack: Stack, api: Api) {
   const resources = sampler.stop();
 
   // The same rows (an event with a 1 KiB payload and its delivery), committed together, 50 at a time
-  // over as many connections as the web app's pool (10).
+  // over 10 connections, as many as the web app's main pool (its ingestion batches use one at a time).
   const endpointId = app.endpointIds[0]!;
   const payload = JSON.stringify({ sequence: 0, filler: "x".repeat(990) });
   let inserted = 0;
