@@ -104,13 +104,21 @@ export class DeliveryProducer {
     await enqueueing(this.queue.add(name, { attempts } satisfies JobData<typeof name>, { jobId }));
   }
 
-  /** `delayMs` spreads a batch (a replay) so that a recovering endpoint is not flooded. */
+  /**
+   * A retry someone asked for goes to the front of the queue: they are
+   * watching the delivery for it, and a backlog of first attempts would
+   * keep them waiting for minutes. A replay passes `delayMs`, which
+   * spreads its jobs so that a recovering endpoint is not flooded; those
+   * keep their order, behind what is already queued (a delayed job joins
+   * the back of the queue when it comes due).
+   */
   async addManual(deliveryId: string, requestedBy: string, options: { delayMs?: number } = {}): Promise<void> {
     const name: JobName = "manual-attempt";
     await enqueueing(
       this.queue.add(name, { deliveryId, requestedBy, trace: currentTraceCarrier() } satisfies JobData<typeof name>, {
         jobId: `${deliveryId}-m${newUlid()}`,
         delay: Math.max(0, options.delayMs ?? 0),
+        lifo: options.delayMs === undefined,
       }),
     );
   }
