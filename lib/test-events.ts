@@ -40,7 +40,8 @@ export async function sendTestEvent(
     });
   });
   try {
-    await producer.addScheduled([{ deliveryId, attempt: 1 }]);
+    // Ahead of any backlog: whoever sent it is watching the endpoint's log for it.
+    await producer.addScheduled([{ deliveryId, attempt: 1, ahead: true }]);
   } catch (error) {
     // Committed: the sweeper enqueues it once Redis answers again.
     logger.warn({ err: error, deliveryId, endpointId, appId }, "enqueue failed; the sweeper will deliver");

@@ -36,7 +36,7 @@ function enqueueing<T>(work: Promise<T>): Promise<T> {
 interface ScheduledJob {
   name: "scheduled-attempt";
   data: JobData<"scheduled-attempt">;
-  opts: { jobId: string; delay: number };
+  opts: { jobId: string; delay: number; lifo: boolean };
 }
 
 export class DeliveryProducer {
@@ -65,19 +65,30 @@ export class DeliveryProducer {
   /**
    * Resolves once every item's job is in Redis. `trace` is the context the
    * attempt should join, when it is not the caller's current one (a batch
-   * of requests).
+   * of requests). `ahead` puts the job at the front of the queue, for an
+   * attempt someone is waiting to see (a test event).
    */
   async addScheduled(
-    items: Array<{ deliveryId: string; attempt: number; delayMs?: number; trace?: Record<string, string> }>,
+    items: Array<{
+      deliveryId: string;
+      attempt: number;
+      delayMs?: number;
+      trace?: Record<string, string>;
+      ahead?: boolean;
+    }>,
   ): Promise<void> {
     const name = "scheduled-attempt" satisfies JobName;
     const current = currentTraceCarrier();
     await Promise.all(
-      items.map(({ deliveryId, attempt, delayMs, trace }) =>
+      items.map(({ deliveryId, attempt, delayMs, trace, ahead }) =>
         this.scheduled.submit({
           name,
           data: { deliveryId, attempt, trace: trace ?? current },
-          opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), delay: Math.max(0, delayMs ?? 0) },
+          opts: {
+            jobId: scheduledAttemptJobId(deliveryId, attempt),
+            delay: Math.max(0, delayMs ?? 0),
+            lifo: ahead === true,
+          },
         }),
       ),
     );

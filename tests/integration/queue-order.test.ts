@@ -1,32 +1,39 @@
-// The order in which the worker takes delivery jobs, against a real Redis:
-// a retry someone asked for must not wait behind a backlog of first
-// attempts, while a replay keeps its place in line.
+// The order in which the worker takes delivery jobs, against a real
+// PostgreSQL and Redis: what someone asked for and is watching (a Retry, a
+// test event) must not wait behind a backlog of first attempts, while a
+// replay keeps its place in line.
 import { Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../lib/apps";
+import { createEndpoint } from "../../lib/endpoints";
+import { createLogger } from "../../lib/logger";
 import { DELIVERY_QUEUE, firstAttemptsJobId } from "../../lib/queue/jobs";
-import { DeliveryProducer } from "../../lib/queue/producer";
-import { REDIS_URL, uniqueName } from "../support/services";
+import type { DeliveryProducer } from "../../lib/queue/producer";
+import { sendTestEvent } from "../../lib/test-events";
+import { createQueueFixture, type QueueFixture } from "../support/queue-fixture";
+import { REDIS_URL } from "../support/services";
 
-let redis: Redis;
-let workerRedis: Redis;
+let fixture: QueueFixture;
 let producer: DeliveryProducer;
+let workerRedis: Redis;
 let worker: Worker;
 
-beforeAll(() => {
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  const prefix = uniqueName("queue-order");
-  producer = new DeliveryProducer(redis, prefix);
+beforeAll(async () => {
+  fixture = await createQueueFixture("queue-order");
+  producer = fixture.producer;
   // No processor: the test takes each job itself, as the worker's loop would.
   workerRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  worker = new Worker(DELIVERY_QUEUE, undefined, { connection: workerRedis, prefix, autorun: false });
+  worker = new Worker(DELIVERY_QUEUE, undefined, {
+    connection: workerRedis,
+    prefix: producer.queue.opts.prefix,
+    autorun: false,
+  });
 });
 afterAll(async () => {
   await worker?.close();
-  await producer?.queue.obliterate({ force: true });
-  await producer?.close();
-  redis?.disconnect();
   workerRedis?.disconnect();
+  await fixture?.close();
 });
 
 /** Which delivery each job is for, in the order the worker takes them. */
@@ -41,13 +48,22 @@ async function takeAll(): Promise<string[]> {
 }
 
 describe("the delivery queue", () => {
-  it("takes a requested retry before the first attempts already queued, and a replay's jobs after them", async () => {
+  it("takes a requested retry and a test event before the first attempts already queued, and a replay's jobs after them", async () => {
+    const { db } = fixture.database;
+    const app = await createApp(db, { name: "queue-order" });
+    const endpoint = await createEndpoint(
+      db,
+      app.id,
+      { url: "http://127.0.0.1:9/hook", description: "", eventTypes: [], rateLimit: null },
+      { allowPrivate: true, allowedCidrs: [] },
+    );
     await producer.addFirstAttempts(firstAttemptsJobId(), [{ deliveryId: "dlv_a1" }, { deliveryId: "dlv_a2" }]);
     await producer.addFirstAttempts(firstAttemptsJobId(), [{ deliveryId: "dlv_b" }]);
     // A replay's first second goes out at once (delay 0), the rest later.
     await producer.addManual("dlv_replayed", "ops@example.com", { delayMs: 0 });
+    const test = await sendTestEvent(db, producer, createLogger("web"), app.id, endpoint.id);
     await producer.addManual("dlv_clicked", "ops@example.com");
 
-    expect(await takeAll()).toEqual(["dlv_clicked", "dlv_a1+dlv_a2", "dlv_b", "dlv_replayed"]);
+    expect(await takeAll()).toEqual(["dlv_clicked", test.deliveryId, "dlv_a1+dlv_a2", "dlv_b", "dlv_replayed"]);
   });
 });
