@@ -53,6 +53,22 @@ function createMetrics() {
       labelNames: ["state"] as const,
       registers,
     }),
+    // Read from the database at each scrape, by whichever process is scraped (lib/delivery-backlog.ts).
+    deliveriesDue: new client.Gauge({
+      name: "hookpost_deliveries_due",
+      help: "Pending deliveries whose next attempt is due now (counted up to 100000)",
+      registers,
+    }),
+    oldestDueDeliverySeconds: new client.Gauge({
+      name: "hookpost_oldest_due_delivery_seconds",
+      help: "How long the delivery due the longest has been waiting; 0 when none is due",
+      registers,
+    }),
+    retriesScheduled: new client.Gauge({
+      name: "hookpost_retries_scheduled",
+      help: "Pending deliveries whose next attempt is still to come (counted up to 100000)",
+      registers,
+    }),
     sweeperReenqueued: new client.Counter({
       name: "hookpost_sweeper_reenqueued_total",
       help: "Due deliveries the sweeper put (back) on the queue",

@@ -1,6 +1,7 @@
 // The figures an operator looks at first: is delivery flowing, is it
 // succeeding, is the queue growing, and which endpoints hurt.
 import type { Db } from "./db";
+import { readDeliveryBacklog, type DeliveryBacklog } from "./delivery-backlog";
 import { idAt } from "./ids";
 import type { DeliveryProducer } from "./queue/producer";
 
@@ -24,6 +25,8 @@ export interface SystemStats {
   perMinute: MinuteBucket[];
   attempts: number;
   successRate: number | null;
+  /** Deliveries waiting, from their rows: what the queue's job counts cannot say. */
+  backlog: DeliveryBacklog;
   queue: Record<string, number>;
   slowestEndpoints: EndpointFigure[];
   mostFailingEndpoints: EndpointFigure[];
@@ -57,7 +60,7 @@ export async function systemStats(
 ): Promise<SystemStats> {
   // Attempt ids sort by time, so the window is a primary-key range.
   const since = idAt("attempt", new Date(now.getTime() - windowHours * 3600_000), "start");
-  const [perMinute, endpoints, queue] = await Promise.all([
+  const [perMinute, endpoints, backlog, queue] = await Promise.all([
     db.$queryRaw<Array<{ minute: Date; succeeded: bigint; failed: bigint }>>`
       SELECT date_trunc('minute', created_at) AS minute,
              count(*) FILTER (WHERE succeeded) AS succeeded,
@@ -73,6 +76,7 @@ export async function systemStats(
       FROM attempts a JOIN endpoints e ON e.id = a.endpoint_id
       WHERE a.id >= ${since}
       GROUP BY a.endpoint_id, e.app_id, e.url`,
+    readDeliveryBacklog(db),
     producer.queue.getJobCounts("waiting", "delayed", "active", "failed", "prioritized"),
   ]);
   const figures: EndpointFigure[] = endpoints.map((row) => ({
@@ -91,6 +95,7 @@ export async function systemStats(
     perMinute: buckets,
     attempts,
     successRate: attempts === 0 ? null : succeeded / attempts,
+    backlog,
     queue,
     slowestEndpoints: [...figures].sort((a, b) => b.avgDurationMs - a.avgDurationMs).slice(0, 5),
     mostFailingEndpoints: figures

@@ -1,14 +1,19 @@
+import ms from "ms";
 import Link from "next/link";
 import { Shell } from "@/components/topbar";
 import { ThroughputChart } from "@/components/throughput-chart";
 import { requireOperator } from "@/lib/auth/page";
 import { getDb } from "@/lib/db";
+import { BACKLOG_COUNT_LIMIT } from "@/lib/delivery-backlog";
 import { systemStats, type EndpointFigure } from "@/lib/system-stats";
 import { getWebRuntime } from "@/lib/web-runtime";
 
 export const dynamic = "force-dynamic";
 
 const WINDOW_HOURS = 6;
+
+/** Counting stops at the limit: past it, the figure says so. */
+const backlogCount = (count: number) => `${count.toLocaleString("en")}${count >= BACKLOG_COUNT_LIMIT ? "+" : ""}`;
 
 function EndpointTable({ title, rows, empty }: { title: string; rows: EndpointFigure[]; empty: string }) {
   return (
@@ -63,6 +68,26 @@ export default async function SystemPage() {
         <div className="panel stat">
           <div className="label">Attempts per active minute</div>
           <div className="value">{Math.round(stats.attempts / activeMinutes)}</div>
+        </div>
+        <div className="panel stat" role="group" aria-label="Deliveries due now">
+          <div
+            className="label"
+            title="Pending deliveries whose next attempt is due: waiting for a worker, or for their endpoint's cap"
+          >
+            Deliveries due now
+          </div>
+          <div className="value">{backlogCount(stats.backlog.due)}</div>
+          <div className="muted">
+            {stats.backlog.due === 0
+              ? "none waiting"
+              : `oldest waiting ${ms(Math.max(1, Math.round(stats.backlog.oldestDueSeconds)) * 1000)}`}
+          </div>
+        </div>
+        <div className="panel stat" role="group" aria-label="Retries scheduled">
+          <div className="label" title="Pending deliveries whose next attempt, a retry, is still to come">
+            Retries scheduled
+          </div>
+          <div className="value">{backlogCount(stats.backlog.scheduled)}</div>
         </div>
         <div className="panel stat">
           {/* Jobs, not deliveries: one first-attempts job carries a whole ingestion batch. */}

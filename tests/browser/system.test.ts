@@ -47,6 +47,12 @@ describe("system page", () => {
     await expect(page.getByText("66.7%").isVisible()).resolves.toBe(true);
     const chart = page.getByRole("img", { name: /Attempts per minute: 6 succeeded, 3 failed/ });
     await expect(chart.isVisible()).resolves.toBe(true);
+    // The three failures wait an hour for their retry (RETRY_SCHEDULE), in their rows; nothing is due.
+    const scheduled = page.getByRole("group", { name: "Retries scheduled" });
+    await expect(scheduled.locator(".value").textContent()).resolves.toBe("3");
+    const due = page.getByRole("group", { name: "Deliveries due now" });
+    await expect(due.locator(".value").textContent()).resolves.toBe("0");
+    await expect(due.getByText("none waiting").isVisible()).resolves.toBe(true);
     const failing = page.getByRole("region", { name: "Most failing endpoints" });
     await expect(failing.getByRole("link", { name: receiver.url }).isVisible()).resolves.toBe(true);
     await screenshots(page, "system");

@@ -98,6 +98,18 @@ describe("metrics", () => {
     expect(workerAfter).not.toContain("msg_");
     expect(workerAfter).not.toContain("127.0.0.1");
   });
+
+  it("count the deliveries waiting from their rows, on the web and the worker", async () => {
+    receiver.respond(answer(500, "down"));
+    await deliverOne("failed").finally(() => receiver.respond(answer(200, "ok")));
+    // Its retry waits seconds ahead in its row, where no queue gauge sees it.
+    for (const url of [`${hookpost.baseUrl}/api/metrics`, `${workerMetricsUrl}/metrics`]) {
+      const metrics = await scrape(url);
+      expect(value(metrics, "hookpost_retries_scheduled")).toBeGreaterThanOrEqual(1);
+      expect(seriesValue(metrics, "hookpost_deliveries_due")).toBeGreaterThanOrEqual(0);
+      expect(seriesValue(metrics, "hookpost_oldest_due_delivery_seconds")).toBeGreaterThanOrEqual(0);
+    }
+  });
 });
 
 describe("health", () => {
