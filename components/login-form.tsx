@@ -38,6 +38,11 @@ export function LoginForm() {
 
   return (
     <form className="panel" onSubmit={(event) => void submit(event)} noValidate>
+      {params.get("changed") === "password" && (
+        <p className="notice" role="status">
+          Your password has been changed and every session ended. Sign in with the new password.
+        </p>
+      )}
       <div className="field">
         <label htmlFor="email">Email</label>
         <input id="email" name="email" type="email" autoComplete="username" required />

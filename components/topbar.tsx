@@ -22,9 +22,9 @@ export function Shell({ caller, appId, children }: { caller: Caller; appId?: str
           <div className="who">
             {caller.kind === "operator" ? (
               <>
-                <span>
+                <Link href="/account" title="Your account: change your password">
                   {caller.email} · {caller.role}
-                </span>
+                </Link>
                 <SignOutButton />
               </>
             ) : (

@@ -2,6 +2,7 @@
 // loosely, the address it came from, for a window. Attempts are rows in
 // PostgreSQL so that every web process sees the same count.
 import type { Db } from "../db";
+import { HookpostError } from "../errors";
 import { newId } from "../ids";
 import type { SignedInUser } from "./users";
 
@@ -45,6 +46,13 @@ export async function recordLoginAttempt(
   // Rows older than the window no longer count for anything.
   if (Math.random() < 0.01) {
     await db.loginAttempt.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - LOGIN_WINDOW_MS) } } });
+  }
+}
+
+/** Too many failed checks of this account's password, or from this address, within the window. */
+export class RateLimitedError extends HookpostError {
+  constructor() {
+    super(429, "rate_limited", `too many failed attempts: wait ${LOGIN_WINDOW_MS / 60_000} minutes and try again`);
   }
 }
 

@@ -3,14 +3,16 @@ import { randomBytes } from "node:crypto";
 import type { User, UserRole } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "../db";
-import { ConflictError, NotFoundError } from "../errors";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { isUniqueViolation } from "../prisma-errors";
+import { RateLimitedError, signIn } from "./login-limit";
+import { changeOwnPasswordSchema, passwordSchema } from "./password-schema";
 import { hashPassword, verifyPassword } from "./passwords";
 
 export const createUserSchema = z.object({
   email: z.email().transform((email) => email.trim().toLowerCase()),
-  password: z.string().min(8, "password must be at least 8 characters").max(1024),
+  password: passwordSchema,
   role: z.enum(["admin", "viewer"]),
 });
 
@@ -63,6 +65,33 @@ export async function changePassword(db: Db, input: z.input<typeof changePasswor
   const parsed = changePasswordSchema.parse(input);
   const passwordHash = await hashPassword(parsed.password);
   await updateAndRevokeSessions(db, parsed.email, { passwordHash });
+}
+
+/**
+ * A signed-in operator changes their own password. The current one is
+ * checked as a sign-in checks it, under the same failure limit, so that a
+ * session left open cannot be used to guess it. Ends every session of the
+ * user, the one asking included.
+ */
+export async function changeOwnPassword(
+  db: Db,
+  email: string,
+  input: z.input<typeof changeOwnPasswordSchema>,
+  address: string,
+): Promise<void> {
+  const parsed = changeOwnPasswordSchema.parse(input);
+  const check = await signIn(
+    db,
+    (account, password) => checkCredentials(db, account, password),
+    email,
+    parsed.currentPassword,
+    address,
+  );
+  if (!check.ok) {
+    if (check.reason === "rate_limited") throw new RateLimitedError();
+    throw new ValidationError("that is not your current password", "currentPassword");
+  }
+  await changePassword(db, { email: check.user.email, password: parsed.newPassword });
 }
 
 /** Changes the role and ends every session, so no page keeps acting on the old one. */
