@@ -71,6 +71,10 @@ const actions: Record<string, Probe> = {
     kind: "not-app-scoped",
     why: "takes no input and ends only the caller's own portal session",
   },
+  "app/account/actions.ts#changeOwnPasswordAction": {
+    kind: "not-app-scoped",
+    why: "changes only the signed-in operator's own password; probed below and in tests/browser/account.test.ts",
+  },
 };
 
 let hookpost: RunningHookpost;
@@ -171,5 +175,19 @@ describe("server actions", () => {
     expect(await call(retry, mine, { appId: mine.appId, deliveryId: mine.deliveryId }, cookies.admin)).toBe(200);
     const reveal = built.find((action) => action.name === "app/apps/actions.ts#revealSecretAction")!;
     expect(await call(reveal, mine, { appId: mine.appId, endpointId: mine.endpointId }, cookies.portal)).toBe(200);
+  });
+
+  it("change no password for a portal session, nor without the current one", async () => {
+    const change = built.find((action) => action.name === "app/account/actions.ts#changeOwnPasswordAction")!;
+    const users = async () => hookpost.db.user.findMany({ orderBy: { id: "asc" }, select: { passwordHash: true } });
+    const before = await users();
+    const input = {
+      currentPassword: "not the password",
+      newPassword: "a new password",
+      confirmPassword: "a new password",
+    };
+    expect(await call(change, mine, input, cookies.portal)).toBe(401);
+    expect(await call(change, mine, input, cookies.viewer)).toBe(422);
+    expect(await users()).toEqual(before);
   });
 });
