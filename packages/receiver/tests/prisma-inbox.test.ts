@@ -29,6 +29,13 @@ beforeEach(async () => {
   await prisma.$executeRawUnsafe("TRUNCATE orders");
 });
 
+/**
+ * For the tests that release 100 or more copies at once on 25 connections:
+ * on a busy machine their queue for a connection can outlast Prisma's
+ * default maxWait of 2 s. They are about exactly once, not pool sizing.
+ */
+const MANY_AT_ONCE = { transactionOptions: { maxWait: 30_000, timeout: 30_000 } };
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function count(sql: string): Promise<number> {
@@ -38,7 +45,7 @@ async function count(sql: string): Promise<number> {
 
 describe("prisma inbox", () => {
   it("runs the handler exactly once for 100 concurrent copies of one event", async () => {
-    const inbox = createPrismaInbox(prisma);
+    const inbox = createPrismaInbox(prisma, MANY_AT_ONCE);
     await inbox.ensureTable();
     const copies = 100;
     let handlerRuns = 0;
@@ -87,7 +94,7 @@ describe("prisma inbox", () => {
   });
 
   it("runs the handler once per distinct id when distinct and duplicate copies interleave", async () => {
-    const inbox = createPrismaInbox(prisma);
+    const inbox = createPrismaInbox(prisma, MANY_AT_ONCE);
     await inbox.ensureTable();
     const ids = Array.from({ length: 20 }, (_, i) => `msg_mixed_${i}`);
     const deliveries = shuffle(
