@@ -60,6 +60,19 @@ export interface AttemptStore {
    * next step. True if this call moved the delivery on.
    */
   recordRoutine(record: RoutineRecord): Promise<boolean>;
+  /**
+   * Moves a pending delivery's next attempt to when its endpoint's cap or
+   * rate limit lets it through: the row says when it will be tried, and
+   * the sweeper does not take a delivery its endpoint keeps waiting for
+   * one the queue lost.
+   */
+  postpone(deferral: Deferral): Promise<void>;
+}
+
+/** A scheduled attempt an endpoint refused for now, and how long it waits. */
+export interface Deferral {
+  deliveryId: string;
+  delayMs: number;
 }
 
 /**
@@ -277,8 +290,41 @@ export async function recordRoutines(pool: Pool, records: RoutineRecord[]): Prom
   return results;
 }
 
+/**
+ * Only rows still pending move: one that settled meanwhile keeps its state.
+ * Locked in id order, as the record statement locks them, so that the two
+ * cannot deadlock.
+ */
+export async function postponeDeliveries(pool: Pool, deferrals: Deferral[]): Promise<void[]> {
+  await queryRows(
+    pool,
+    Prisma.sql`
+    WITH postponed AS (
+      SELECT d.id, i.delay_ms
+      FROM deliveries d
+      JOIN unnest(${deferrals.map((item) => item.deliveryId)}::text[],
+                  ${deferrals.map((item) => Math.max(0, Math.round(item.delayMs)))}::int[]) AS i(id, delay_ms)
+        ON i.id = d.id
+      WHERE d.status = 'pending'
+      ORDER BY d.id
+      FOR NO KEY UPDATE OF d
+    )
+    UPDATE deliveries d
+    SET next_attempt_at = now() + make_interval(secs => p.delay_ms / 1000.0)
+    FROM postponed p
+    WHERE d.id = p.id`,
+    "postpone-deliveries",
+  );
+  return deferrals.map(() => undefined);
+}
+
 export function createAttemptStore(pool: Pool): AttemptStore {
   const loads = createBatcher((ids: string[]) => loadDeliveries(pool, ids), BATCHING);
   const records = createBatcher((batch: RoutineRecord[]) => recordRoutines(pool, batch), RECORD_BATCHING);
-  return { load: (id) => loads.submit(id), recordRoutine: (record) => records.submit(record) };
+  const postponements = createBatcher((batch: Deferral[]) => postponeDeliveries(pool, batch), BATCHING);
+  return {
+    load: (id) => loads.submit(id),
+    recordRoutine: (record) => records.submit(record),
+    postpone: (deferral) => postponements.submit(deferral),
+  };
 }

@@ -322,7 +322,10 @@ async function recordWithEvents(
 
 export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"scheduled-attempt">): Promise<Outcome> {
   const log = deps.logger.child({ deliveryId: job.deliveryId, attempt: job.attempt });
-  return attemptIfDue(deps, job.deliveryId, job.attempt, log);
+  const outcome = await attemptIfDue(deps, job.deliveryId, job.attempt, log);
+  // The job goes back to the queue for that long (worker/handlers.ts); the row says so first.
+  if (outcome instanceof Deferred) await deps.store.postpone({ deliveryId: job.deliveryId, delayMs: outcome.delayMs });
+  return outcome;
 }
 
 /** One attempt of a batch job: which delivery, which step of its schedule, and the trace it continues. */
@@ -378,6 +381,9 @@ async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise
       deferred.push({ ...item, delayMs: result.value.delayMs });
     } else counts[result.value]++;
   });
+  // Each row says when its attempt will come back before its job is added:
+  // should the add fail, the sweeper finds the row once that time has passed.
+  await Promise.all(deferred.map((item) => deps.store.postpone(item)));
   await deps.producer.addScheduled(deferred);
   if (errors.length > 0) {
     throw new AggregateError(errors, `${errors.length} of ${items.length} attempts failed`);

@@ -14,7 +14,8 @@ import type { DeliveryProducer } from "../queue/producer";
 
 /** Leave a fresh delivery to the API's own enqueue for this long before stepping in. */
 export const SWEEP_GRACE_MS = 5_000;
-const BATCH = 1_000;
+/** Rows read by one sweep, oldest due first. */
+export const SWEEP_BATCH = 1_000;
 
 interface DueRow {
   id: string;
@@ -30,9 +31,12 @@ export async function sweepDueDeliveries(db: Db, producer: DeliveryProducer, log
     WHERE status = 'pending' AND next_attempt_job IS NOT NULL
       AND next_attempt_at <= now() - make_interval(secs => ${SWEEP_GRACE_MS / 1000})
     ORDER BY next_attempt_at
-    LIMIT ${BATCH}`;
-  // A delivery an endpoint's cap keeps waiting has its own job in the
-  // delayed set while its row looks overdue: checked, not added again every sweep.
+    LIMIT ${SWEEP_BATCH}`;
+  // A delivery its endpoint's cap or rate limit keeps waiting has its row
+  // postponed to its turn and its own job in the delayed set, so it stays
+  // out of this scan until its turn is past; then the job is checked, not
+  // added again. Left overdue, a hanging endpoint's backlog filled every
+  // sweep's batch, and a lost delivery behind it was never reached.
   const live = await producer.existingJobs(rows.flatMap((row) => [row.next_attempt_job, ownJobOf(row)]));
   const due = rows.filter((row) => !live.has(row.next_attempt_job) && !live.has(ownJobOf(row)));
   if (due.length === 0) return 0;

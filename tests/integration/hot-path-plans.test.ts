@@ -6,7 +6,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../lib/apps";
 import { createHotPathPool } from "../../lib/db";
-import { loadDeliveries, recordRoutines } from "../../lib/delivery/attempt-store";
+import { loadDeliveries, postponeDeliveries, recordRoutines } from "../../lib/delivery/attempt-store";
 import { createEndpoint } from "../../lib/endpoints";
 import { ingestEvents } from "../../lib/events";
 import { newId } from "../../lib/ids";
@@ -25,7 +25,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const HOT_STATEMENTS = ["ingest-events", "load-deliveries", "record-attempts"];
+const HOT_STATEMENTS = ["ingest-events", "load-deliveries", "postpone-deliveries", "record-attempts"];
 
 /** Runs each hot statement three times on a database of a few rows. */
 async function runHotStatements() {
@@ -43,6 +43,8 @@ async function runHotStatements() {
     const deliveryId = result!.deliveryIds[0]!;
     const [loaded] = await loadDeliveries(session, [deliveryId]);
     expect(loaded?.endpointId).toBe(endpoint.id);
+    // Refused by its endpoint's cap for a second, then sent.
+    await postponeDeliveries(session, [{ deliveryId, delayMs: 1000 }]);
     await recordRoutines(session, [
       {
         attempt: {

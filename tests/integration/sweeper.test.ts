@@ -3,7 +3,8 @@
 // alone while the batch job its row names is queued, and leave a retry no
 // job names to the scheduler.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sweepDueDeliveries } from "../../lib/delivery/sweeper";
+import { postponeDeliveries } from "../../lib/delivery/attempt-store";
+import { SWEEP_BATCH, sweepDueDeliveries } from "../../lib/delivery/sweeper";
 import { createLogger } from "../../lib/logger";
 import { dueAttemptsJobId, firstAttemptsJobId, scheduledAttemptJobId } from "../../lib/queue/jobs";
 import type { DeliveryProducer } from "../../lib/queue/producer";
@@ -58,6 +59,21 @@ describe("sweepDueDeliveries", () => {
     await producer.addScheduled([{ deliveryId: id!, attempt: 1, delayMs: 60_000 }]);
     expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(0);
     expect(await producer.queue.getJobState(scheduledAttemptJobId(id!, 1))).toBe("delayed");
+  });
+
+  it("reaches a lost delivery behind more deliveries held back by their endpoint than one sweep reads", async () => {
+    // A hanging endpoint's backlog: each delivery refused by its cap, postponed and put back, as the worker does.
+    const waiting = await dueDeliveries("held back", SWEEP_BATCH + 1, firstAttemptsJobId());
+    await postponeDeliveries(
+      database.pool,
+      waiting.map((deliveryId) => ({ deliveryId, delayMs: 60_000 })),
+    );
+    await producer.addScheduled(waiting.map((deliveryId) => ({ deliveryId, attempt: 1, delayMs: 60_000 })));
+    // And one delivery, newer than all of them, whose job was lost.
+    const [lost] = await dueDeliveries("lost", 1, firstAttemptsJobId());
+
+    expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(1);
+    expect(await queued(scheduledAttemptJobId(lost!, 1))).toBe(true);
   });
 
   it("leaves a retry that no job names to the scheduler, and enqueues one whose due-attempts job is lost", async () => {
