@@ -29,7 +29,17 @@ import {
   type LatencySummary,
 } from "./load";
 import { runLogQueries, type LogResults } from "./log-queries";
-import { cpuSeconds, rssMb, serviceCpuSeconds, sleep, startStack, type Stack } from "./stack";
+import {
+  cpuSeconds,
+  measuredProcesses,
+  rssMb,
+  scheduleBetween,
+  serviceCpuSeconds,
+  sleep,
+  startStack,
+  threadSchedule,
+  type Stack,
+} from "./stack";
 
 const { values: flags } = parseArgs({
   options: {
@@ -379,11 +389,14 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
   await stack.eventLoopDelay();
   const halfSampler = sampleResources(stack);
   const halfRoundTrips = await countRoundTrips(stack);
+  const scheduledBefore = threadSchedule(measuredProcesses(stack));
   const from = new Date();
   const half = await openLoop(api, one, halfRate, SECONDS);
   const to = new Date();
+  const scheduled = scheduleBetween(scheduledBefore, threadSchedule(measuredProcesses(stack)));
   const halfResources = halfSampler.stop();
   const halfTrips = await halfRoundTrips();
+  const scheduledPerEvent = { run: scheduled.run / half.accepted, wait: scheduled.wait / half.accepted };
   const halfTripsPerEvent = {
     pg: halfTrips.pgTransactions / half.accepted,
     redis: halfTrips.redisCommands / half.accepted,
@@ -413,6 +426,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
       eventLoopDelayMs: loopDelayAtHalf,
       cpuPercent: halfResources.cpuPercent,
       roundTripsPerEvent: halfTripsPerEvent,
+      scheduledMsPerEvent: scheduledPerEvent,
     },
   };
 
@@ -455,6 +469,13 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
     s,
     "PostgreSQL transactions/Redis commands per event at half rate",
     `${fmt(halfTripsPerEvent.pg, 2)}/${fmt(halfTripsPerEvent.redis, 2)}`,
+  );
+  // A thread woken with work waits for a core before it runs: on a nearly
+  // full machine that wait, spread over every hop, is the latency's tail.
+  row(
+    s,
+    "ms per event at half rate, all processes: running / ready but waiting for a core",
+    `${fmt(scheduledPerEvent.run, 2)} / ${fmt(scheduledPerEvent.wait, 2)}`,
   );
   const { web: webLoop, worker: workerLoop } = loopDelayAtHalf;
   row(

@@ -171,6 +171,72 @@ export function serviceCpuSeconds(command: "postgres" | "redis-server"): number 
   return ticks / 100;
 }
 
+/** Every process of a local service by its command name ("postgres", "redis-server"). */
+function serviceProcesses(command: "postgres" | "redis-server"): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/stat`, "utf8").includes(`(${command})`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Per thread ("pid/tid"): how long it ran and how long it was ready to run but waited for a core (ms). */
+export type ThreadSchedule = Map<string, { run: number; wait: number }>;
+
+/** The kernel's per-thread schedstat of these processes, now. */
+export function threadSchedule(pids: number[]): ThreadSchedule {
+  const threads: ThreadSchedule = new Map();
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // Gone.
+    }
+    for (const tid of tids) {
+      try {
+        const [ran, waited] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+        threads.set(`${pid}/${tid}`, { run: (ran ?? 0) / 1e6, wait: (waited ?? 0) / 1e6 });
+      } catch {
+        // Gone.
+      }
+    }
+  }
+  return threads;
+}
+
+/**
+ * What the threads ran and waited between two readings (ms). Waiting is
+ * where a busy machine's latency comes from: a thread woken with work to
+ * do that is not yet running. A thread started in between counts whole
+ * (a pool's new PostgreSQL session); one that ended in between is missed.
+ */
+export function scheduleBetween(before: ThreadSchedule, after: ThreadSchedule): { run: number; wait: number } {
+  let run = 0;
+  let wait = 0;
+  for (const [thread, now] of after) {
+    const then = before.get(thread) ?? { run: 0, wait: 0 };
+    run += now.run - then.run;
+    wait += now.wait - then.wait;
+  }
+  return { run, wait };
+}
+
+/** The processes a run measures, each once: Hookpost's, the receiver, PostgreSQL, Redis and the benchmark itself. */
+export function measuredProcesses(stack: Stack): number[] {
+  const nodeProcesses = [stack.web, stack.receiver, ...stack.workers].flatMap((child) =>
+    child.process.pid === undefined ? [] : processTree(child.process.pid),
+  );
+  return [
+    ...new Set([process.pid, ...nodeProcesses, ...serviceProcesses("postgres"), ...serviceProcesses("redis-server")]),
+  ];
+}
+
 export interface Stack {
   databaseUrl: string;
   queuePrefix: string;
