@@ -6,14 +6,10 @@ import { signOut } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { changeOwnPasswordAction } from "@/app/account/actions";
 import { changeOwnPasswordSchema } from "@/lib/auth/password-schema";
-
-function textField(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value : "";
-}
+import { FormError, firstIssue, textField, type FieldError } from "./form-fields";
 
 export function ChangePasswordForm() {
-  const [error, setError] = useState<{ message: string; field?: string }>();
+  const [error, setError] = useState<FieldError>();
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -26,8 +22,7 @@ export function ChangePasswordForm() {
     };
     const checked = changeOwnPasswordSchema.safeParse(input);
     if (!checked.success) {
-      const issue = checked.error.issues[0];
-      setError({ message: issue?.message ?? "invalid input", field: issue?.path.join(".") });
+      setError(firstIssue(checked.error));
       return;
     }
     setBusy(true);
@@ -78,12 +73,7 @@ export function ChangePasswordForm() {
           required
         />
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error.field ? `${error.field}: ` : ""}
-          {error.message}
-        </p>
-      )}
+      <FormError error={error} />
       <button className="primary" type="submit" disabled={busy}>
         {busy ? "Changing…" : "Change password"}
       </button>

@@ -5,11 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { createEndpointAction, editEndpointAction } from "@/app/apps/actions";
 import { endpointFormSchema } from "@/lib/dashboard/schemas";
-
-function textField(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value : "";
-}
+import { FormError, firstIssue, textField, type FieldError } from "./form-fields";
 
 export function EndpointForm({
   appId,
@@ -19,7 +15,7 @@ export function EndpointForm({
   endpoint?: { id: string; url: string; description: string; eventTypes: string[] };
 }) {
   const router = useRouter();
-  const [error, setError] = useState<{ message: string; field?: string }>();
+  const [error, setError] = useState<FieldError>();
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -32,8 +28,7 @@ export function EndpointForm({
     };
     const checked = endpointFormSchema.safeParse(input);
     if (!checked.success) {
-      const issue = checked.error.issues[0];
-      setError({ message: issue?.message ?? "invalid input", field: issue?.path.join(".") });
+      setError(firstIssue(checked.error));
       return;
     }
     setBusy(true);
@@ -76,12 +71,7 @@ export function EndpointForm({
         />
         <div className="hint">Comma-separated. Leave empty to receive every event type.</div>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error.field ? `${error.field}: ` : ""}
-          {error.message}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="actions">
         <button className="primary" type="submit" disabled={busy}>
           {endpoint ? "Save" : "Create endpoint"}

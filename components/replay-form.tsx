@@ -4,11 +4,7 @@
 import { useState, type FormEvent } from "react";
 import { previewReplayAction, replayFailedAction } from "@/app/apps/actions";
 import { replayFormSchema } from "@/lib/dashboard/schemas";
-
-function textField(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === "string" ? value : "";
-}
+import { textField } from "./form-fields";
 
 function toLocalInput(date: Date): string {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
