@@ -28,9 +28,9 @@ export function getPool(): pg.Pool {
 
 /**
  * How the hot-path pool's sessions plan. Its statements (ingestion, the
- * worker's load and record) are prepared once per connection and planned
- * once, generically, instead of on every call: planning was a quarter of
- * PostgreSQL's CPU on them (docs/performance.md). A generic plan is made
+ * worker's load, record and postpone) are prepared once per connection
+ * and planned once, generically, instead of on every call: planning was a
+ * quarter of PostgreSQL's CPU on them (docs/performance.md). A generic plan is made
  * with the table sizes of its moment, and one made while the tables were
  * small scanned them whole as they grew. With sequential scans, hash and
  * merge joins priced out, the only plans left read each row by its key,
