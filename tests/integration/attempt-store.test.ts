@@ -1,7 +1,8 @@
 // The worker's batched statements against a real database: one statement
 // records many attempts with the same effect as recording them one by one,
 // including each endpoint's failure streak, a delivery that appears twice,
-// and the schedule step only its holder may move.
+// the schedule step only its holder may move, and the lock order that keeps
+// two statements over the same deliveries from deadlocking.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../lib/apps";
 import {
@@ -13,7 +14,7 @@ import {
 import { createEndpoint } from "../../lib/endpoints";
 import { ingestEvents } from "../../lib/events";
 import { newId } from "../../lib/ids";
-import { createTestDatabase, type TestDatabase } from "../support/services";
+import { createTestDatabase, waitFor, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;
 const policy = { allowPrivate: true, allowedCidrs: [] };
@@ -191,6 +192,48 @@ describe("recordRoutines", () => {
     }
     const endpoint = await database.db.endpoint.findUniqueOrThrow({ where: { id: endpoints[0]!.id } });
     expect(endpoint.failingSince).toEqual(at(1));
+  });
+});
+
+describe("recordRoutines and concurrent statements", () => {
+  it("locks deliveries in id order, so two statements given them in opposite orders cannot deadlock", async () => {
+    const { deliveries } = await setUp("lock-order", 1, 2);
+    const [lower, higher] = [...deliveries].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const waitingOnLocks = (count: number) =>
+      waitFor(`${count} statements waiting on a row lock`, async () => {
+        const { rows } = await database.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return rows[0]!.n >= count ? true : undefined;
+      });
+    const holder = await database.hotPathPool.connect();
+    try {
+      // Holding the lower id catches both statements mid-way.
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM deliveries WHERE id = $1 FOR NO KEY UPDATE", [lower!.id]);
+      const inOrder = recordRoutines(database.hotPathPool, [
+        record(lower!, { succeeded: true, second: 1 }),
+        record(higher!, { succeeded: true, second: 1 }),
+      ]);
+      await waitingOnLocks(1);
+      // A duplicate job's statement, given the higher id first. Locked in
+      // input order, it would hold the higher row while waiting for the
+      // lower one, which the first statement takes next, and both would wait.
+      const reversed = recordRoutines(database.hotPathPool, [
+        record(higher!, { succeeded: true, second: 2 }),
+        record(lower!, { succeeded: true, second: 2 }),
+      ]);
+      await waitingOnLocks(2);
+      await holder.query("COMMIT");
+      // PostgreSQL breaks a deadlock by failing one statement (40P01).
+      const settled = await Promise.allSettled([inOrder, reversed]);
+      expect(settled.map((result) => (result.status === "fulfilled" ? result.value : String(result.reason)))).toEqual([
+        [true, true],
+        [false, false],
+      ]);
+    } finally {
+      holder.release();
+    }
   });
 });
 
