@@ -4,6 +4,7 @@
 // it is due.
 import { Prisma } from "@prisma/client";
 import type { Db } from "./db";
+import type { Logger } from "./logger";
 import { getMetrics } from "./metrics";
 
 /**
@@ -50,4 +51,16 @@ export async function refreshBacklogGauges(db: Db): Promise<void> {
   metrics.deliveriesDue.set(backlog.due);
   metrics.oldestDueDeliverySeconds.set(backlog.oldestDueSeconds);
   metrics.retriesScheduled.set(backlog.scheduled);
+}
+
+/**
+ * The process's metrics as a scrape reads them, the backlog gauges read
+ * first. Should the read fail, the gauges keep their last reading: the
+ * rest of the metrics are still worth serving.
+ */
+export async function metricsForScrape(db: Db, logger: Logger): Promise<string> {
+  await refreshBacklogGauges(db).catch((error: unknown) =>
+    logger.warn({ err: error }, "could not read the delivery backlog for a scrape"),
+  );
+  return getMetrics().registry.metrics();
 }

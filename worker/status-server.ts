@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type { Db } from "../lib/db";
-import { refreshBacklogGauges } from "../lib/delivery-backlog";
+import { metricsForScrape } from "../lib/delivery-backlog";
 import { checkReadiness } from "../lib/health";
 import type { Logger } from "../lib/logger";
 import { getMetrics, metricsAuthorized } from "../lib/metrics";
@@ -34,11 +34,7 @@ export async function startStatusServer(options: {
             JSON.stringify({ error: { code: "unauthorized", message: "Bearer METRICS_TOKEN required" } }),
           );
         }
-        await refreshBacklogGauges(options.db).catch((error: unknown) =>
-          // The rest of the metrics are still worth serving; the gauges keep their last reading.
-          options.logger.warn({ err: error }, "could not read the delivery backlog for a scrape"),
-        );
-        return send(200, await registry.metrics(), registry.contentType);
+        return send(200, await metricsForScrape(options.db, options.logger), registry.contentType);
       }
       send(
         404,

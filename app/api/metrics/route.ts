@@ -1,6 +1,6 @@
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
-import { refreshBacklogGauges } from "@/lib/delivery-backlog";
+import { metricsForScrape } from "@/lib/delivery-backlog";
 import { getMetrics, metricsAuthorized } from "@/lib/metrics";
 import { getWebRuntime } from "@/lib/web-runtime";
 
@@ -13,10 +13,6 @@ export async function GET(req: Request): Promise<Response> {
       { status: 401 },
     );
   }
-  await refreshBacklogGauges(getDb()).catch((error: unknown) =>
-    // The rest of the metrics are still worth serving; the gauges keep their last reading.
-    getWebRuntime().logger.warn({ err: error }, "could not read the delivery backlog for a scrape"),
-  );
-  const { registry } = getMetrics();
-  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
+  const body = await metricsForScrape(getDb(), getWebRuntime().logger);
+  return new Response(body, { headers: { "content-type": getMetrics().registry.contentType } });
 }
