@@ -148,29 +148,6 @@ export function cpuSeconds(pid: number | undefined): number {
   return ticks / 100;
 }
 
-/**
- * CPU seconds of every process of a local service, by its command name
- * ("postgres": all sessions, the checkpointer...; "redis-server"),
- * including processes that have ended: their parent's reaped-children time
- * (cutime, cstime) holds theirs, so a closing pool does not make the figure
- * fall.
- */
-export function serviceCpuSeconds(command: "postgres" | "redis-server"): number {
-  let ticks = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (!stat.includes(`(${command})`)) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    } catch {
-      // Gone.
-    }
-  }
-  return ticks / 100;
-}
-
 /** Every process of a local service by its command name ("postgres", "redis-server"). */
 function serviceProcesses(command: "postgres" | "redis-server"): number[] {
   return readdirSync("/proc")
@@ -183,6 +160,27 @@ function serviceProcesses(command: "postgres" | "redis-server"): number[] {
       }
     })
     .map(Number);
+}
+
+/**
+ * CPU seconds of every process of a local service, by its command name
+ * ("postgres": all sessions, the checkpointer...; "redis-server"),
+ * including processes that have ended: their parent's reaped-children time
+ * (cutime, cstime) holds theirs, so a closing pool does not make the figure
+ * fall.
+ */
+export function serviceCpuSeconds(command: "postgres" | "redis-server"): number {
+  let ticks = 0;
+  for (const pid of serviceProcesses(command)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // Gone.
+    }
+  }
+  return ticks / 100;
 }
 
 /** Per thread ("pid/tid"): how long it ran and how long it was ready to run but waited for a core (ms). */
