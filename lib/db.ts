@@ -30,9 +30,9 @@ export function getPool(): pg.Pool {
  * How the hot-path pool's sessions plan. Its statements (ingestion, the
  * worker's load, record and postpone) are prepared once per connection
  * and planned once, generically, instead of on every call: planning was a
- * quarter of PostgreSQL's CPU on them (docs/performance.md). A generic plan is made
- * with the table sizes of its moment, and one made while the tables were
- * small scanned them whole as they grew. With sequential scans, hash and
+ * quarter of PostgreSQL's CPU on them (docs/performance.md). A generic
+ * plan is made with the table sizes of its moment, and one made while the
+ * tables were small scanned them whole as they grew. With sequential scans, hash and
  * merge joins priced out, the only plans left read each row by its key,
  * which is what these statements do at any size. Nothing else runs here:
  * the dashboard's queries need the planner's full choice.
