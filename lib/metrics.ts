@@ -76,7 +76,7 @@ function createMetrics() {
     }),
     dueAttemptsQueued: new client.Counter({
       name: "hookpost_due_attempts_queued_total",
-      help: "Due scheduled attempts (retries) the scheduler claimed and queued",
+      help: "Due scheduled attempts (retries, attempts an endpoint held back) the scheduler claimed and queued",
       registers,
     }),
     endpointsDisabled: new client.Counter({

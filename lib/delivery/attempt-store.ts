@@ -61,10 +61,10 @@ export interface AttemptStore {
    */
   recordRoutine(record: RoutineRecord): Promise<boolean>;
   /**
-   * Moves a pending delivery's next attempt to when its endpoint's cap or
-   * rate limit lets it through: the row says when it will be tried, and
-   * the sweeper does not take a delivery its endpoint keeps waiting for
-   * one the queue lost.
+   * Hands a pending delivery its endpoint refused back to the scheduler:
+   * its next attempt moves to when the endpoint's cap or rate limit lets it
+   * through, and its row names no job, so the scheduler queues it then
+   * with whatever else is due (lib/delivery/scheduler.ts).
    */
   postpone(deferral: Deferral): Promise<void>;
 }
@@ -293,7 +293,8 @@ export async function recordRoutines(pool: Pool, records: RoutineRecord[]): Prom
 /**
  * Only rows still pending move: one that settled meanwhile keeps its state.
  * Locked in id order, as the record statement locks them, so that the two
- * cannot deadlock.
+ * cannot deadlock. The job that held the attempt is released: a refusal
+ * costs a row update, not a delayed job of its own.
  */
 export async function postponeDeliveries(pool: Pool, deferrals: Deferral[]): Promise<void[]> {
   await queryRows(
@@ -310,7 +311,7 @@ export async function postponeDeliveries(pool: Pool, deferrals: Deferral[]): Pro
       FOR NO KEY UPDATE OF d
     )
     UPDATE deliveries d
-    SET next_attempt_at = now() + make_interval(secs => p.delay_ms / 1000.0)
+    SET next_attempt_at = now() + make_interval(secs => p.delay_ms / 1000.0), next_attempt_job = NULL
     FROM postponed p
     WHERE d.id = p.id`,
     "postpone-deliveries",

@@ -7,12 +7,13 @@
 // ENDPOINT_CONCURRENCY. An endpoint that hangs then holds one slot, not the
 // full cap, while one that merely answers slowly keeps its concurrency.
 //
-// A job refused a slot goes back to the queue for a while. How long is
-// paced by the endpoint itself: it frees a slot every (request time / cap)
-// on average, so each refused job is given the next such turn. Waiting jobs
+// An attempt refused a slot waits for a while (in its row, for the
+// scheduler; a manual one as a delayed job). How long is paced by the
+// endpoint itself: it frees a slot every (request time / cap) on average,
+// so each refused attempt is given the next such turn. Waiting attempts
 // then come back about once each, when a slot is likely free, instead of
 // all of them polling every half second and crowding the healthy
-// endpoints' jobs out of the queue.
+// endpoints' attempts out of the queue.
 import { LRUCache } from "lru-cache";
 
 /** Bounds of a deferral: long enough not to spin, short enough that a recovered endpoint is not left idle. */

@@ -320,14 +320,6 @@ async function recordWithEvents(
   });
 }
 
-export async function makeScheduledAttempt(deps: AttemptDeps, job: JobData<"scheduled-attempt">): Promise<Outcome> {
-  const log = deps.logger.child({ deliveryId: job.deliveryId, attempt: job.attempt });
-  const outcome = await attemptIfDue(deps, job.deliveryId, job.attempt, log);
-  // The job goes back to the queue for that long (worker/handlers.ts); the row says so first.
-  if (outcome instanceof Deferred) await deps.store.postpone({ deliveryId: job.deliveryId, delayMs: outcome.delayMs });
-  return outcome;
-}
-
 /** One attempt of a batch job: which delivery, which step of its schedule, and the trace it continues. */
 interface BatchItem {
   deliveryId: string;
@@ -337,13 +329,14 @@ interface BatchItem {
 
 /**
  * The attempts one job holds, side by side as worker slots free up: the
- * first attempts of an ingestion batch's deliveries, or the retries the
- * scheduler found due together. A delivery refused by its endpoint comes
- * back as a job of its own. If any attempt throws, the job throws once the
- * others have ended, and its retry skips the attempts already recorded. A
- * worker that is stopping starts no more of them: the job goes back to the
- * queue for the rest (a Deferred), and shutdown waits only for requests in
- * flight.
+ * first attempts of an ingestion batch's deliveries, the retries the
+ * scheduler found due together, or one attempt the sweeper or a test event
+ * queued. A delivery refused by its endpoint is handed to the scheduler
+ * (AttemptStore.postpone), which queues it when its turn comes. If any
+ * attempt throws, the job throws once the others have ended, and its retry
+ * skips the attempts already recorded. A worker that is stopping starts no
+ * more of them: the job goes back to the queue for the rest (a Deferred),
+ * and shutdown waits only for requests in flight.
  */
 async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise<BatchOutcome | Deferred> {
   const settled = await Promise.allSettled(
@@ -371,20 +364,21 @@ async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise
     ),
   );
   const counts: BatchOutcome = { succeeded: 0, retry: 0, failed: 0, skipped: 0, deferred: 0, left: 0 };
-  const deferred: Array<BatchItem & { delayMs: number }> = [];
+  const deferred: Array<{ deliveryId: string; delayMs: number }> = [];
   const errors: unknown[] = [];
   settled.forEach((result, index) => {
     const item = items[index]!;
     if (result.status === "rejected") errors.push(result.reason);
     else if (result.value instanceof Deferred) {
       counts.deferred++;
-      deferred.push({ ...item, delayMs: result.value.delayMs });
+      deferred.push({ deliveryId: item.deliveryId, delayMs: result.value.delayMs });
     } else counts[result.value]++;
   });
-  // Each row says when its attempt will come back before its job is added:
-  // should the add fail, the sweeper finds the row once that time has passed.
+  // A hanging endpoint refuses hundreds of attempts a second; as delayed
+  // jobs of their own they cost Redis more than the attempts that were
+  // made (docs/performance.md, change 1). Should this fail, the job is
+  // retried, and its rows still name it until then.
   await Promise.all(deferred.map((item) => deps.store.postpone(item)));
-  await deps.producer.addScheduled(deferred);
   if (errors.length > 0) {
     throw new AggregateError(errors, `${errors.length} of ${items.length} attempts failed`);
   }
@@ -397,6 +391,14 @@ export function makeFirstAttempts(deps: AttemptDeps, job: JobData<"first-attempt
     deps,
     job.deliveries.map((item) => ({ ...item, attempt: 1 })),
   );
+}
+
+/** One attempt of a delivery's schedule, queued on its own by the sweeper or for a test event. */
+export function makeScheduledAttempt(
+  deps: AttemptDeps,
+  job: JobData<"scheduled-attempt">,
+): Promise<BatchOutcome | Deferred> {
+  return makeBatchAttempts(deps, [job]);
 }
 
 /** The scheduled attempts the scheduler found due together (lib/delivery/scheduler.ts). */

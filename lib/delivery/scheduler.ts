@@ -1,10 +1,11 @@
 // Queues the scheduled attempts that have come due and that no job holds:
-// retries, whose rows say when they are due (next_attempt_at) and leave
-// next_attempt_job empty. Every due row is claimed by one statement and
-// queued as one due-attempts job, so a retry costs what a first attempt
+// retries, and attempts an endpoint's cap or rate limit held back, whose
+// rows say when they are due (next_attempt_at) and leave next_attempt_job
+// empty. Every due row is claimed by one statement and queued as one
+// due-attempts job, so a retry or a refusal costs what a first attempt
 // costs instead of a delayed job of its own each (a thousand failing
-// deliveries a second were a thousand jobs a second). Retries start at
-// most one interval late, never early.
+// deliveries a second were a thousand jobs a second). They start at most
+// one interval late, never early.
 //
 // Claiming names the job in the rows before the job is added: if the add
 // fails, the rows name a job that is not in Redis, and the sweeper

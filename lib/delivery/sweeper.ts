@@ -32,10 +32,9 @@ export async function sweepDueDeliveries(db: Db, producer: DeliveryProducer, log
       AND next_attempt_at <= now() - make_interval(secs => ${SWEEP_GRACE_MS / 1000})
     ORDER BY next_attempt_at
     LIMIT ${SWEEP_BATCH}`;
-  // A delivery its endpoint's cap or rate limit keeps waiting has its row
-  // postponed to its turn and its own job in the delayed set, so it stays
-  // out of this scan until its turn is past; then the job is checked, not
-  // added again. Left overdue, a hanging endpoint's backlog filled every
+  // A delivery its endpoint's cap or rate limit keeps waiting is handed to
+  // the scheduler (its row names no job), so it is not read here. Left
+  // overdue with a job of its own, a hanging endpoint's backlog filled every
   // sweep's batch, and a lost delivery behind it was never reached.
   const live = await producer.existingJobs(rows.flatMap((row) => [row.next_attempt_job, ownJobOf(row)]));
   const due = rows.filter((row) => !live.has(row.next_attempt_job) && !live.has(ownJobOf(row)));

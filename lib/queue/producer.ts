@@ -1,8 +1,7 @@
-// Adds delivery jobs. Used by the API (new events, manual retries) and by
-// the worker (due retries, attempts an endpoint's cap put off, sweeper).
+// Adds delivery jobs. Used by the API (new events, manual retries, test
+// events) and by the worker (due attempts, the sweeper's finds).
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { createBatcher, type Batcher } from "../batching";
 import { currentTraceCarrier } from "../tracing";
 import { newUlid } from "../ids";
 import { withTimeout } from "../with-timeout";
@@ -33,63 +32,32 @@ function enqueueing<T>(work: Promise<T>): Promise<T> {
   return withTimeout(work, ENQUEUE_TIMEOUT_MS, () => new RedisUnavailableError());
 }
 
-interface ScheduledJob {
-  name: "scheduled-attempt";
-  data: JobData<"scheduled-attempt">;
-  opts: { jobId: string; delay: number; lifo: boolean };
-}
-
 export class DeliveryProducer {
   readonly queue: Queue;
-  /**
-   * Scheduled-attempt jobs added by concurrent callers (each failed attempt
-   * adds its retry) go to Redis together, one pipeline for all that arrive
-   * while the previous one is being written (lib/batching.ts).
-   */
-  private readonly scheduled: Batcher<ScheduledJob, void>;
 
   constructor(
     readonly connection: Redis,
     prefix: string,
   ) {
     this.queue = new Queue(DELIVERY_QUEUE, { connection, prefix, defaultJobOptions });
-    this.scheduled = createBatcher(
-      async (jobs: ScheduledJob[]) => {
-        await enqueueing(this.queue.addBulk(jobs));
-        return jobs.map(() => undefined);
-      },
-      { maxBatchSize: 1_000, maxInFlight: 1 },
-    );
   }
 
   /**
-   * Resolves once every item's job is in Redis. `trace` is the context the
-   * attempt should join, when it is not the caller's current one (a batch
-   * of requests). `ahead` puts the job at the front of the queue, for an
-   * attempt someone is waiting to see (a test event).
+   * Resolves once every item's job is in Redis: attempts the sweeper found
+   * without a job, or a test event's. `ahead` puts the job at the front of
+   * the queue, for an attempt someone is waiting to see (a test event).
    */
-  async addScheduled(
-    items: Array<{
-      deliveryId: string;
-      attempt: number;
-      delayMs?: number;
-      trace?: Record<string, string>;
-      ahead?: boolean;
-    }>,
-  ): Promise<void> {
+  async addScheduled(items: Array<{ deliveryId: string; attempt: number; ahead?: boolean }>): Promise<void> {
+    if (items.length === 0) return;
     const name = "scheduled-attempt" satisfies JobName;
-    const current = currentTraceCarrier();
-    await Promise.all(
-      items.map(({ deliveryId, attempt, delayMs, trace, ahead }) =>
-        this.scheduled.submit({
+    const trace = currentTraceCarrier();
+    await enqueueing(
+      this.queue.addBulk(
+        items.map(({ deliveryId, attempt, ahead }) => ({
           name,
-          data: { deliveryId, attempt, trace: trace ?? current },
-          opts: {
-            jobId: scheduledAttemptJobId(deliveryId, attempt),
-            delay: Math.max(0, delayMs ?? 0),
-            lifo: ahead === true,
-          },
-        }),
+          data: { deliveryId, attempt, trace } satisfies JobData<typeof name>,
+          opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), lifo: ahead === true },
+        })),
       ),
     );
   }

@@ -1,15 +1,16 @@
 // The scheduler against a real database and Redis, with no worker taking
-// jobs: it must queue every due retry that no job names, as one job, name
-// that job in the rows, and leave everything else alone. Two schedulers
-// claim disjoint rows. A job that could not be added leaves rows the
-// sweeper recovers.
+// jobs: it must queue every due retry that no job names, and every attempt
+// an endpoint held back whose turn has come, as one job, name that job in
+// the rows, and leave everything else alone. Two schedulers claim disjoint
+// rows. A job that could not be added leaves rows the sweeper recovers.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { postponeDeliveries } from "../../lib/delivery/attempt-store";
 import { queueDueAttempts } from "../../lib/delivery/scheduler";
 import { sweepDueDeliveries } from "../../lib/delivery/sweeper";
 import { createLogger } from "../../lib/logger";
 import { getMetrics } from "../../lib/metrics";
-import { scheduledAttemptJobId, type JobData } from "../../lib/queue/jobs";
+import { firstAttemptsJobId, scheduledAttemptJobId, type JobData } from "../../lib/queue/jobs";
 import { DeliveryProducer } from "../../lib/queue/producer";
 import { createQueueFixture, pendingDeliveries, type QueueFixture } from "../support/queue-fixture";
 import { uniqueName, type TestDatabase } from "../support/services";
@@ -85,6 +86,26 @@ describe("queueDueAttempts", () => {
     expect((await rowsOf([settled!]))[0]!.nextAttemptJob).toBeNull();
     // Claimed once: a second round finds nothing.
     expect(await queueDueAttempts(database.pool, producer)).toBe(0);
+  });
+
+  it("queues a first attempt its endpoint held back once its turn has come, and not before", async () => {
+    const firstJob = firstAttemptsJobId();
+    const [turnCome, turnLater, notRefused] = await pendingDeliveries(database, "held back", 3, firstJob);
+    // The first two were refused by their endpoint's cap, and handed back as the worker does.
+    await postponeDeliveries(database.pool, [
+      { deliveryId: turnCome!, delayMs: 0 },
+      { deliveryId: turnLater!, delayMs: 60_000 },
+    ]);
+
+    expect(await queueDueAttempts(database.pool, producer)).toBe(1);
+    const [come, later, kept] = await Promise.all([turnCome!, turnLater!, notRefused!].map((id) => rowsOf([id])));
+    const job = await producer.queue.getJob(come![0]!.nextAttemptJob!);
+    expect(job?.name).toBe("due-attempts");
+    expect((job!.data as JobData<"due-attempts">).attempts).toEqual([{ deliveryId: turnCome, attempt: 1 }]);
+    expect(later![0]!.nextAttemptJob).toBeNull();
+    expect(later![0]!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    // Still its first-attempts job's: the scheduler does not take it from that job.
+    expect(kept![0]!.nextAttemptJob).toBe(firstJob);
   });
 
   it("lets concurrent schedulers claim disjoint rows, together all of them", async () => {

@@ -54,26 +54,27 @@ describe("sweepDueDeliveries", () => {
     for (const id of ids) expect(await queued(scheduledAttemptJobId(id, 1))).toBe(true);
   });
 
-  it("leaves alone a delivery whose own job waits in the delayed set, as one refused by its endpoint's cap does", async () => {
-    const [id] = await dueDeliveries("deferred", 1, firstAttemptsJobId());
-    await producer.addScheduled([{ deliveryId: id!, attempt: 1, delayMs: 60_000 }]);
+  it("leaves alone a delivery whose own job waits in the delayed set, as one does between its job's retries", async () => {
+    const [id] = await dueDeliveries("backing off", 1, firstAttemptsJobId());
+    const jobId = scheduledAttemptJobId(id!, 1);
+    await producer.queue.add("scheduled-attempt", { deliveryId: id!, attempt: 1 }, { jobId, delay: 60_000 });
     expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(0);
-    expect(await producer.queue.getJobState(scheduledAttemptJobId(id!, 1))).toBe("delayed");
+    expect(await producer.queue.getJobState(jobId)).toBe("delayed");
   });
 
   it("reaches a lost delivery behind more deliveries held back by their endpoint than one sweep reads", async () => {
-    // A hanging endpoint's backlog: each delivery refused by its cap, postponed and put back, as the worker does.
+    // A hanging endpoint's backlog: each delivery refused by its cap and handed to the scheduler, as the worker does.
     const waiting = await dueDeliveries("held back", SWEEP_BATCH + 1, firstAttemptsJobId());
     await postponeDeliveries(
       database.pool,
       waiting.map((deliveryId) => ({ deliveryId, delayMs: 60_000 })),
     );
-    await producer.addScheduled(waiting.map((deliveryId) => ({ deliveryId, attempt: 1, delayMs: 60_000 })));
     // And one delivery, newer than all of them, whose job was lost.
     const [lost] = await dueDeliveries("lost", 1, firstAttemptsJobId());
 
     expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(1);
     expect(await queued(scheduledAttemptJobId(lost!, 1))).toBe(true);
+    expect(await queued(scheduledAttemptJobId(waiting[0]!, 1))).toBe(false);
   });
 
   it("leaves a retry that no job names to the scheduler, and enqueues one whose due-attempts job is lost", async () => {
