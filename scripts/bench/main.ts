@@ -33,11 +33,13 @@ import {
   cpuSeconds,
   measuredProcesses,
   rssMb,
+  sampleMachine,
   scheduleBetween,
   serviceCpuSeconds,
   sleep,
   startStack,
   threadSchedule,
+  type MachineSecond,
   type Stack,
 } from "./stack";
 
@@ -129,6 +131,21 @@ function sampleResources(stack: Stack) {
       };
     },
   };
+}
+
+/**
+ * A latency phase's worst second, and what the machine did in it: the
+ * figures that tell a stall of our own from the machine's.
+ */
+function worstSecond(latency: LatencySummary, machine: MachineSecond[]): string {
+  const p99s = latency.p99BySecond;
+  const worst = p99s.reduce((at, p99, second) => (p99 > (p99s[at] ?? -1) ? second : at), 0);
+  const inIt = machine[worst];
+  const most = (kind: keyof MachineSecond) => Math.max(0, ...machine.map((second) => second[kind]));
+  return (
+    `s${worst} ${fmt(p99s[worst] ?? NaN)} ms: ${inIt ? `${inIt.busy}/${inIt.iowait}/${inIt.steal}` : "n/a"}` +
+    ` (phase max ${most("iowait")}/${most("steal")})`
+  );
 }
 
 /** CPU percent of every process of a run together (of one core: 200 is both cores). */
@@ -390,9 +407,11 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
   const halfSampler = sampleResources(stack);
   const halfRoundTrips = await countRoundTrips(stack);
   const scheduledBefore = threadSchedule(measuredProcesses(stack));
+  const halfMachine = sampleMachine();
   const from = new Date();
   const half = await openLoop(api, one, halfRate, SECONDS);
   const to = new Date();
+  const machineAtHalf = halfMachine.stop();
   const scheduled = scheduleBetween(scheduledBefore, threadSchedule(measuredProcesses(stack)));
   const halfResources = halfSampler.stop();
   const halfTrips = await halfRoundTrips();
@@ -427,6 +446,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
       cpuPercent: halfResources.cpuPercent,
       roundTripsPerEvent: halfTripsPerEvent,
       scheduledMsPerEvent: scheduledPerEvent,
+      machineBySecond: machineAtHalf,
     },
   };
 
@@ -453,6 +473,7 @@ async function scenarioE2e(stack: Stack, api: Api, ceilingRuns: CeilingRun[] | u
     "p99 < 50",
     halfLatency.p99 < 50,
   );
+  row(s, "worst second at half rate: p99, then machine % busy/iowait/steal", worstSecond(halfLatency, machineAtHalf));
   row(s, "PostgreSQL checkpoints during the half-rate run", String(checkpointsAtHalf));
   row(s, "attempts deferred by an endpoint's cap, half-rate run", String(deferredAtHalf));
   row(s, "API p99 ms at full load", fmt(at1.ingest.latencyMs.p99));
@@ -617,9 +638,11 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
   const baselineDeferrals = await countDeferrals(stack);
   let sampler = sampleResources(stack);
   let roundTrips = await countRoundTrips(stack);
+  let machine = sampleMachine();
   let from = new Date();
   await openLoop(api, healthy, rate, SECONDS);
   let to = new Date();
+  const machineAtBaseline = machine.stop();
   const baselineResources = sampler.stop();
   const baselineTrips = await roundTrips();
   await waitForFirstAttempts(stack.pool, healthy.id, 60_000);
@@ -631,9 +654,11 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
   const mixedDeferrals = await countDeferrals(stack);
   sampler = sampleResources(stack);
   roundTrips = await countRoundTrips(stack);
+  machine = sampleMachine();
   from = new Date();
   await openLoop(api, mixed, rate, SECONDS);
   to = new Date();
+  const machineAtMixed = machine.stop();
   const resources = sampler.stop();
   const mixedTrips = await roundTrips();
   // Only the healthy endpoints' first attempts are waited for: the hanging ones are capped on purpose.
@@ -667,6 +692,7 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
     roundTrips: { baseline: baselineTrips, mixed: mixedTrips },
     checkpoints: { baseline: checkpointsAtBaseline, mixed: checkpointsAtMixed },
     deferred: { baseline: deferredAtBaseline, mixed: deferredAtMixed },
+    machineBySecond: { baseline: machineAtBaseline, mixed: machineAtMixed },
     comparedWith: e2eHalfP99 ? "scenario 2 half rate" : "own baseline",
   };
   const s = "4 failure-heavy";
@@ -681,6 +707,8 @@ async function scenarioFailures(stack: Stack, api: Api, rate: number, e2eHalfP99
     ratio <= 1.5,
   );
   row(s, "healthy p99 / same-rate healthy baseline p99", fmt(isolated.p99 / baseline.p99, 2));
+  row(s, "baseline's worst second: p99, then machine % busy/iowait/steal", worstSecond(baseline, machineAtBaseline));
+  row(s, "mixed phase's worst second (healthy p99), machine as above", worstSecond(isolated, machineAtMixed));
   row(s, "PostgreSQL checkpoints during baseline / mixed", `${checkpointsAtBaseline} / ${checkpointsAtMixed}`);
   row(s, "attempts deferred by an endpoint's cap, baseline / mixed", `${deferredAtBaseline} / ${deferredAtMixed}`);
   // What the failing half costs: the same event rate, with and without it.

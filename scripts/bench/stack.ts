@@ -225,6 +225,51 @@ export function scheduleBetween(before: ThreadSchedule, after: ThreadSchedule): 
   return { run, wait };
 }
 
+/** The whole machine's CPU time by kind, in clock ticks, from the first line of /proc/stat. */
+function machineTicks(): { busy: number; iowait: number; steal: number; total: number } {
+  // user nice system idle iowait irq softirq steal (guest time is counted in user already)
+  const cpuLine = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpuLine
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq;
+  return { busy, iowait, steal, total: busy + idle + iowait + steal };
+}
+
+/** One second of the machine: percent of all its cores' time busy, waiting for the disk, and taken by the host. */
+export interface MachineSecond {
+  busy: number;
+  iowait: number;
+  steal: number;
+}
+
+/**
+ * The machine second by second from now, so that a latency phase's bad
+ * second can be set against what the machine did in it: busy with our
+ * processes, waiting for the disk (iowait), or not given the CPU at all
+ * (steal: the host ran something else on our vCPU).
+ */
+export function sampleMachine(): { stop(): MachineSecond[] } {
+  const seconds: MachineSecond[] = [];
+  let last = machineTicks();
+  const take = () => {
+    const now = machineTicks();
+    const total = now.total - last.total || 1;
+    const share = (kind: "busy" | "iowait" | "steal") => Math.round(((now[kind] - last[kind]) / total) * 100);
+    seconds.push({ busy: share("busy"), iowait: share("iowait"), steal: share("steal") });
+    last = now;
+  };
+  const timer = setInterval(take, 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      return seconds;
+    },
+  };
+}
+
 /** The processes a run measures, each once: Hookpost's, the receiver, PostgreSQL, Redis and the benchmark itself. */
 export function measuredProcesses(stack: Stack): number[] {
   const nodeProcesses = [stack.web, stack.receiver, ...stack.workers].flatMap((child) =>
