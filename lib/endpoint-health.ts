@@ -2,8 +2,9 @@
 // in plain words, and how long until Hookpost disables it.
 import type { Attempt, Endpoint } from "@prisma/client";
 
+/** "probing": its attempts are held back but for a probe now and then (lib/delivery/endpoint-breaker.ts). */
 export type FailureClass =
-  "DNS" | "TLS" | "timeout" | "refused" | "reset" | "blocked" | "redirect" | "4xx" | "5xx" | "network";
+  "DNS" | "TLS" | "timeout" | "refused" | "reset" | "blocked" | "redirect" | "4xx" | "5xx" | "network" | "probing";
 
 export function failureClass(attempt: Pick<Attempt, "responseStatusCode" | "error">): FailureClass | undefined {
   const status = attempt.responseStatusCode;
@@ -25,6 +26,8 @@ export function failureClass(attempt: Pick<Attempt, "responseStatusCode" | "erro
       return "reset";
     case "forbidden_destination":
       return "blocked";
+    case "endpoint_failing":
+      return "probing";
     default:
       return "network";
   }

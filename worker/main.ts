@@ -6,6 +6,7 @@ import pLimit from "p-limit";
 import { getConfigOrExit } from "../lib/config";
 import { closeDb, getDb, getHotPathPool, getPool } from "../lib/db";
 import { createAttemptStore } from "../lib/delivery/attempt-store";
+import { EndpointBreaker } from "../lib/delivery/endpoint-breaker";
 import { EndpointSlots } from "../lib/delivery/endpoint-slots";
 import { EndpointRateLimiter } from "../lib/delivery/rate-limiter";
 import { createDeliveryAgent } from "../lib/delivery/http-client";
@@ -45,6 +46,7 @@ const handle = createJobHandler({
   config,
   logger,
   slots: new EndpointSlots(config.ENDPOINT_CONCURRENCY),
+  breaker: new EndpointBreaker(config.ENDPOINT_BREAKER_FAILURES),
   sending: pLimit(config.WORKER_CONCURRENCY),
   stopping: stopping.signal,
   rateLimiter: new EndpointRateLimiter(producerConnection, config.QUEUE_PREFIX),

@@ -11,8 +11,16 @@ export const MAX_RESPONSE_READ_BYTES = 64 * 1024;
 /** Keep at most this much of it in the attempt log. */
 export const MAX_RESPONSE_STORED_BYTES = 16 * 1024;
 
+/** Why an attempt got no answer; "endpoint_failing" was not sent at all (lib/delivery/endpoint-breaker.ts). */
 export type ErrorClass =
-  "timeout" | "connection_refused" | "connection_reset" | "dns" | "tls" | "forbidden_destination" | "network_error";
+  | "timeout"
+  | "connection_refused"
+  | "connection_reset"
+  | "dns"
+  | "tls"
+  | "forbidden_destination"
+  | "network_error"
+  | "endpoint_failing";
 
 export interface ExchangeResult {
   statusCode?: number;

@@ -17,6 +17,7 @@ import type { DeliveryProducer } from "../queue/producer";
 import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../retry-schedule";
 import type { DestinationPolicy } from "../url-guard";
 import type { AttemptStore, LoadedDelivery } from "./attempt-store";
+import type { EndpointBreaker } from "./endpoint-breaker";
 import type { EndpointSlots } from "./endpoint-slots";
 import type { EndpointRateLimiter } from "./rate-limiter";
 import { postWebhook, type ExchangeResult } from "./http-client";
@@ -42,6 +43,8 @@ export interface AttemptDeps {
   operatorAgent: Agent;
   logger: Logger;
   slots: EndpointSlots;
+  /** Holds back scheduled attempts to an endpoint that fails everything, but for a probe now and then. */
+  breaker: EndpointBreaker;
   rateLimiter: EndpointRateLimiter;
   /**
    * The worker's requests in flight, of every job: a first-attempts job
@@ -104,8 +107,27 @@ async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date, 
   metrics.attempts.inc({ outcome: isSuccess(result) ? "success" : "failure", status_class: statusLabel, trigger });
   metrics.attemptDuration.observe({ status_class: statusLabel }, result.durationMs / 1000);
   deps.slots.observe(delivery.endpointId, result.durationMs, result.error === "timeout");
+  deps.breaker.observe(delivery.endpointId, isSuccess(result));
   if (result.statusCode === 410) metrics.endpointsDisabled.inc({ reason: "gone" });
-  return { request, result };
+  return { recordedHeaders: request.recordedHeaders, result };
+}
+
+/**
+ * An attempt the endpoint's breaker holds back: no request, a failure in
+ * the attempt log that says why, and the schedule moves on as after any
+ * failure.
+ */
+function held(
+  deps: AttemptDeps,
+  delivery: LoadedDelivery,
+): { recordedHeaders: Record<string, string>; result: ExchangeResult } {
+  const result: ExchangeResult = {
+    error: "endpoint_failing",
+    errorDetail: deps.breaker.holdDetail(delivery.endpointId),
+    durationMs: 0,
+  };
+  getMetrics().attempts.inc({ outcome: "failure", status_class: statusClass(result), trigger: "scheduled" });
+  return { recordedHeaders: {}, result };
 }
 
 function attemptRow(
@@ -149,6 +171,8 @@ function counters(delivery: LoadedDelivery, result: ExchangeResult, startedAt: D
  */
 function disableReason(delivery: LoadedDelivery, result: ExchangeResult, at: Date, disableAfterMs: number) {
   if (result.statusCode === 410) return "endpoint answered 410 Gone";
+  // A held attempt asked nothing of the endpoint: its probes decide, and the reason names what they got.
+  if (result.error === "endpoint_failing") return undefined;
   const since = delivery.endpoint.failingSince;
   if (!isSuccess(result) && since && at.getTime() - since.getTime() >= disableAfterMs) {
     return `failing since ${since.toISOString()} (last error: ${statusClass(result)})`;
@@ -228,7 +252,7 @@ async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Prom
   return new Deferred(waitMs + Math.floor(Math.random() * 1000));
 }
 
-/** A request made: what was loaded, sent and answered. */
+/** An attempt made: what was loaded, sent (or held back) and answered. */
 interface Sent extends Awaited<ReturnType<typeof exchange>> {
   delivery: LoadedDelivery;
   startedAt: Date;
@@ -242,8 +266,10 @@ type Admission = (delivery: LoadedDelivery | undefined) => Outcome | undefined |
  * slot are free. Loading inside the worker slot means a process holds no
  * more loaded deliveries (payloads of up to 256 KiB) than it has requests
  * in flight, however many a first-attempts job names. The endpoint slot is
- * taken last, so it is held only while sending. With `leaveOnStop`, a
- * delivery whose slot comes after the worker began to stop is "left".
+ * taken last, so it is held only while sending. A scheduled attempt the
+ * endpoint's breaker holds back is not sent, and ends as a failure. With
+ * `leaveOnStop`, a delivery whose slot comes after the worker began to
+ * stop is "left".
  */
 async function loadAndSend(
   deps: AttemptDeps,
@@ -258,6 +284,10 @@ async function loadAndSend(
     const delivery = await deps.store.load(deliveryId);
     const refused = await admit(delivery);
     if (refused !== undefined || !delivery) return refused ?? "skipped";
+    // A manual retry is always sent: someone asked for it, and it probes the endpoint as well.
+    if (trigger === "scheduled" && deps.breaker.admit(delivery.endpointId) === "hold") {
+      return { delivery, startedAt: clock(deps), ...held(deps, delivery) };
+    }
     const release = await acquireSending(deps, delivery);
     if (release instanceof Deferred) return release;
     const startedAt = clock(deps);
@@ -442,7 +472,7 @@ async function attemptIfDue(
     leaveOnStop,
   );
   if (!isSent(sent)) return sent;
-  const { delivery, startedAt, request, result } = sent;
+  const { delivery, startedAt, recordedHeaders, result } = sent;
   const about = { eventId: delivery.eventId, endpointId: delivery.endpointId, appId: delivery.appId };
   const finishedAt = clock(deps);
 
@@ -462,7 +492,7 @@ async function attemptIfDue(
     outcome = next ? "retry" : "failed";
   }
 
-  const attempt = attemptRow(delivery, "scheduled", null, request.recordedHeaders, result, startedAt);
+  const attempt = attemptRow(delivery, "scheduled", null, recordedHeaders, result, startedAt);
   // Exhaustion and disabling write operational events; everything else is one statement.
   const { advanced, operationalEvents } =
     outcome !== "failed" && !disableReason(delivery, result, startedAt, deps.config.ENDPOINT_DISABLE_AFTER)
@@ -503,9 +533,9 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
     return "skipped";
   });
   if (!isSent(sent)) return sent;
-  const { delivery, startedAt, request, result } = sent;
+  const { delivery, startedAt, recordedHeaders, result } = sent;
   const succeeded = isSuccess(result);
-  const attempt = attemptRow(delivery, "manual", job.requestedBy, request.recordedHeaders, result, startedAt);
+  const attempt = attemptRow(delivery, "manual", job.requestedBy, recordedHeaders, result, startedAt);
 
   const operationalEvents = await deps.db.$transaction(async (tx) => {
     await tx.attempt.create({ data: attempt });

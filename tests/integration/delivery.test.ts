@@ -184,6 +184,45 @@ describe("delivery", () => {
     expect(attempts.data[0]).toMatchObject({ error: "connection_refused", responseStatusCode: null });
   });
 
+  it("holds back attempts to an endpoint that fails everything, but for probes and manual retries", async () => {
+    receiver.respond(answer(500, "down"));
+    const { appId } = await createAppWithEndpoint(receiver.url);
+    // Six deliveries of four scheduled attempts each; the breaker opens after ten failures in a row.
+    const events: Array<{ id: string }> = [];
+    for (let n = 0; n < 6; n++) events.push(await sendEvent(appId, { payload: { n } }));
+    const deliveries = await Promise.all(events.map((event) => settled(appId, event.id, "failed")));
+    const ids = new Set(events.map((event) => event.id));
+    const requestsMade = () => receiver.requests.filter((r) => ids.has(String(r.headers["webhook-id"]))).length;
+    const sent = requestsMade();
+    expect(sent).toBeGreaterThanOrEqual(10);
+    expect(sent).toBeLessThan(24);
+
+    // Every scheduled attempt is in the log; those held back say so, with no request behind them.
+    const attempts = await hookpost.db.attempt.findMany({ where: { delivery: { appId } } });
+    expect(attempts).toHaveLength(24);
+    const heldBack = attempts.filter((attempt) => attempt.error === "endpoint_failing");
+    expect(heldBack).toHaveLength(24 - sent);
+    expect(heldBack.every((attempt) => attempt.responseStatusCode === null && attempt.durationMs === 0)).toBe(true);
+    expect(heldBack[0]!.errorDetail).toMatch(/^not sent: the endpoint failed its last 10 attempts/);
+
+    // Someone asking for a retry is answered with a request all the same.
+    const retry = async (delivery: DeliveryView) =>
+      expect((await hookpost.api(`/apps/${appId}/deliveries/${delivery.id}/retry`, { method: "POST" })).status).toBe(
+        202,
+      );
+    await retry(deliveries[0]!);
+    await waitFor("the manual retry's request", () => (requestsMade() === sent + 1 ? true : undefined));
+
+    // The endpoint recovers and a retry finds it so: it is sent every attempt again.
+    receiver.respond(answer(200));
+    await retry(deliveries[1]!);
+    await settled(appId, events[1]!.id, "succeeded");
+    for (const n of [6, 7]) {
+      const event = await sendEvent(appId, { payload: { n } });
+      expect((await settled(appId, event.id, "succeeded")).attemptCount).toBe(1);
+    }
+  });
+
   it("sends each event of a burst exactly once, though the endpoint's cap refuses most of each batch", async () => {
     // Slow enough that a batch's attempts find the endpoint at its cap of 10.
     receiver.respond((_request, _index, res) => void setTimeout(() => res.writeHead(200).end(), 150));

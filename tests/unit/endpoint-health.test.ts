@@ -12,6 +12,7 @@ describe("failureClass", () => {
     [{ responseStatusCode: null, error: "timeout" }, "timeout"],
     [{ responseStatusCode: null, error: "connection_refused" }, "refused"],
     [{ responseStatusCode: null, error: "forbidden_destination" }, "blocked"],
+    [{ responseStatusCode: null, error: "endpoint_failing" }, "probing"],
   ])("%o is %s", (attempt, expected) => {
     expect(failureClass(attempt)).toBe(expected);
   });
