@@ -47,18 +47,17 @@ export class EndpointBreaker {
     return "probe";
   }
 
-  /** Records how a sent attempt ended. */
-  observe(endpointId: string, succeeded: boolean, now = Date.now()): void {
+  /** Records how a sent attempt ended; says so when that opened or closed the breaker. */
+  observe(endpointId: string, succeeded: boolean, now = Date.now()): "opened" | "closed" | undefined {
     if (succeeded) {
       this.failures.delete(endpointId);
-      this.open.delete(endpointId);
-      return;
+      return this.open.delete(endpointId) ? "closed" : undefined;
     }
     const failures = (this.failures.get(endpointId) ?? 0) + 1;
     this.failures.set(endpointId, failures);
-    if (this.threshold > 0 && failures >= this.threshold && !this.open.has(endpointId)) {
-      this.open.set(endpointId, { probeAt: now + PROBE_AFTER_MS, nextWaitMs: PROBE_AFTER_MS * 2 });
-    }
+    if (this.threshold === 0 || failures < this.threshold || this.open.has(endpointId)) return undefined;
+    this.open.set(endpointId, { probeAt: now + PROBE_AFTER_MS, nextWaitMs: PROBE_AFTER_MS * 2 });
+    return "opened";
   }
 
   /** Why an attempt was held, for its attempt log entry. */

@@ -107,7 +107,11 @@ async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date, 
   metrics.attempts.inc({ outcome: isSuccess(result) ? "success" : "failure", status_class: statusLabel, trigger });
   metrics.attemptDuration.observe({ status_class: statusLabel }, result.durationMs / 1000);
   deps.slots.observe(delivery.endpointId, result.durationMs, result.error === "timeout");
-  deps.breaker.observe(delivery.endpointId, isSuccess(result));
+  // One line when an endpoint's probing starts and one when it ends, not one per attempt held.
+  const breaker = deps.breaker.observe(delivery.endpointId, isSuccess(result));
+  const about = { endpointId: delivery.endpointId, appId: delivery.appId };
+  if (breaker === "opened") deps.logger.warn(about, "endpoint keeps failing; holding its attempts but for probes");
+  if (breaker === "closed") deps.logger.info(about, "endpoint answered 2xx; sending every attempt again");
   if (result.statusCode === 410) metrics.endpointsDisabled.inc({ reason: "gone" });
   return { recordedHeaders: request.recordedHeaders, result };
 }
@@ -507,8 +511,9 @@ async function attemptIfDue(
   // Every attempt is in the attempt log and the metrics. A line for each
   // success, thousands a second under load, was a quarter of what the
   // worker allocated (docs/performance.md); failures, what someone reading
-  // the logs looks for, stay at info.
-  log[outcome === "succeeded" ? "debug" : "info"](
+  // the logs looks for, stay at info. Held attempts are as many as a dead
+  // endpoint's traffic: its breaker's opening and closing are logged instead.
+  log[outcome === "succeeded" || result.error === "endpoint_failing" ? "debug" : "info"](
     {
       ...about,
       attemptId: attempt.id,

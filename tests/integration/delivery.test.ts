@@ -186,7 +186,7 @@ describe("delivery", () => {
 
   it("holds back attempts to an endpoint that fails everything, but for probes and manual retries", async () => {
     receiver.respond(answer(500, "down"));
-    const { appId } = await createAppWithEndpoint(receiver.url);
+    const { appId, endpointId } = await createAppWithEndpoint(receiver.url);
     // Six deliveries of four scheduled attempts each; the breaker opens after ten failures in a row.
     const events: Array<{ id: string }> = [];
     for (let n = 0; n < 6; n++) events.push(await sendEvent(appId, { payload: { n } }));
@@ -221,6 +221,18 @@ describe("delivery", () => {
       const event = await sendEvent(appId, { payload: { n } });
       expect((await settled(appId, event.id, "succeeded")).attemptCount).toBe(1);
     }
+
+    // The operator's log has the breaker opening and closing, not a line per held attempt.
+    const endpointLines = () =>
+      hookpost
+        .workerLogs()
+        .split("\n")
+        .filter((line) => line.includes(endpointId));
+    await waitFor("the breaker's closing in the worker's log", () =>
+      endpointLines().some((line) => line.includes("sending every attempt again")) ? true : undefined,
+    );
+    expect(endpointLines().filter((line) => line.includes("holding its attempts but for probes"))).toHaveLength(1);
+    expect(endpointLines().filter((line) => line.includes("endpoint_failing"))).toEqual([]);
   });
 
   it("sends each event of a burst exactly once, though the endpoint's cap refuses most of each batch", async () => {

@@ -39,13 +39,16 @@ describe("EndpointBreaker", () => {
 
   it("closes on a success, and a success before the threshold starts the count again", () => {
     const breaker = new EndpointBreaker(3);
-    failTimes(breaker, "ep_a", 3, now);
+    failTimes(breaker, "ep_a", 2, now);
+    // Opening and closing are reported once each, to be logged.
+    expect(breaker.observe("ep_a", false, now)).toBe("opened");
+    expect(breaker.observe("ep_a", false, now)).toBeUndefined();
     expect(breaker.admit("ep_a", now + PROBE_AFTER_MS)).toBe("probe");
-    breaker.observe("ep_a", true, now + PROBE_AFTER_MS);
+    expect(breaker.observe("ep_a", true, now + PROBE_AFTER_MS)).toBe("closed");
     expect(breaker.admit("ep_a", now + PROBE_AFTER_MS)).toBe("send");
 
     failTimes(breaker, "ep_a", 2, now);
-    breaker.observe("ep_a", true, now);
+    expect(breaker.observe("ep_a", true, now)).toBeUndefined();
     failTimes(breaker, "ep_a", 2, now);
     expect(breaker.admit("ep_a", now)).toBe("send");
   });
