@@ -40,8 +40,9 @@ export async function sendTestEvent(
     });
   });
   try {
-    // Ahead of any backlog: whoever sent it is watching the endpoint's log for it.
-    await producer.addScheduled([{ deliveryId, attempt: 1, ahead: true }]);
+    // Whoever sent it is watching the endpoint's log for it: ahead of any
+    // backlog, and sent even to an endpoint that is only being probed.
+    await producer.addScheduled([{ deliveryId, attempt: 1, asked: true }]);
   } catch (error) {
     // Committed: the sweeper enqueues it once Redis answers again.
     logger.warn({ err: error, deliveryId, endpointId, appId }, "enqueue failed; the sweeper will deliver");

@@ -10,7 +10,7 @@
 // outside the schedule and a long outage costs no more than its schedule.
 // One attempt is let through as a probe after PROBE_AFTER_MS, then after
 // twice as long each time, up to PROBE_MAX_MS; the first 2xx closes the
-// breaker. A manual retry is always sent, so it probes too.
+// breaker. A manual retry or a test event is always sent, so it probes too.
 import { LRUCache } from "lru-cache";
 
 /** Wait before the first probe of an open breaker; doubled after each probe. */

@@ -271,31 +271,32 @@ type Admission = (delivery: LoadedDelivery | undefined) => Outcome | undefined |
  * more loaded deliveries (payloads of up to 256 KiB) than it has requests
  * in flight, however many a first-attempts job names. The endpoint slot is
  * taken last, so it is held only while sending. A scheduled attempt the
- * endpoint's breaker holds back is not sent, and ends as a failure. With
- * `leaveOnStop`, a delivery whose slot comes after the worker began to
- * stop is "left".
+ * endpoint's breaker holds back is not sent, and ends as a failure, unless
+ * someone `asked` for it. With `leaveOnStop`, a delivery whose slot comes
+ * after the worker began to stop is "left".
  */
 async function loadAndSend(
   deps: AttemptDeps,
   deliveryId: string,
   trigger: "scheduled" | "manual",
   admit: Admission,
-  attempt?: number,
-  leaveOnStop = false,
+  options: { attempt?: number; leaveOnStop?: boolean; asked?: boolean } = {},
 ): Promise<Outcome | Sent> {
   return deps.sending(async () => {
-    if (leaveOnStop && deps.stopping?.aborted) return "left";
+    if (options.leaveOnStop && deps.stopping?.aborted) return "left";
     const delivery = await deps.store.load(deliveryId);
     const refused = await admit(delivery);
     if (refused !== undefined || !delivery) return refused ?? "skipped";
-    // A manual retry is always sent: someone asked for it, and it probes the endpoint as well.
-    if (trigger === "scheduled" && deps.breaker.admit(delivery.endpointId) === "hold") {
+    // A manual retry or a test event is always sent: someone is waiting to
+    // see it, and it probes the endpoint as well.
+    const asked = trigger === "manual" || options.asked === true;
+    if (!asked && deps.breaker.admit(delivery.endpointId) === "hold") {
       return { delivery, startedAt: clock(deps), ...held(deps, delivery) };
     }
     const release = await acquireSending(deps, delivery);
     if (release instanceof Deferred) return release;
     const startedAt = clock(deps);
-    if (attempt === 1) {
+    if (options.attempt === 1) {
       getMetrics().firstAttemptLatency.observe((startedAt.getTime() - delivery.event.createdAt.getTime()) / 1000);
     }
     const exchanged = await exchange(deps, delivery, startedAt, trigger).finally(release);
@@ -358,6 +359,8 @@ async function recordWithEvents(
 interface BatchItem {
   deliveryId: string;
   attempt: number;
+  /** Someone is waiting to see it (lib/queue/jobs.ts). */
+  asked?: boolean;
   trace?: Record<string, string>;
 }
 
@@ -383,7 +386,10 @@ async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise
           span.setAttribute("hookpost.attempt", item.attempt);
           try {
             const log = deps.logger.child({ deliveryId: item.deliveryId, attempt: item.attempt });
-            const outcome = await attemptIfDue(deps, item.deliveryId, item.attempt, log, true);
+            const outcome = await attemptIfDue(deps, item.deliveryId, item.attempt, log, {
+              leaveOnStop: true,
+              asked: item.asked,
+            });
             span.setAttribute("hookpost.outcome", outcome instanceof Deferred ? "deferred" : outcome);
             return outcome;
           } catch (error) {
@@ -443,14 +449,15 @@ export function makeDueAttempts(deps: AttemptDeps, job: JobData<"due-attempts">)
 /**
  * Attempt number `attemptNumber` of a delivery, unless the row says it is
  * no longer due. With `leaveOnStop`, one not yet started when the worker
- * begins to stop is "left" for its job's next run.
+ * begins to stop is "left" for its job's next run; one someone `asked` for
+ * is sent even to an endpoint that is only being probed.
  */
 async function attemptIfDue(
   deps: AttemptDeps,
   deliveryId: string,
   attemptNumber: number,
   log: Logger,
-  leaveOnStop = false,
+  options: { leaveOnStop?: boolean; asked?: boolean } = {},
 ): Promise<Outcome> {
   const sent = await loadAndSend(
     deps,
@@ -472,8 +479,7 @@ async function attemptIfDue(
       }
       return undefined;
     },
-    attemptNumber,
-    leaveOnStop,
+    { ...options, attempt: attemptNumber },
   );
   if (!isSent(sent)) return sent;
   const { delivery, startedAt, recordedHeaders, result } = sent;

@@ -14,6 +14,8 @@ export const jobSchemas = {
   "scheduled-attempt": z.object({
     deliveryId: z.string(),
     attempt: z.number().int().min(1),
+    /** Someone is waiting to see it (a test event): sent even to an endpoint that is only being probed. */
+    asked: z.boolean().optional(),
     trace: traceCarrier,
   }),
   /**

@@ -44,19 +44,20 @@ export class DeliveryProducer {
 
   /**
    * Resolves once every item's job is in Redis: attempts the sweeper found
-   * without a job, or a test event's. `ahead` puts the job at the front of
-   * the queue, for an attempt someone is waiting to see (a test event).
+   * without a job, or a test event's. `asked` is for an attempt someone is
+   * waiting to see (a test event): its job goes to the front of the queue,
+   * and it is sent even to an endpoint that is only being probed.
    */
-  async addScheduled(items: Array<{ deliveryId: string; attempt: number; ahead?: boolean }>): Promise<void> {
+  async addScheduled(items: Array<{ deliveryId: string; attempt: number; asked?: boolean }>): Promise<void> {
     if (items.length === 0) return;
     const name = "scheduled-attempt" satisfies JobName;
     const trace = currentTraceCarrier();
     await enqueueing(
       this.queue.addBulk(
-        items.map(({ deliveryId, attempt, ahead }) => ({
+        items.map(({ deliveryId, attempt, asked }) => ({
           name,
-          data: { deliveryId, attempt, trace } satisfies JobData<typeof name>,
-          opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), lifo: ahead === true },
+          data: { deliveryId, attempt, ...(asked ? { asked } : {}), trace } satisfies JobData<typeof name>,
+          opts: { jobId: scheduledAttemptJobId(deliveryId, attempt), lifo: asked === true },
         })),
       ),
     );

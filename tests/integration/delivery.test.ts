@@ -1,10 +1,14 @@
 // The spine end to end: API -> database -> queue -> worker -> endpoint ->
 // attempt log, against the real built app, worker, PostgreSQL and Redis.
+import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../lib/logger";
+import { DeliveryProducer } from "../../lib/queue/producer";
+import { sendTestEvent } from "../../lib/test-events";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
-import { waitFor } from "../support/services";
+import { REDIS_URL, waitFor } from "../support/services";
 
 let hookpost: RunningHookpost;
 let receiver: TestReceiver;
@@ -184,7 +188,7 @@ describe("delivery", () => {
     expect(attempts.data[0]).toMatchObject({ error: "connection_refused", responseStatusCode: null });
   });
 
-  it("holds back attempts to an endpoint that fails everything, but for probes and manual retries", async () => {
+  it("holds back attempts to an endpoint that fails everything, but for probes, retries and test events asked for", async () => {
     receiver.respond(answer(500, "down"));
     const { appId, endpointId } = await createAppWithEndpoint(receiver.url);
     // Six deliveries of four scheduled attempts each; the breaker opens after ten failures in a row.
@@ -212,6 +216,16 @@ describe("delivery", () => {
       );
     await retry(deliveries[0]!);
     await waitFor("the manual retry's request", () => (requestsMade() === sent + 1 ? true : undefined));
+
+    // So is a test event, which someone sent to see what the endpoint answers.
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const producer = new DeliveryProducer(redis, hookpost.queuePrefix);
+    const test = await sendTestEvent(hookpost.db, producer, createLogger("web"), appId, endpointId);
+    await producer.queue.close();
+    redis.disconnect();
+    await waitFor("the test event's request", () =>
+      receiver.requests.some((r) => r.headers["webhook-id"] === test.eventId) ? true : undefined,
+    );
 
     // The endpoint recovers and a retry finds it so: it is sent every attempt again.
     receiver.respond(answer(200));

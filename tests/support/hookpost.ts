@@ -22,6 +22,8 @@ export interface RunningHookpost {
   apiKey: string;
   db: PrismaClient;
   databaseUrl: string;
+  /** The key prefix of its queue in Redis, for a producer of the test's own. */
+  queuePrefix: string;
   /** A dashboard user created for the test. */
   createUser(role: "admin" | "viewer"): Promise<{ email: string; password: string }>;
   /** Calls the API with the test's key; a JSON body is sent as such. */
@@ -116,6 +118,7 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     apiKey: key,
     db: database.db,
     databaseUrl: database.url,
+    queuePrefix: env.QUEUE_PREFIX!,
     async createUser(role) {
       const email = `${role}-${randomBytes(4).toString("hex")}@example.test`;
       const password = randomBytes(12).toString("base64url");
