@@ -416,8 +416,8 @@ async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise
   });
   // A hanging endpoint refuses hundreds of attempts a second; as delayed
   // jobs of their own they cost Redis more than the attempts that were
-  // made (docs/performance.md, change 1). Should this fail, the job is
-  // retried, and its rows still name it until then.
+  // made (docs/performance.md, "waits in its row, for the scheduler").
+  // Should this fail, the job is retried, and its rows still name it until then.
   await Promise.all(deferred.map((item) => deps.store.postpone(item)));
   if (errors.length > 0) {
     throw new AggregateError(errors, `${errors.length} of ${items.length} attempts failed`);
