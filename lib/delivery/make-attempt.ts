@@ -109,9 +109,11 @@ async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date, 
   deps.slots.observe(delivery.endpointId, result.durationMs, result.error === "timeout");
   // One line when an endpoint's probing starts and one when it ends, not one per attempt held.
   const breaker = deps.breaker.observe(delivery.endpointId, isSuccess(result));
-  const about = { endpointId: delivery.endpointId, appId: delivery.appId };
-  if (breaker === "opened") deps.logger.warn(about, "endpoint keeps failing; holding its attempts but for probes");
-  if (breaker === "closed") deps.logger.info(about, "endpoint answered 2xx; sending every attempt again");
+  if (breaker) {
+    const about = { endpointId: delivery.endpointId, appId: delivery.appId };
+    if (breaker === "opened") deps.logger.warn(about, "endpoint keeps failing; holding its attempts but for probes");
+    else deps.logger.info(about, "endpoint answered 2xx; sending every attempt again");
+  }
   if (result.statusCode === 410) metrics.endpointsDisabled.inc({ reason: "gone" });
   return { recordedHeaders: request.recordedHeaders, result };
 }
