@@ -22,17 +22,21 @@ export async function createApiKey(db: Db, name: string): Promise<{ id: string; 
  * Known keys, remembered for a short while: every API request is
  * authenticated, and a query per request is a large share of a small one.
  * Only hits are kept, so a new key works at once; a deleted key keeps
- * working for at most the TTL.
+ * working for at most the TTL. When a key's entry expires, the requests
+ * that arrive while it is looked up again share that one lookup: at 50
+ * requests in flight, each asking on its own meant 50 queries and a burst
+ * of new connections every TTL.
  */
-const knownKeys = new LRUCache<string, string>({ max: 1000, ttl: 10_000 });
+const knownKeys = new LRUCache<string, string, Db>({
+  max: 1000,
+  ttl: 10_000,
+  // An unknown key resolves to undefined, which is not stored: misses are asked again.
+  fetchMethod: async (keyHash, _stale, { context: db }) =>
+    (await db.apiKey.findUnique({ where: { keyHash }, select: { id: true } }))?.id,
+});
 
 /** The key's id when `key` is a known API key, else undefined. */
 export async function authenticateApiKey(db: Db, key: string): Promise<string | undefined> {
   if (!key.startsWith(KEY_PREFIX)) return undefined;
-  const keyHash = hashKey(key);
-  const cached = knownKeys.get(keyHash);
-  if (cached) return cached;
-  const found = await db.apiKey.findUnique({ where: { keyHash }, select: { id: true } });
-  if (found) knownKeys.set(keyHash, found.id);
-  return found?.id;
+  return knownKeys.fetch(hashKey(key), { context: db });
 }

@@ -33,26 +33,32 @@ export async function createApp(db: Db, input: z.infer<typeof createAppSchema>) 
 /**
  * Apps' ids by the id or uid a request names. Neither changes after an app
  * is created, so the hot path (ingestion) remembers the answer instead of
- * asking the database on every event.
+ * asking the database on every event; concurrent requests for an app not
+ * remembered share one lookup.
  */
-const appIds = new LRUCache<string, string>({ max: 10_000, ttl: 60_000 });
+const appIds = new LRUCache<string, string, Db>({
+  max: 10_000,
+  ttl: 60_000,
+  // An unknown app is not kept, so one created a moment later is found.
+  fetchMethod: async (appIdOrUid, _stale, { context: db }) => (await findApp(db, appIdOrUid))?.id,
+});
 
 /** The id of the app named by its id or uid; NotFoundError when there is none. */
 export async function resolveAppId(db: Db, appIdOrUid: string): Promise<string> {
-  const cached = appIds.get(appIdOrUid);
-  if (cached) return cached;
-  const { id } = await getApp(db, appIdOrUid);
-  appIds.set(appIdOrUid, id);
+  const id = await appIds.fetch(appIdOrUid, { context: db });
+  if (!id) throw new NotFoundError("app");
   return id;
 }
 
 /** Finds an app by its id or its uid. */
 export async function getApp(db: Db, appIdOrUid: string): Promise<App> {
-  const app = await db.app.findFirst({
-    where: appIdOrUid.startsWith("app_") ? { id: appIdOrUid } : { uid: appIdOrUid },
-  });
+  const app = await findApp(db, appIdOrUid);
   if (!app) throw new NotFoundError("app");
   return app;
+}
+
+function findApp(db: Db, appIdOrUid: string): Promise<App | null> {
+  return db.app.findFirst({ where: appIdOrUid.startsWith("app_") ? { id: appIdOrUid } : { uid: appIdOrUid } });
 }
 
 export async function listApps(db: Db, page: PageQuery) {

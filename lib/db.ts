@@ -13,7 +13,11 @@ const globalForDb = globalThis as unknown as {
 };
 
 function createPool(config: pg.PoolConfig): pg.Pool {
-  const pool = new pg.Pool(config);
+  // A new connection costs PostgreSQL a process and its caches. Work that
+  // comes back every few seconds, such as the API key cache's lookup every
+  // 10 s, would otherwise find its connection closed by pg's 10 s default
+  // and open another each time.
+  const pool = new pg.Pool({ idleTimeoutMillis: 60_000, ...config });
   // An idle connection dropped by the server is replaced on next use; without
   // a listener the pool's "error" event would end the process.
   pool.on("error", () => {});
