@@ -183,8 +183,18 @@ export function serviceCpuSeconds(command: "postgres" | "redis-server"): number 
   return ticks / 100;
 }
 
-/** Per thread ("pid/tid"): how long it ran and how long it was ready to run but waited for a core (ms). */
-export type ThreadSchedule = Map<string, { run: number; wait: number }>;
+/**
+ * Per thread ("pid/tid"): how long it ran and how long it was ready to run
+ * but waited for a core (ms), and how many times it was put on a core.
+ */
+export type ThreadSchedule = Map<string, ScheduleTotals>;
+
+export interface ScheduleTotals {
+  run: number;
+  wait: number;
+  /** Times put on a core: each wake-up is one, and so is each preemption. */
+  slices: number;
+}
 
 /** The kernel's per-thread schedstat of these processes, now. */
 export function threadSchedule(pids: number[]): ThreadSchedule {
@@ -198,8 +208,8 @@ export function threadSchedule(pids: number[]): ThreadSchedule {
     }
     for (const tid of tids) {
       try {
-        const [ran, waited] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
-        threads.set(`${pid}/${tid}`, { run: (ran ?? 0) / 1e6, wait: (waited ?? 0) / 1e6 });
+        const [ran, waited, slices] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+        threads.set(`${pid}/${tid}`, { run: (ran ?? 0) / 1e6, wait: (waited ?? 0) / 1e6, slices: slices ?? 0 });
       } catch {
         // Gone.
       }
@@ -214,15 +224,15 @@ export function threadSchedule(pids: number[]): ThreadSchedule {
  * do that is not yet running. A thread started in between counts whole
  * (a pool's new PostgreSQL session); one that ended in between is missed.
  */
-export function scheduleBetween(before: ThreadSchedule, after: ThreadSchedule): { run: number; wait: number } {
-  let run = 0;
-  let wait = 0;
+export function scheduleBetween(before: ThreadSchedule, after: ThreadSchedule): ScheduleTotals {
+  const total = { run: 0, wait: 0, slices: 0 };
   for (const [thread, now] of after) {
-    const then = before.get(thread) ?? { run: 0, wait: 0 };
-    run += now.run - then.run;
-    wait += now.wait - then.wait;
+    const then = before.get(thread) ?? { run: 0, wait: 0, slices: 0 };
+    total.run += now.run - then.run;
+    total.wait += now.wait - then.wait;
+    total.slices += now.slices - then.slices;
   }
-  return { run, wait };
+  return total;
 }
 
 /** The whole machine's CPU time by kind, in clock ticks, from the first line of /proc/stat. */
