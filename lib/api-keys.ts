@@ -23,9 +23,9 @@ export async function createApiKey(db: Db, name: string): Promise<{ id: string; 
  * authenticated, and a query per request is a large share of a small one.
  * Only hits are kept, so a new key works at once; a deleted key keeps
  * working for at most the TTL. When a key's entry expires, the requests
- * that arrive while it is looked up again share that one lookup: at 50
- * requests in flight, each asking on its own meant 50 queries and a burst
- * of new connections every TTL.
+ * that arrive while it is looked up again share that one lookup: with 50
+ * requests in flight, each asking on its own took the pool to all its
+ * connections, newly opened, every TTL.
  */
 const knownKeys = new LRUCache<string, string, Db>({
   max: 1000,
