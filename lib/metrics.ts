@@ -6,11 +6,7 @@ import type { ExchangeResult } from "./delivery/http-client";
 
 function createMetrics() {
   const registry = new client.Registry();
-  // The event-loop lag gauges sample on a timer, which wakes the process
-  // each time: prom-client's default of every 10 ms was most of what an
-  // idle web or worker process did. Every 100 ms still catches any stall
-  // longer than that.
-  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
+  client.collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
     registry,
