@@ -18,6 +18,9 @@ export async function createApiKey(db: Db, name: string): Promise<{ id: string; 
   return { id, key };
 }
 
+/** How long a known key is remembered, so how long a deleted one keeps working. */
+export const API_KEY_TTL_MS = 10_000;
+
 /**
  * Known keys, remembered for a short while: every API request is
  * authenticated, and a query per request is a large share of a small one.
@@ -29,7 +32,7 @@ export async function createApiKey(db: Db, name: string): Promise<{ id: string; 
  */
 const knownKeys = new LRUCache<string, string, Db>({
   max: 1000,
-  ttl: 10_000,
+  ttl: API_KEY_TTL_MS,
   // An unknown key resolves to undefined, which is not stored: misses are asked again.
   fetchMethod: async (keyHash, _stale, { context: db }) =>
     (await db.apiKey.findUnique({ where: { keyHash }, select: { id: true } }))?.id,

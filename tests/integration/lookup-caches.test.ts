@@ -5,7 +5,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticateApiKey, createApiKey } from "../../lib/api-keys";
+import { API_KEY_TTL_MS, authenticateApiKey, createApiKey } from "../../lib/api-keys";
 import { createApp, resolveAppId } from "../../lib/apps";
 import { NotFoundError } from "../../lib/errors";
 import { createTestDatabase, uniqueName, type TestDatabase } from "../support/services";
@@ -73,6 +73,15 @@ describe("API keys", () => {
     expect(ids).toEqual(Array(20).fill(id));
     expect(await queriesOn("api_keys", () => authenticateApiKey(counted, key))).toBe(0);
   });
+
+  it("stops accepting a deleted key once the TTL has passed", async () => {
+    const { id, key } = await createApiKey(database.db, uniqueName("deleted"));
+    expect(await authenticateApiKey(counted, key)).toBe(id);
+    await database.db.apiKey.delete({ where: { id } });
+    await new Promise((resolve) => setTimeout(resolve, API_KEY_TTL_MS + 500));
+    expect(await authenticateApiKey(counted, key)).toBeUndefined();
+    expect(await authenticateApiKey(counted, key)).toBeUndefined();
+  }, 30_000);
 
   it("does not remember a key it does not know, so one created next works at once", async () => {
     const unknown = `hp_${uniqueName("unknown")}`;
