@@ -55,6 +55,23 @@ export function ipLiteral(hostname: string): string | undefined {
 }
 
 /**
+ * Names that mean this machine: `localhost` and its subdomains (RFC 6761),
+ * and the loopback aliases Debian's and Red Hat's /etc/hosts define.
+ */
+const LOOPBACK_NAMES = new Set(["localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"]);
+
+/**
+ * Whether a URL's hostname names this machine. The WHATWG parser has
+ * already lowercased it and decoded percent-escapes and full-width forms;
+ * trailing dots are dropped here, since `localhost.` is the same name to a
+ * resolver (an absolute name) and would otherwise slip past.
+ */
+export function isLoopbackName(hostname: string): boolean {
+  const name = hostname.replace(/\.+$/, "");
+  return LOOPBACK_NAMES.has(name) || name.endsWith(".localhost");
+}
+
+/**
  * Validates an endpoint URL as saved. The WHATWG parser already turns
  * `127.1`, `2130706433` and `0x7f000001` into `127.0.0.1`, so literal
  * tricks are judged on their canonical form.
@@ -74,8 +91,7 @@ export function checkEndpointUrl(raw: string, policy: DestinationPolicy, field =
   }
   if (!policy.allowPrivate) {
     const literal = ipLiteral(url.hostname);
-    const isLocalName = url.hostname === "localhost" || url.hostname.endsWith(".localhost");
-    if (isLocalName || (literal !== undefined && !isAllowedAddress(literal, policy))) {
+    if (isLoopbackName(url.hostname) || (literal !== undefined && !isAllowedAddress(literal, policy))) {
       throw new ValidationError("url points to a private, loopback or link-local address", field);
     }
   }

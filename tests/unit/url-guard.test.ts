@@ -55,12 +55,29 @@ describe("checkEndpointUrl", () => {
     "http://[fd00::1]/",
     "http://100.64.0.1/",
     "http://localhost:3000/",
+    "http://localhost./",
+    "http://LOCALHOST.:6379/",
+    "http://foo.localhost./",
+    "http://localhost../",
+    "http://localhost%2e/",
+    "http://loc%61lhost/",
+    "http://ｌｏｃａｌｈｏｓｔ/",
+    "http://localhost。/",
+    "http://localhost.localdomain/",
+    "http://ip6-localhost/",
+    "http://127.0.0.1./",
   ])("refuses %s", (url) => {
     expect(() => checkEndpointUrl(url, strict)).toThrow(ValidationError);
   });
 
   it.each(["ftp://example.com/", "not a url", "http://user:pass@example.com/"])("refuses %s", (url) => {
     expect(() => checkEndpointUrl(url, strict)).toThrow(ValidationError);
+  });
+
+  it("accepts names that only contain localhost", () => {
+    for (const url of ["https://localhost.example.com/", "https://notlocalhost/", "https://example.com./"]) {
+      expect(checkEndpointUrl(url, strict).hostname).toBe(new URL(url).hostname);
+    }
   });
 
   it("accepts public http(s) URLs", () => {
