@@ -2,7 +2,7 @@
 // Prisma client and most raw statements, and a small one for the statements
 // that run once per event or per attempt batch.
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient, type Prisma } from "@prisma/client";
+import { Prisma, PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { getConfig } from "./config";
 
@@ -69,13 +69,44 @@ export async function closeDb(): Promise<void> {
   await Promise.all([hookpostDb ? hookpostDb.$disconnect() : hookpostPool?.end(), hookpostHotPathPool?.end()]);
 }
 
+/**
+ * Whether a where clause asks a column to equal text holding U+0000.
+ * PostgreSQL's text cannot hold that character, so no row matches; but
+ * sent to PostgreSQL the query fails ("invalid byte sequence"). Only the
+ * top level is read: its keys are ANDed and a plain string is equality, so
+ * one such key alone decides that nothing matches.
+ */
+export function equalsUnstorableText(where: unknown): boolean {
+  if (typeof where !== "object" || where === null) return false;
+  return Object.values(where).some((value) => typeof value === "string" && value.includes("\0"));
+}
+
+/**
+ * Lookups by ids that come from requests (paths, server actions, portal
+ * links) answer "nothing" for an id holding U+0000, here for every caller
+ * at once, so they become the same 404 as any unknown id.
+ */
+const unstorableTextFindsNothing = Prisma.defineExtension({
+  name: "unstorable-text-finds-nothing",
+  query: {
+    $allModels: {
+      findFirst: ({ args, query }) => (equalsUnstorableText(args.where) ? Promise.resolve(null) : query(args)),
+      findUnique: ({ args, query }) => (equalsUnstorableText(args.where) ? Promise.resolve(null) : query(args)),
+      findMany: ({ args, query }) => (equalsUnstorableText(args.where) ? Promise.resolve([]) : query(args)),
+      count: ({ args, query }) => (equalsUnstorableText(args.where) ? Promise.resolve(0) : query(args)),
+    },
+  },
+});
+
 /** Lazily created so that importing a module never opens a connection. */
 export function getDb(): PrismaClient {
   // Kept on globalThis: the web process holds two copies of lib/ (Next.js's
   // bundle and server/main.ts's source), and both must share one pool.
   globalForDb.hookpostDb ??= new PrismaClient({
     adapter: new PrismaPg(getPool(), { disposeExternalPool: true }),
-  });
+    // A query extension changes answers, not the client's methods or their
+    // types; only `$on`, which nothing here uses, is gone from the result.
+  }).$extends(unstorableTextFindsNothing) as unknown as PrismaClient;
   return globalForDb.hookpostDb;
 }
 

@@ -159,6 +159,41 @@ describe("server actions", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("answer 404 for ids holding U+0000, as do the dashboard's pages, logging no error", async () => {
+    const before = await snapshot();
+    const logged = hookpost.webLogs().length;
+    const nul = { appId: "\0", endpointId: "\0", deliveryId: "\0" };
+    const nulObjects = { appId: mine.appId, endpointId: `${mine.endpointId}\0`, deliveryId: "\0" };
+    for (const action of built) {
+      const probe = actions[action.name];
+      if (probe?.kind !== "app-scoped") continue;
+      expect([action.name, await call(action, mine, probe.args(nul), cookies.admin)]).toEqual([action.name, 404]);
+      if (probe.objectIds) {
+        const status = await call(action, mine, probe.args(nulObjects), cookies.admin);
+        expect([action.name, status]).toEqual([action.name, 404]);
+      }
+    }
+    const pages = [
+      "/apps/%00",
+      "/apps/%00/activity",
+      "/apps/%00/endpoints/new",
+      `/apps/${mine.appId}/endpoints/%00`,
+      `/apps/${mine.appId}/endpoints/%00/edit`,
+      `/apps/${mine.appId}/deliveries/%00`,
+    ];
+    for (const path of pages) {
+      const response = await fetch(`${hookpost.baseUrl}${path}`, { headers: { cookie: cookies.admin } });
+      expect([path, response.status]).toEqual([path, 404]);
+    }
+    expect(await snapshot()).toEqual(before);
+    const errors = hookpost
+      .webLogs()
+      .slice(logged)
+      .split("\n")
+      .filter((line) => /"level":(50|60)/.test(line));
+    expect(errors).toEqual([]);
+  });
+
   it("refuse every change by a viewer with 403, and let a viewer read", async () => {
     const before = await snapshot();
     for (const action of built) {

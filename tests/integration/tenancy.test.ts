@@ -182,4 +182,35 @@ describe("tenancy of the HTTP API", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await hookpost.db.attempt.count({ where: { trigger: "manual" } })).toBe(0);
   });
+
+  it("answers 404 to an id holding U+0000 in any place of any route, logging no error", async () => {
+    const nul = "%00";
+    const logged = hookpost.webLogs().length;
+    for (const [route, probe] of Object.entries(routes)) {
+      if (probe.kind === "not-app-scoped") continue;
+      const method = route.split(" ")[1]!;
+      const paths =
+        probe.kind === "foreign"
+          ? [
+              probe.path({ foreignApp: nul, endpoint: ids.endpoint, event: ids.event, delivery: ids.delivery }),
+              probe.path({ foreignApp: ownerApp, endpoint: nul, event: nul, delivery: nul }),
+              probe.path({ foreignApp: ownerApp, endpoint: `${ids.endpoint}${nul}`, event: `x${nul}`, delivery: nul }),
+            ]
+          : [
+              probe.path.replace(/^\/apps\/[^/]+/, `/apps/${nul}`),
+              probe.path.replace(/^\/apps\/[^/]+/, `/apps/app_${nul}`),
+            ];
+      for (const path of paths) {
+        const response = await hookpost.api(path, { method, body: probe.body });
+        expect(`${route} -> ${path}: ${response.status}`).toBe(`${route} -> ${path}: 404`);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe("not_found");
+      }
+    }
+    const errors = hookpost
+      .webLogs()
+      .slice(logged)
+      .split("\n")
+      .filter((line) => /"level":(50|60)/.test(line));
+    expect(errors).toEqual([]);
+  });
 });
