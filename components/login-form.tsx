@@ -2,6 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { pathAfterSignIn } from "@/lib/auth/callback-url";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
 
 const MESSAGES: Record<string, string> = {
@@ -31,8 +32,7 @@ export function LoginForm() {
       setError(MESSAGES[result?.error ?? ""] ?? "Sign-in failed. Try again.");
       return;
     }
-    const next = params.get("callbackUrl");
-    router.push(next?.startsWith("/") && !next.startsWith("//") ? next : "/apps");
+    router.push(pathAfterSignIn(params.get("callbackUrl") ?? "/apps", window.location.origin));
     router.refresh();
   }
 

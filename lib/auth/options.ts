@@ -4,6 +4,7 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "../config";
 import { getDb } from "../db";
+import { sameOriginUrl } from "./callback-url";
 import { clientAddress, signIn } from "./login-limit";
 import { signInSchema } from "./sign-in-schema";
 import { checkCredentials, type SignedInUser } from "./users";
@@ -40,6 +41,11 @@ export function authOptions(): AuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's own check compares a string prefix; this one resolves the
+      // URL as the browser will, so `/\evil.example` cannot leave the origin.
+      redirect({ url, baseUrl }) {
+        return sameOriginUrl(url, baseUrl)?.href ?? baseUrl;
+      },
       jwt({ token, user }) {
         // Only at sign-in is `user` set: the token keeps the version the session began with.
         if (user) token.sessionVersion = (user as Partial<SignedInUser>).sessionVersion;
