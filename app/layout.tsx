@@ -7,6 +7,11 @@ export const metadata: Metadata = {
   description: "Webhook delivery logs",
 };
 
+// Every page is rendered per request, so that each carries the nonce of
+// its own Content-Security-Policy (server/security-headers.ts); a page
+// prerendered at build time would have none and its scripts would be blocked.
+export const dynamic = "force-dynamic";
+
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

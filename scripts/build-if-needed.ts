@@ -7,7 +7,13 @@ import { bundleProcesses } from "./bundle";
 import { generateClient, run } from "./services";
 
 const SOURCE_DIRS = ["app", "components", "lib", "prisma"];
-const SOURCE_FILES = ["next.config.js", "package.json", "package-lock.json", "instrumentation.ts"];
+const SOURCE_FILES = [
+  "next.config.js",
+  "package.json",
+  "package-lock.json",
+  "instrumentation.ts",
+  "instrumentation-client.ts",
+];
 const BUILD_MARKER = ".next/BUILD_ID";
 
 function newestMtime(path: string): number {

@@ -17,6 +17,7 @@ import { createIngestion } from "../lib/ingestion";
 import { initTracing, shutdownTracing } from "../lib/tracing";
 import { getWebRuntime } from "../lib/web-runtime";
 import { CREATE_EVENT_ROUTE, createEventHandler, matchCreateEvent } from "./create-event";
+import { setSecurityHeaders } from "./security-headers";
 import { serveApiHandler } from "./web-adapter";
 
 /** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
@@ -41,6 +42,7 @@ await app.prepare();
 
 const server = createServer((req, res) => {
   if (!config.TRUST_PROXY) useConnectionAddress(req);
+  setSecurityHeaders(req, res, { publicUrl: config.NEXTAUTH_URL });
   const appId = matchCreateEvent(req.method, req.url);
   const handled =
     appId === undefined

@@ -1,13 +1,58 @@
 // Debian's Chromium driven by playwright-core (no browser download), plus
 // the few steps every dashboard test repeats.
 import { existsSync, mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { builtServerActions } from "./http-session";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = "test-results/screenshots";
 
+/**
+ * Records every Content-Security-Policy violation in the context's pages:
+ * the page reports each one it sees as a console error, which Chromium's
+ * own "Refused to ..." messages may not reach the test as.
+ */
+async function watchPolicyViolations(context: BrowserContext, violations: string[]): Promise<void> {
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) =>
+      console.error(
+        `CSP violation on ${location.href}: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}` +
+          ` from ${event.sourceFile}:${event.lineNumber}`,
+      ),
+    );
+  });
+  context.on("console", (message) => {
+    if (/CSP violation|Content Security Policy/.test(message.text())) {
+      violations.push(`${message.location().url}: ${message.text()}`);
+    }
+  });
+}
+
+/**
+ * Chromium, whose pages (from newPage or newContext) are watched for
+ * Content-Security-Policy violations: close() fails with the list when
+ * any page of any test in the file met one, so every browser test also
+ * checks that the dashboard works under its policy.
+ */
 export async function launchBrowser(): Promise<Browser> {
+  const browser = await launchChromium();
+  const violations: string[] = [];
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await watchPolicyViolations(context, violations);
+    return context;
+  };
+  browser.newPage = async (options) => (await browser.newContext(options)).newPage();
+  const close = browser.close.bind(browser);
+  browser.close = async (options) => {
+    await close(options);
+    if (violations.length > 0) throw new Error(`Content-Security-Policy violations:\n${violations.join("\n")}`);
+  };
+  return browser;
+}
+
+async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does).`,
