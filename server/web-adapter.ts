@@ -17,7 +17,7 @@ function header(req: IncomingMessage, name: string): string | null {
  * Request (its headers, streams and abort signal cost more than the rest
  * of the route). The body is read from the socket as the handler reads it;
  * a handler that stops early (a body over the size cap) leaves the
- * connection open, so the refusal can still be sent.
+ * connection open, so the refusal can still be sent (see sendReply).
  */
 function toApiRequest(req: IncomingMessage): ApiRequest {
   const method = req.method ?? "GET";
@@ -40,9 +40,12 @@ async function sendReply(req: IncomingMessage, res: ServerResponse, reply: ApiRe
     reply.headers.forEach((value, name) => (headers[name] = value));
   }
   headers["content-length"] = String(body.byteLength);
-  // Answered before the whole body arrived (refused as too large): the rest
-  // is never read, so the connection cannot carry another request.
-  if (!req.complete) headers.connection = "close";
+  // Answered before the whole body arrived (refused as too large). Closing
+  // now, with the client's bytes unread, makes the kernel answer them with
+  // a reset, which the client can meet before it reads this answer and
+  // take for a transient failure. So the rest is read and dropped, and the
+  // connection carries on; the server's requestTimeout bounds how long.
+  if (!req.complete) req.resume();
   res.writeHead(reply.status, headers);
   res.end(body);
 }
