@@ -2,16 +2,20 @@
 // globalThis: the process holds two copies of lib/ (Next.js's bundle, and
 // the source server/main.ts loads), and both must use one set of
 // connections.
+import type { Redis } from "ioredis";
+import { listenForApiKeyRevocations } from "./api-keys";
 import { getConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
 import { DeliveryProducer } from "./queue/producer";
-import { createProducerConnection } from "./queue/redis";
+import { createProducerConnection, createSubscriberConnection } from "./queue/redis";
 import type { DestinationPolicy } from "./url-guard";
 
 interface WebRuntime {
   logger: Logger;
   producer: DeliveryProducer;
   policy: DestinationPolicy;
+  /** Listens for API key revocations (lib/api-keys.ts). */
+  subscriber: Redis;
 }
 
 const globalForRuntime = globalThis as unknown as { hookpostWebRuntime?: WebRuntime };
@@ -21,9 +25,14 @@ export function getWebRuntime(): WebRuntime {
     const config = getConfig();
     const logger = createLogger("web");
     const producer = new DeliveryProducer(createProducerConnection(config.REDIS_URL, logger), config.QUEUE_PREFIX);
+    const subscriber = createSubscriberConnection(config.REDIS_URL, logger);
+    listenForApiKeyRevocations(subscriber, config.QUEUE_PREFIX, logger).catch((error: unknown) =>
+      logger.error({ err: error }, "cannot listen for API key revocations; a revoked key works until its TTL ends"),
+    );
     globalForRuntime.hookpostWebRuntime = {
       logger,
       producer,
+      subscriber,
       policy: { allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS, allowedCidrs: config.ALLOWED_PRIVATE_CIDRS },
     };
   }

@@ -1,10 +1,11 @@
 // `npm run hookpost -- <command>`: administration from the shell.
 //   api-key create <name>   prints the new key alone on the last line
+//   api-key list, api-key revoke <id>
 //   user create --email E --password P --role admin|viewer
 //   user set-password --email E --password P, user set-role --email E --role R
 import { parseArgs } from "node:util";
 import type { z } from "zod";
-import { createApiKey } from "../lib/api-keys";
+import { API_KEY_TTL_MS, createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from "../lib/api-keys";
 import {
   changePassword,
   changePasswordSchema,
@@ -15,6 +16,9 @@ import {
 } from "../lib/auth/users";
 import { parseConfig } from "../lib/config";
 import { getDb, type Db } from "../lib/db";
+import { NotFoundError } from "../lib/errors";
+import { createLogger } from "../lib/logger";
+import { createCommandConnection } from "../lib/queue/redis";
 import { resealEndpointSecrets } from "../lib/endpoints";
 import { generateKeyEntry } from "../lib/secret-box";
 import { ensureLocalSecret } from "./local-secrets";
@@ -25,6 +29,9 @@ const USAGE = `Usage: npm run hookpost -- <command>
 
 Commands:
   api-key create <name>   Create an API key for the HTTP API and print it
+  api-key list            Every key: id, name, created, last used, revoked
+                          (never the key itself)
+  api-key revoke <id>     Refuse the key from now on, in every web process
   user create --email E --password P --role admin|viewer
                           Add a dashboard user (viewers cannot change anything)
   user set-password --email E --password P
@@ -61,6 +68,33 @@ const USER_COMMANDS = {
   },
 };
 
+async function isRevoked(db: Db, id: string): Promise<boolean> {
+  return (await db.apiKey.findUnique({ where: { id }, select: { revokedAt: true } }))?.revokedAt != null;
+}
+
+function formatApiKeys(keys: ApiKeySummary[]): string {
+  if (keys.length === 0) return "No API keys. Create one with: npm run hookpost -- api-key create <name>";
+  const rows = [
+    ["ID", "NAME", "CREATED", "LAST USED", "REVOKED"],
+    ...keys.map((key) => [
+      key.id,
+      key.name,
+      key.createdAt.toISOString(),
+      key.lastUsedAt?.toISOString() ?? "never",
+      key.revokedAt?.toISOString() ?? "-",
+    ]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
 async function main(args: string[]): Promise<number> {
   applyLocalDefaults();
   const config = parseConfig(process.env);
@@ -78,6 +112,49 @@ async function main(args: string[]): Promise<number> {
     await db.$disconnect();
     console.log(`Created API key ${id} (${name}). It is shown only once:`);
     console.log(key);
+    return 0;
+  }
+  // Listing and revoking act on a running installation, whose start has
+  // migrated its database; a revocation must not wait for a migration check.
+  if (group === "api-key" && action === "list") {
+    const db = getDb();
+    try {
+      console.log(formatApiKeys(await listApiKeys(db)));
+    } finally {
+      await db.$disconnect();
+    }
+    return 0;
+  }
+  if (group === "api-key" && action === "revoke") {
+    const [id, ...extra] = rest;
+    if (!id || extra.length > 0) {
+      console.error(
+        "api-key revoke needs one key id (see api-key list), e.g. npm run hookpost -- api-key revoke key_01…",
+      );
+      return 2;
+    }
+    const db = getDb();
+    const redis = createCommandConnection(config.REDIS_URL, createLogger("cli"));
+    try {
+      const key = await revokeApiKey(db, redis, config.QUEUE_PREFIX, id);
+      console.log(`Revoked API key ${key.id} (${key.name}); every web process refuses it now.`);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        console.error(`api-key revoke: id: no API key ${id} (see npm run hookpost -- api-key list)`);
+        return 2;
+      }
+      if (await isRevoked(db, id)) {
+        console.error(
+          `Revoked API key ${id} in the database, but web processes could not be told (${(error as Error).message}):` +
+            ` each refuses it within ${API_KEY_TTL_MS / 1000} s.`,
+        );
+        return 1;
+      }
+      throw error;
+    } finally {
+      redis.disconnect();
+      await db.$disconnect();
+    }
     return 0;
   }
   if (group === "user" && action !== undefined && action in USER_COMMANDS) {

@@ -86,6 +86,7 @@ async function shutdown(signal: string) {
   await app.close();
   await runtime.producer.close();
   runtime.producer.connection.disconnect();
+  runtime.subscriber.disconnect();
   await shutdownTracing();
   await closeDb();
   runtime.logger.info("web stopped");

@@ -25,6 +25,27 @@ export function createWorkerConnection(url: string, logger: Logger, options: Red
   );
 }
 
+/** For one command from a script (the CLI): it waits to connect, but a Redis that is down fails it at once. */
+export function createCommandConnection(url: string, logger: Logger): Redis {
+  return withErrorLogging(
+    new Redis(url, { maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null }),
+    logger,
+    "command",
+  );
+}
+
+/**
+ * A connection that only listens (Redis pub/sub): it waits for Redis
+ * instead of failing, and ioredis subscribes it again after a reconnect.
+ */
+export function createSubscriberConnection(url: string, logger: Logger): Redis {
+  return withErrorLogging(
+    new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) }),
+    logger,
+    "subscriber",
+  );
+}
+
 function withErrorLogging(redis: Redis, logger: Logger, role: string): Redis {
   // Without a listener ioredis prints every reconnect failure as an
   // unhandled error; one line per state change is what an operator needs.

@@ -35,6 +35,10 @@ export interface RunningHookpost {
   stopWorker(signal?: NodeJS.Signals): Promise<void>;
   workerLogs(): string;
   webLogs(): string;
+  /** Another web process on the same database, Redis and queue, as a second replica would be. */
+  startWeb(): Promise<{ baseUrl: string; stop(): Promise<void> }>;
+  /** Runs `npm run hookpost -- <args>` (scripts/cli.ts) against this instance. */
+  cli(args: string[]): Promise<{ code: number | null; output: string }>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +91,41 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     webLogs,
   );
   let worker: ChildProcess | undefined;
+
+  const startWeb = async () => {
+    const extraPort = await freePort();
+    const logs: string[] = [];
+    const extra = spawnLogged(
+      process.execPath,
+      [...NODE_FLAGS, PROCESS_BUNDLES.web, "--port", String(extraPort), "--hostname", "127.0.0.1"],
+      env,
+      logs,
+    );
+    const extraUrl = `http://127.0.0.1:${extraPort}`;
+    try {
+      await waitFor("the second web process to answer", async () => {
+        if (extra.exitCode !== null) throw new Error(`web exited: ${logs.join("")}`);
+        return (await fetch(`${extraUrl}/api/health`)).status === 200 ? true : undefined;
+      });
+    } catch (error) {
+      extra.kill("SIGKILL");
+      throw error;
+    }
+    return {
+      baseUrl: extraUrl,
+      async stop() {
+        extra.kill("SIGTERM");
+        await exited(extra);
+      },
+    };
+  };
+
+  const cli = (args: string[]) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const output: string[] = [];
+      const child = spawnLogged(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], env, output);
+      child.on("exit", (code) => resolve({ code, output: output.join("") }));
+    });
 
   const startWorker = async () => {
     worker = spawnLogged(process.execPath, [...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker], env, workerLogs);
@@ -157,6 +196,8 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     },
     workerLogs: () => workerLogs.join(""),
     webLogs: () => webLogs.join(""),
+    startWeb,
+    cli,
     async stop() {
       const children = [web, worker].filter((child): child is ChildProcess => child !== undefined);
       for (const child of children) child.kill("SIGTERM");
