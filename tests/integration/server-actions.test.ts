@@ -4,7 +4,7 @@
 // the build: an action added without an entry fails here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPortalAccess, PORTAL_COOKIE, redeemPortalLink } from "../../lib/auth/portal";
-import { startHookpost, type RunningHookpost } from "../support/hookpost";
+import { errorLines, startHookpost, type RunningHookpost } from "../support/hookpost";
 import { builtServerActions, callServerAction, signInOverHttp, type BuiltServerAction } from "../support/http-session";
 
 interface Ids {
@@ -186,12 +186,7 @@ describe("server actions", () => {
       expect([path, response.status]).toEqual([path, 404]);
     }
     expect(await snapshot()).toEqual(before);
-    const errors = hookpost
-      .webLogs()
-      .slice(logged)
-      .split("\n")
-      .filter((line) => /"level":(50|60)/.test(line));
-    expect(errors).toEqual([]);
+    expect(errorLines(hookpost.webLogs().slice(logged))).toEqual([]);
   });
 
   it("refuse every change by a viewer with 403, and let a viewer read", async () => {

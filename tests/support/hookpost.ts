@@ -53,6 +53,11 @@ function spawnLogged(command: string, args: string[], env: NodeJS.ProcessEnv, lo
   return child;
 }
 
+/** The lines of a process's log at pino's error or fatal level. */
+export function errorLines(logs: string): string[] {
+  return logs.split("\n").filter((line) => /"level":(50|60)/.test(line));
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("exit", () => resolve()));
@@ -84,23 +89,20 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
   };
   const webLogs: string[] = [];
   const workerLogs: string[] = [];
-  const web = spawnLogged(
-    process.execPath,
-    [...NODE_FLAGS, PROCESS_BUNDLES.web, "--port", String(port), "--hostname", "127.0.0.1"],
-    env,
-    webLogs,
-  );
+  const spawnWeb = (webPort: number, logs: string[]) =>
+    spawnLogged(
+      process.execPath,
+      [...NODE_FLAGS, PROCESS_BUNDLES.web, "--port", String(webPort), "--hostname", "127.0.0.1"],
+      env,
+      logs,
+    );
+  const web = spawnWeb(port, webLogs);
   let worker: ChildProcess | undefined;
 
   const startWeb = async () => {
     const extraPort = await freePort();
     const logs: string[] = [];
-    const extra = spawnLogged(
-      process.execPath,
-      [...NODE_FLAGS, PROCESS_BUNDLES.web, "--port", String(extraPort), "--hostname", "127.0.0.1"],
-      env,
-      logs,
-    );
+    const extra = spawnWeb(extraPort, logs);
     const extraUrl = `http://127.0.0.1:${extraPort}`;
     try {
       await waitFor("the second web process to answer", async () => {
