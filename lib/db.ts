@@ -76,15 +76,15 @@ export async function closeDb(): Promise<void> {
  * top level is read: its keys are ANDed and a plain string is equality, so
  * one such key alone decides that nothing matches.
  */
-export function equalsUnstorableText(where: unknown): boolean {
+function equalsUnstorableText(where: unknown): boolean {
   if (typeof where !== "object" || where === null) return false;
   return Object.values(where).some((value) => typeof value === "string" && value.includes("\0"));
 }
 
 /**
- * Lookups by ids that come from requests (paths, server actions, portal
- * links) answer "nothing" for an id holding U+0000, here for every caller
- * at once, so they become the same 404 as any unknown id.
+ * Lookups by ids that come from requests (paths, server actions) answer
+ * "nothing" for an id holding U+0000, here for every caller at once, so
+ * they become the same 404 as any unknown id.
  */
 const unstorableTextFindsNothing = Prisma.defineExtension({
   name: "unstorable-text-finds-nothing",
@@ -105,7 +105,7 @@ export function getDb(): PrismaClient {
   globalForDb.hookpostDb ??= new PrismaClient({
     adapter: new PrismaPg(getPool(), { disposeExternalPool: true }),
     // A query extension changes answers, not the client's methods or their
-    // types; only `$on`, which nothing here uses, is gone from the result.
+    // types; only `$on` and `$use`, which nothing here calls, are gone.
   }).$extends(unstorableTextFindsNothing) as unknown as PrismaClient;
   return globalForDb.hookpostDb;
 }
