@@ -1,7 +1,8 @@
 // Every server action of the built dashboard, called over HTTP the way a
-// browser sends it: with another app's ids it answers 404, for a viewer every
-// change is 403, and nothing changes. The table must name every action in
-// the build: an action added without an entry fails here.
+// browser sends it: with another app's ids, or ids holding U+0000, it
+// answers 404, for a viewer every change is 403, and nothing changes. The
+// table must name every action in the build: an action added without an
+// entry fails here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPortalAccess, PORTAL_COOKIE, redeemPortalLink } from "../../lib/auth/portal";
 import { errorLines, startHookpost, type RunningHookpost } from "../support/hookpost";

@@ -1,6 +1,7 @@
 // Every /api/v1 route, called with one app's path and another app's object
-// ids, answers 404 and changes nothing. The table below must name every
-// route and method in app/api/v1: a route added without an entry fails here.
+// ids, or with an id holding U+0000, answers 404 and changes nothing. The
+// table below must name every route and method in app/api/v1: a route
+// added without an entry fails here.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
