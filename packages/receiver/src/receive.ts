@@ -1,5 +1,5 @@
 import { InvalidPayloadError, WebhookVerificationError } from "./errors.js";
-import { peekHeader, type HeadersInput } from "./headers.js";
+import { peekHeader, signatureHeaderNames, type HeadersInput } from "./headers.js";
 import type { Inbox, ProcessResult } from "./inbox/types.js";
 import { normalizeSecrets } from "./secrets.js";
 import { verify, type RawBody, type VerifiedWebhook, type VerifyOptions } from "./verify.js";
@@ -7,7 +7,7 @@ import { verify, type RawBody, type VerifiedWebhook, type VerifyOptions } from "
 export interface ReceiverErrorContext {
   /** The status answered: 400/401 for a rejected delivery, 413 for an oversized body, 500 for a failed handler. */
   status: number;
-  /** The `webhook-id` header when there was one; unverified for 400/401. */
+  /** The `webhook-id` (or `svix-id`) header when there was one; unverified for 400/401. */
   webhookId?: string;
 }
 
@@ -66,7 +66,7 @@ export async function receive<Tx>(
   } catch (error) {
     if (!(error instanceof WebhookVerificationError)) throw error;
     const status = error instanceof InvalidPayloadError ? 400 : 401;
-    const webhookId = peekHeader(headers, "webhook-id");
+    const webhookId = peekHeader(headers, signatureHeaderNames(headers).id);
     onError(error, webhookId === undefined ? { status } : { status, webhookId });
     return { status, body: JSON.stringify({ error: error.code, message: error.message }) };
   }

@@ -149,6 +149,22 @@ describe("node:http adapter", () => {
   it("answers 405 to anything but POST", async () => {
     expect((await post("", {}, "GET")).status).toBe(405);
   });
+
+  it("reads svix-* headers, and names the svix-id to onError when it rejects", async () => {
+    const body = JSON.stringify({ type: "user.created" });
+    const headers = Object.fromEntries(
+      Object.entries(signedHeaders(body, "msg_node_svix")).map(([name, value]) => [
+        name.replace(/^webhook-/, "svix-"),
+        value,
+      ]),
+    );
+    expect((await post(body, headers)).status).toBe(204);
+    expect(h.handled.filter((event) => event.id === "msg_node_svix")).toHaveLength(1);
+
+    const rejected = await post(body, { ...headers, "svix-id": "msg_node_svix_forged" });
+    expect(rejected.status).toBe(401);
+    expect(h.errors.at(-1)?.context).toEqual({ status: 401, webhookId: "msg_node_svix_forged" });
+  });
 });
 
 describe("fetch adapter (Next.js route handlers)", () => {
