@@ -165,17 +165,6 @@ describe("verify: deliveries signed by the standardwebhooks package", () => {
     expect(verify(old.body, old.headers, secret, { now, toleranceSeconds: 10 * 60 }).id).toBe(old.id);
   });
 
-  it("accepts a timestamp exactly at the edge of the tolerance", () => {
-    const secret = newSecret();
-    const sentAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const delivery = signed(secret, "{}", sentAt);
-    const now = new Date(sentAt.getTime() + 300_000);
-    expect(verify(delivery.body, delivery.headers, secret, { now }).id).toBe(delivery.id);
-    expect(() => verify(delivery.body, delivery.headers, secret, { now: new Date(now.getTime() + 1000) })).toThrow(
-      TimestampExpiredError,
-    );
-  });
-
   it.each([
     // [seconds after the send time on the receiver's clock, outcome]
     [300, "accepted"],
