@@ -26,6 +26,46 @@ function lookup(headers: HeadersInput, name: string): string | readonly string[]
   return undefined;
 }
 
+/** The names under which one sender sends the message id, timestamp and signatures. */
+export interface SignatureHeaderNames {
+  id: string;
+  timestamp: string;
+  signature: string;
+}
+
+const STANDARD_HEADERS: SignatureHeaderNames = {
+  id: "webhook-id",
+  timestamp: "webhook-timestamp",
+  signature: "webhook-signature",
+};
+
+/** Svix-powered senders send the same three values, signed the same way, under their own prefix. */
+const SVIX_HEADERS: SignatureHeaderNames = { id: "svix-id", timestamp: "svix-timestamp", signature: "svix-signature" };
+
+function hasHeader(headers: HeadersInput, name: string): boolean {
+  const value = lookup(headers, name);
+  return typeof value === "string" ? value !== "" : (value ?? []).some((item) => item !== "");
+}
+
+/**
+ * Which family of headers to verify: the first complete one. `webhook-*`,
+ * the standard's names and the only ones the `standardwebhooks` library
+ * reads, come before `svix-*` (svix's own library tries them the other way
+ * round; a sender that sends both signs both alike). The three values always
+ * come from one family. Without a complete family, the one the sender
+ * started is reported as missing a header, or `webhook-*` when neither is
+ * there.
+ */
+export function signatureHeaderNames(headers: HeadersInput): SignatureHeaderNames {
+  const families = [STANDARD_HEADERS, SVIX_HEADERS];
+  const names = (family: SignatureHeaderNames) => [family.id, family.timestamp, family.signature];
+  return (
+    families.find((family) => names(family).every((name) => hasHeader(headers, name))) ??
+    families.find((family) => names(family).some((name) => hasHeader(headers, name))) ??
+    STANDARD_HEADERS
+  );
+}
+
 /** The header's first value if present, for logging a request that failed verification. */
 export function peekHeader(headers: HeadersInput, name: string): string | undefined {
   const value = lookup(headers, name);
@@ -33,7 +73,7 @@ export function peekHeader(headers: HeadersInput, name: string): string | undefi
 }
 
 /**
- * A header that must occur once. A repeated `webhook-id` or timestamp is
+ * A header that must occur once. A repeated message id or timestamp is
  * ambiguous, and guessing which copy the sender meant is how smuggling works.
  */
 export function requireSingleHeader(headers: HeadersInput, name: string): string {

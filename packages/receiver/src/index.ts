@@ -25,6 +25,7 @@ export { createMemoryInbox } from "./inbox/memory.js";
 export {
   receive,
   BodyTooLargeError,
+  MethodNotAllowedError,
   DEFAULT_MAX_BODY_BYTES,
   type ReceiverOptions,
   type ReceiverResponse,

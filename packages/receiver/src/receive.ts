@@ -1,13 +1,16 @@
 import { InvalidPayloadError, WebhookVerificationError } from "./errors.js";
-import { peekHeader, type HeadersInput } from "./headers.js";
+import { peekHeader, signatureHeaderNames, type HeadersInput } from "./headers.js";
 import type { Inbox, ProcessResult } from "./inbox/types.js";
 import { normalizeSecrets } from "./secrets.js";
 import { verify, type RawBody, type VerifiedWebhook, type VerifyOptions } from "./verify.js";
 
 export interface ReceiverErrorContext {
-  /** The status answered: 400/401 for a rejected delivery, 413 for an oversized body, 500 for a failed handler. */
+  /**
+   * The status answered: 400/401 for a rejected delivery, 405 for a method
+   * other than POST, 413 for an oversized body, 500 for a failed handler.
+   */
   status: number;
-  /** The `webhook-id` header when there was one; unverified for 400/401. */
+  /** The `webhook-id` (or `svix-id`) header when there was one; unverified for 400/401. */
   webhookId?: string;
 }
 
@@ -34,6 +37,8 @@ export interface ReceiverResponse {
   status: number;
   /** JSON for rejections, so the sender's delivery log says why. */
   body?: string;
+  /** Headers besides `content-type`, such as `allow` on a 405. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -66,7 +71,7 @@ export async function receive<Tx>(
   } catch (error) {
     if (!(error instanceof WebhookVerificationError)) throw error;
     const status = error instanceof InvalidPayloadError ? 400 : 401;
-    const webhookId = peekHeader(headers, "webhook-id");
+    const webhookId = peekHeader(headers, signatureHeaderNames(headers).id);
     onError(error, webhookId === undefined ? { status } : { status, webhookId });
     return { status, body: JSON.stringify({ error: error.code, message: error.message }) };
   }
@@ -96,4 +101,20 @@ export function tooLargeResponse(
 ): ReceiverResponse {
   onError(error, { status: 413 });
   return { status: 413, body: JSON.stringify({ error: "body_too_large", message: error.message }) };
+}
+
+/** Webhooks are delivered with POST; anything else is a probe or a misrouted request. */
+export class MethodNotAllowedError extends Error {
+  constructor(readonly method: string | undefined) {
+    super(`Method ${method ?? "(none)"} is not allowed: webhooks are delivered with POST`);
+    this.name = "MethodNotAllowedError";
+  }
+}
+
+export function methodNotAllowedResponse(
+  method: string | undefined,
+  onError: ReceiverOptions<unknown>["onError"] = defaultOnError,
+): ReceiverResponse {
+  onError(new MethodNotAllowedError(method), { status: 405 });
+  return { status: 405, headers: { allow: "POST" } };
 }

@@ -6,17 +6,17 @@ import {
   TimestampExpiredError,
   TimestampTooNewError,
 } from "./errors.js";
-import { requireJoinedHeader, requireSingleHeader, type HeadersInput } from "./headers.js";
+import { requireJoinedHeader, requireSingleHeader, signatureHeaderNames, type HeadersInput } from "./headers.js";
 import { normalizeSecrets } from "./secrets.js";
 
 export type RawBody = string | Uint8Array | ArrayBuffer;
 
 export interface VerifyOptions {
   /**
-   * How far the `webhook-timestamp` may be from now, in either direction.
-   * Five minutes is the Standard Webhooks recommendation: enough for clock
-   * skew and slow networks, short enough that a captured request cannot be
-   * replayed later.
+   * How far the timestamp header may be from now, in whole seconds, in
+   * either direction. Five minutes is the Standard Webhooks recommendation:
+   * enough for clock skew and slow networks, short enough that a captured
+   * request cannot be replayed later.
    */
   toleranceSeconds?: number;
   /** The clock to check the timestamp against; fixed in tests. */
@@ -24,7 +24,7 @@ export interface VerifyOptions {
 }
 
 export interface VerifiedWebhook {
-  /** `webhook-id`: the same for every retry of one message, the key for deduplication. */
+  /** `webhook-id` (or `svix-id`): the same for every retry of one message, the key for deduplication. */
   id: string;
   timestamp: Date;
   /** The parsed JSON body. Validate its shape before trusting fields: the signature proves origin, not schema. */
@@ -37,7 +37,10 @@ const SIGNATURE_VERSION = "v1";
 
 /**
  * Checks a Standard Webhooks delivery and returns its id, timestamp and
- * parsed payload, or throws a `WebhookVerificationError` subclass.
+ * parsed payload, or throws a `WebhookVerificationError` subclass. The
+ * headers are read as `webhook-id`, `webhook-timestamp` and
+ * `webhook-signature`, or as `svix-id`, `svix-timestamp` and `svix-signature`
+ * from Svix-powered senders (see `signatureHeaderNames`).
  *
  * `rawBody` must be the bytes as received: JSON that was parsed and
  * serialized again rarely has the same bytes, and then no signature matches.
@@ -51,11 +54,12 @@ export function verify(
   options: VerifyOptions = {},
 ): VerifiedWebhook {
   const keys = normalizeSecrets(secrets);
-  const id = requireSingleHeader(headers, "webhook-id");
-  const timestampHeader = requireSingleHeader(headers, "webhook-timestamp");
-  const signatureHeader = requireJoinedHeader(headers, "webhook-signature");
+  const names = signatureHeaderNames(headers);
+  const id = requireSingleHeader(headers, names.id);
+  const timestampHeader = requireSingleHeader(headers, names.timestamp);
+  const signatureHeader = requireJoinedHeader(headers, names.signature);
 
-  const timestamp = parseTimestamp(timestampHeader);
+  const timestamp = parseTimestamp(timestampHeader, names.timestamp);
   checkTolerance(timestamp, options);
 
   const body = toBuffer(rawBody);
@@ -80,17 +84,22 @@ function sign(key: Buffer, id: string, timestamp: string, body: Buffer): string 
   return createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest("base64");
 }
 
-function parseTimestamp(header: string): Date {
-  if (!/^\d{1,12}$/.test(header)) throw new InvalidHeaderError("webhook-timestamp", "not a Unix time in seconds");
-  return new Date(Number(header) * 1000);
+function parseTimestamp(value: string, header: string): Date {
+  if (!/^\d{1,12}$/.test(value)) throw new InvalidHeaderError(header, "not a Unix time in seconds");
+  return new Date(Number(value) * 1000);
 }
 
+/**
+ * Compares in whole seconds, the clock rounded down, as the `svix` and
+ * `standardwebhooks` libraries do: a message exactly `tolerance` seconds old
+ * is accepted throughout that second, not only at its first millisecond.
+ */
 function checkTolerance(timestamp: Date, options: VerifyOptions): void {
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const now = (options.now ?? new Date()).getTime();
-  const skewMs = timestamp.getTime() - now;
-  if (skewMs < -tolerance * 1000) throw new TimestampExpiredError(timestamp, tolerance);
-  if (skewMs > tolerance * 1000) throw new TimestampTooNewError(timestamp, tolerance);
+  const nowSeconds = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const sentSeconds = timestamp.getTime() / 1000;
+  if (nowSeconds - sentSeconds > tolerance) throw new TimestampExpiredError(timestamp, tolerance);
+  if (sentSeconds - nowSeconds > tolerance) throw new TimestampTooNewError(timestamp, tolerance);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   createFetchHandler,
   createMemoryInbox,
   createNodeHandler,
+  MethodNotAllowedError,
   type ReceiverErrorContext,
   type ReceiverOptions,
   type VerifiedWebhook,
@@ -86,7 +87,7 @@ describe("node:http adapter", () => {
       headers,
       body: method === "POST" ? body : undefined,
     });
-    return { status: response.status, text: await response.text() };
+    return { status: response.status, text: await response.text(), allow: response.headers.get("allow") };
   }
 
   it("answers 204 for a verified event and again for its duplicate, handling it once", async () => {
@@ -146,8 +147,31 @@ describe("node:http adapter", () => {
     expect(status).toBe(413);
   });
 
-  it("answers 405 to anything but POST", async () => {
-    expect((await post("", {}, "GET")).status).toBe(405);
+  it("answers 405 to anything but POST, and tells onError", async () => {
+    for (const method of ["GET", "PUT"]) {
+      const response = await post("", {}, method);
+      expect([response.status, response.allow]).toEqual([405, "POST"]);
+      const last = h.errors.at(-1);
+      expect(last?.context).toEqual({ status: 405 });
+      expect(last?.error).toBeInstanceOf(MethodNotAllowedError);
+      expect((last?.error as MethodNotAllowedError).method).toBe(method);
+    }
+  });
+
+  it("reads svix-* headers, and names the svix-id to onError when it rejects", async () => {
+    const body = JSON.stringify({ type: "user.created" });
+    const headers = Object.fromEntries(
+      Object.entries(signedHeaders(body, "msg_node_svix")).map(([name, value]) => [
+        name.replace(/^webhook-/, "svix-"),
+        value,
+      ]),
+    );
+    expect((await post(body, headers)).status).toBe(204);
+    expect(h.handled.filter((event) => event.id === "msg_node_svix")).toHaveLength(1);
+
+    const rejected = await post(body, { ...headers, "svix-id": "msg_node_svix_forged" });
+    expect(rejected.status).toBe(401);
+    expect(h.errors.at(-1)?.context).toEqual({ status: 401, webhookId: "msg_node_svix_forged" });
   });
 });
 
@@ -187,6 +211,16 @@ describe("fetch adapter (Next.js route handlers)", () => {
     const response = await POST(new Request(url, { method: "POST", headers, body: "{}" }));
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: "missing_header" });
+  });
+
+  it("answers 405 to anything but POST, and tells onError", async () => {
+    for (const method of ["GET", "HEAD", "PUT"]) {
+      const response = await POST(new Request(url, { method }));
+      expect([response.status, response.headers.get("allow")]).toEqual([405, "POST"]);
+      const last = h.errors.at(-1);
+      expect(last?.context).toEqual({ status: 405 });
+      expect((last?.error as MethodNotAllowedError).method).toBe(method);
+    }
   });
 
   it("answers 413 for a streamed body over the limit", async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   InvalidHeaderError,
   InvalidPayloadError,
@@ -41,6 +41,10 @@ function signed(secret: string, body: string, at = new Date(), id = `msg_${rando
   const signature = new Webhook(secret).sign(id, at, body);
   return { id, body, headers: { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature } };
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 function verificationError(run: () => unknown): WebhookVerificationError {
   try {
@@ -161,15 +165,33 @@ describe("verify: deliveries signed by the standardwebhooks package", () => {
     expect(verify(old.body, old.headers, secret, { now, toleranceSeconds: 10 * 60 }).id).toBe(old.id);
   });
 
-  it("accepts a timestamp exactly at the edge of the tolerance", () => {
+  it.each([
+    // [seconds after the send time on the receiver's clock, outcome]
+    [300, "accepted"],
+    [300.001, "accepted"],
+    [300.5, "accepted"],
+    [300.999, "accepted"],
+    [301, "expired"],
+    [301.001, "expired"],
+    [-299.999, "accepted"],
+    [-300, "accepted"],
+    [-300.001, "too new"],
+    [-300.999, "too new"],
+    [-301, "too new"],
+  ] as const)("at %s s after the send time, in whole seconds as the peers count: %s", (offset, outcome) => {
     const secret = newSecret();
     const sentAt = new Date(Math.floor(Date.now() / 1000) * 1000);
     const delivery = signed(secret, "{}", sentAt);
-    const now = new Date(sentAt.getTime() + 300_000);
-    expect(verify(delivery.body, delivery.headers, secret, { now }).id).toBe(delivery.id);
-    expect(() => verify(delivery.body, delivery.headers, secret, { now: new Date(now.getTime() + 1000) })).toThrow(
-      TimestampExpiredError,
-    );
+    const now = new Date(sentAt.getTime() + offset * 1000);
+    const run = () => verify(delivery.body, delivery.headers, secret, { now });
+    if (outcome === "accepted") expect(run().id).toBe(delivery.id);
+    else expect(run).toThrow(outcome === "expired" ? TimestampExpiredError : TimestampTooNewError);
+
+    // The standardwebhooks package reads the clock itself.
+    vi.spyOn(Date, "now").mockReturnValue(now.getTime());
+    const reference = () => new Webhook(secret).verify(delivery.body, delivery.headers);
+    if (outcome === "accepted") expect(reference()).toEqual({});
+    else expect(reference).toThrow(outcome === "expired" ? "too old" : "too new");
   });
 
   it.each(["webhook-id", "webhook-timestamp", "webhook-signature"])("rejects a delivery without %s", (header) => {
@@ -199,6 +221,89 @@ describe("verify: deliveries signed by the standardwebhooks package", () => {
     const error = verificationError(() => verify(delivery.body, delivery.headers, secret));
     expect(error).toBeInstanceOf(InvalidPayloadError);
     expect(error.code).toBe("invalid_payload");
+  });
+});
+
+describe("verify: svix-* headers, as Svix-powered senders send them", () => {
+  /** A delivery signed by the standardwebhooks package, its headers named as Svix names them. */
+  function svixSigned(secret: string, body: string, at = new Date()) {
+    const delivery = signed(secret, body, at);
+    const { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature } = delivery.headers;
+    return { ...delivery, headers: { "svix-id": id, "svix-timestamp": timestamp, "svix-signature": signature } };
+  }
+
+  it("accepts them as a plain object, a Fetch Headers object and Node's IncomingHttpHeaders", () => {
+    const secret = newSecret();
+    const delivery = svixSigned(secret, JSON.stringify({ type: "user.created" }));
+    const { "svix-id": id, "svix-timestamp": timestamp, "svix-signature": signature } = delivery.headers;
+    const shapes = [
+      delivery.headers,
+      { "Svix-Id": id, "Svix-Timestamp": timestamp, "Svix-Signature": signature },
+      new Headers(delivery.headers),
+      { host: "localhost", "svix-id": id, "svix-timestamp": [timestamp], "svix-signature": ["v1,bm9wZQ==", signature] },
+    ];
+    for (const headers of shapes) {
+      const event = verify(delivery.body, headers, secret);
+      expect(event).toEqual({ id, timestamp: new Date(Number(timestamp) * 1000), payload: { type: "user.created" } });
+    }
+  });
+
+  it("accepts a delivery carrying both families", () => {
+    const secret = newSecret();
+    const delivery = signed(secret, "{}");
+    const both = { ...delivery.headers, ...svixSigned(secret, "{}").headers };
+    expect(verify(delivery.body, both, secret).id).toBe(delivery.id);
+  });
+
+  it("takes the webhook-* family when both are complete", () => {
+    const secret = newSecret();
+    const standard = signed(secret, "{}", new Date(), "msg_standard");
+    const svix = svixSigned(secret, "{}");
+    expect(verify("{}", { ...svix.headers, ...standard.headers }, secret).id).toBe("msg_standard");
+    // The webhook-* signature alone decides: a valid svix-* one does not rescue a bad one.
+    const tampered = { ...svix.headers, ...standard.headers, "webhook-signature": "v1,bm9wZQ==" };
+    expect(() => verify("{}", tampered, secret)).toThrow(InvalidSignatureError);
+  });
+
+  it("rejects a tampered body and a stale timestamp as with webhook-* headers", () => {
+    const secret = newSecret();
+    const delivery = svixSigned(secret, '{"amount":1}');
+    expect(() => verify('{"amount":100}', delivery.headers, secret)).toThrow(InvalidSignatureError);
+    const old = svixSigned(secret, "{}", new Date(Date.now() - 6 * 60 * 1000));
+    expect(() => verify(old.body, old.headers, secret)).toThrow(TimestampExpiredError);
+  });
+
+  it.each(["svix-id", "svix-timestamp", "svix-signature"])("names %s when it is the one missing", (header) => {
+    const secret = newSecret();
+    const delivery = svixSigned(secret, "{}");
+    const headers: Record<string, string> = { ...delivery.headers };
+    delete headers[header];
+    const error = verificationError(() => verify(delivery.body, headers, secret));
+    expect(error).toBeInstanceOf(MissingHeaderError);
+    expect((error as MissingHeaderError).header).toBe(header);
+  });
+
+  it("names svix-timestamp when it is malformed", () => {
+    const secret = newSecret();
+    const delivery = svixSigned(secret, "{}");
+    const error = verificationError(() =>
+      verify(delivery.body, { ...delivery.headers, "svix-timestamp": "soon" }, secret),
+    );
+    expect(error).toBeInstanceOf(InvalidHeaderError);
+    expect((error as InvalidHeaderError).header).toBe("svix-timestamp");
+  });
+
+  it("does not mix the families, and names webhook-id when no header is there", () => {
+    const secret = newSecret();
+    const delivery = signed(secret, "{}");
+    const mixed = {
+      "webhook-id": delivery.id,
+      "svix-timestamp": delivery.headers["webhook-timestamp"],
+      "svix-signature": delivery.headers["webhook-signature"],
+    };
+    const error = verificationError(() => verify(delivery.body, mixed, secret));
+    expect((error as MissingHeaderError).header).toBe("webhook-timestamp");
+    expect((verificationError(() => verify("{}", {}, secret)) as MissingHeaderError).header).toBe("webhook-id");
   });
 });
 

@@ -2,6 +2,7 @@ import {
   BodyTooLargeError,
   DEFAULT_MAX_BODY_BYTES,
   checkReceiverOptions,
+  methodNotAllowedResponse,
   receive,
   tooLargeResponse,
   type ReceiverOptions,
@@ -42,7 +43,7 @@ export async function readRequestBody(request: Request, limitBytes = DEFAULT_MAX
 export function createFetchHandler<Tx>(options: ReceiverOptions<Tx>): (request: Request) => Promise<Response> {
   checkReceiverOptions(options);
   return async (request) => {
-    if (request.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
+    if (request.method !== "POST") return toResponse(methodNotAllowedResponse(request.method, options.onError));
     let response: ReceiverResponse;
     try {
       const body = await readRequestBody(request, options.maxBodyBytes);
@@ -51,7 +52,14 @@ export function createFetchHandler<Tx>(options: ReceiverOptions<Tx>): (request: 
       if (!(error instanceof BodyTooLargeError)) throw error;
       response = tooLargeResponse(error, options.onError);
     }
-    if (response.body === undefined) return new Response(null, { status: response.status });
-    return new Response(response.body, { status: response.status, headers: { "content-type": "application/json" } });
+    return toResponse(response);
   };
+}
+
+function toResponse(response: ReceiverResponse): Response {
+  if (response.body === undefined) return new Response(null, { status: response.status, headers: response.headers });
+  return new Response(response.body, {
+    status: response.status,
+    headers: { ...response.headers, "content-type": "application/json" },
+  });
 }

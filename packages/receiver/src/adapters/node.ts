@@ -3,6 +3,7 @@ import {
   BodyTooLargeError,
   DEFAULT_MAX_BODY_BYTES,
   checkReceiverOptions,
+  methodNotAllowedResponse,
   receive,
   tooLargeResponse,
   type ReceiverOptions,
@@ -38,7 +39,7 @@ export function createNodeHandler<Tx>(
   checkReceiverOptions(options);
   return async (req, res) => {
     if (req.method !== "POST") {
-      res.writeHead(405, { allow: "POST" }).end();
+      send(res, methodNotAllowedResponse(req.method, options.onError));
       return;
     }
     let response: ReceiverResponse;
@@ -57,8 +58,8 @@ export function createNodeHandler<Tx>(
 
 function send(res: ServerResponse, response: ReceiverResponse): void {
   if (response.body === undefined) {
-    res.writeHead(response.status).end();
+    res.writeHead(response.status, response.headers).end();
     return;
   }
-  res.writeHead(response.status, { "content-type": "application/json" }).end(response.body);
+  res.writeHead(response.status, { ...response.headers, "content-type": "application/json" }).end(response.body);
 }
