@@ -34,6 +34,8 @@ export interface RunningHookpost {
   worker(): ChildProcess | undefined;
   stopWorker(signal?: NodeJS.Signals): Promise<void>;
   workerLogs(): string;
+  /** What the web process has written so far (its log lines reach the pipe within 200 ms). */
+  webLogs(): string;
   stop(): Promise<void>;
 }
 
@@ -155,6 +157,7 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
       worker = undefined;
     },
     workerLogs: () => workerLogs.join(""),
+    webLogs: () => webLogs.join(""),
     async stop() {
       const children = [web, worker].filter((child): child is ChildProcess => child !== undefined);
       for (const child of children) child.kill("SIGTERM");
