@@ -112,7 +112,7 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
 
       <h2>Payload</h2>
       <pre className="body" data-testid="payload">
-        {JSON.stringify(delivery.event.payload, null, 2)}
+        {delivery.event.payload}
       </pre>
 
       {latestHeaders && (

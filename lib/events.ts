@@ -3,6 +3,7 @@
 // crash or Redis outage that follows (the sweeper enqueues what is missing).
 import { Prisma, type App, type Event } from "@prisma/client";
 import { z } from "zod";
+import { RawJson } from "./json-source";
 import { runSql, type Db, type SqlRunner } from "./db";
 import { NotFoundError } from "./errors";
 import { idTimePrefix, newId } from "./ids";
@@ -25,12 +26,56 @@ export const createEventSchema = z.object({
   eventId: z.string().min(1).max(256).optional(),
 });
 
-export const idempotencyKeySchema = z.string().min(1).max(256).optional();
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(256)
+  // PostgreSQL's text cannot hold U+0000; the body's strings are checked as it is read (lib/api/request.ts).
+  .refine((key) => !key.includes("\0"), "Idempotency-Key must not contain U+0000")
+  .optional();
 
 export type CreateEventInput = z.infer<typeof createEventSchema>;
 
+/**
+ * An event to store. The payload is kept as JSON text, so that it reaches
+ * consumers as its producer wrote it (64-bit ids, key order, number
+ * spelling): the API passes the `payload` member's own source text; code
+ * making events of its own may pass an object, stored as JSON.stringify
+ * writes it.
+ */
+export interface NewEvent {
+  eventType: string;
+  payload: string | Record<string, unknown>;
+  eventId?: string;
+}
+
 export function toEventResource(event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">) {
-  return { id: event.id, eventType: event.eventType, payload: event.payload, createdAt: event.createdAt.toISOString() };
+  return {
+    id: event.id,
+    eventType: event.eventType,
+    payload: new RawJson(event.payload),
+    createdAt: event.createdAt.toISOString(),
+  };
+}
+
+/**
+ * PostgreSQL refused the statement writing a batch of events for what one
+ * of them holds (SQLSTATE classes 22 data exception, 23 integrity
+ * constraint, 54 program limit). The statement is its own transaction, so
+ * nothing of the batch committed and each event may be written again.
+ */
+export class EventsRefusedError extends Error {
+  constructor(cause: unknown) {
+    super("PostgreSQL refused to store the batch of events", { cause });
+    this.name = "EventsRefusedError";
+  }
+}
+
+const REFUSED_FOR_DATA = /^(22|23|54)[0-9A-Z]{3}$/;
+
+function refusedForData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === "string" && REFUSED_FOR_DATA.test(code);
 }
 
 export interface IngestResult {
@@ -43,7 +88,7 @@ export interface IngestResult {
 
 export interface IngestRequest {
   app: Pick<App, "id">;
-  input: CreateEventInput;
+  input: NewEvent;
   idempotencyKey: string | undefined;
 }
 
@@ -51,7 +96,7 @@ export interface IngestRequest {
 export async function ingestEvent(
   db: SqlRunner,
   app: Pick<App, "id">,
-  input: CreateEventInput,
+  input: NewEvent,
   idempotencyKey: string | undefined,
 ): Promise<IngestResult> {
   const [result] = await ingestEvents(db, [{ app, input, idempotencyKey }]);
@@ -70,6 +115,8 @@ export async function ingestEvent(
  * these statements cost more than running them. `firstAttemptJob` names
  * the queue job that will hold the new deliveries' first attempts; without
  * one, the scheduler in the worker queues them (lib/delivery/scheduler.ts).
+ * A refusal of the writing statements for the data of one of the events
+ * throws EventsRefusedError (lib/ingestion.ts writes such a batch apart).
  */
 export async function ingestEvents(
   db: SqlRunner,
@@ -89,67 +136,78 @@ export async function ingestEvents(
   });
   const rows = written.map((index) => {
     const request = requests[index]!;
-    return { request, key: keyOf(request), id: newId("event") };
+    const { payload } = request.input;
+    return {
+      request,
+      key: keyOf(request),
+      id: newId("event"),
+      payload: typeof payload === "string" ? payload : JSON.stringify(payload),
+    };
   });
 
   const keyed = rows.filter((row) => row.key !== null);
-  if (keyed.length > 0) {
-    // Release keys whose window has passed, so they can name new events.
-    // Safe on its own: if the insert below fails, the keys had expired anyway.
-    await runSql(
+  let inserted: Array<{ id: string; created_at: Date; delivery_ids: string[] }>;
+  try {
+    if (keyed.length > 0) {
+      // Release keys whose window has passed, so they can name new events.
+      // Safe on its own: if the insert below fails, the keys had expired anyway.
+      await runSql(
+        db,
+        Prisma.sql`
+        UPDATE events SET idempotency_key = NULL
+        WHERE (app_id, idempotency_key) IN (
+          SELECT * FROM unnest(${keyed.map((row) => row.request.app.id)}::text[], ${keyed.map((row) => row.key)}::text[]))
+          AND created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_MS / 1000})`,
+      );
+    }
+    // Insert-on-conflict rather than read-then-write: concurrent duplicates
+    // wait on the unique index and then see the winner's row. A duplicate
+    // inserts no event, so no deliveries either. The subscribed endpoints are
+    // read by the same statement, under its snapshot: an endpoint committed
+    // before it started gets its delivery, one committed later does not.
+    // Reading them first cost a round trip per batch (docs/performance.md).
+    // Each delivery's id is made here too, its random part from random():
+    // gen_random_uuid() reads the kernel's random source, a system call per
+    // row. Ids must be unique, not secret.
+    inserted = await runSql<{ id: string; created_at: Date; delivery_ids: string[] }>(
       db,
       Prisma.sql`
-      UPDATE events SET idempotency_key = NULL
-      WHERE (app_id, idempotency_key) IN (
-        SELECT * FROM unnest(${keyed.map((row) => row.request.app.id)}::text[], ${keyed.map((row) => row.key)}::text[]))
-        AND created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_MS / 1000})`,
+      WITH event AS (
+        INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key)
+        SELECT id, app_id, event_type, payload, external_id, idempotency_key
+        FROM unnest(
+          ${rows.map((row) => row.id)}::text[],
+          ${rows.map((row) => row.request.app.id)}::text[],
+          ${rows.map((row) => row.request.input.eventType)}::text[],
+          ${rows.map((row) => row.payload)}::text[],
+          ${rows.map((row) => row.request.input.eventId ?? null)}::text[],
+          ${rows.map((row) => row.key)}::text[]
+        ) AS input(id, app_id, event_type, payload, external_id, idempotency_key)
+        ON CONFLICT (app_id, idempotency_key) DO NOTHING
+        RETURNING id, app_id, event_type, created_at
+      ), deliveries AS (
+        INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, next_attempt_job)
+        SELECT ${idTimePrefix("delivery")}::text || upper(left(md5(random()::text || random()::text), 16)),
+               event.app_id, event.id, endpoint.id, event.created_at, ${options.firstAttemptJob ?? null}::text
+        FROM event
+        JOIN endpoints endpoint ON endpoint.app_id = event.app_id AND NOT endpoint.disabled
+          AND (cardinality(endpoint.event_types) = 0 OR event.event_type = ANY(endpoint.event_types))
+        RETURNING id, event_id, endpoint_id
+      )
+      -- Grouped rather than joined: the hot-path pool plans no hash join
+      -- (lib/db.ts), and a nested loop would compare every event with every
+      -- delivery of the batch.
+      SELECT id, max(created_at) AS created_at,
+             array_remove(array_agg(delivery_id ORDER BY endpoint_id), NULL) AS delivery_ids
+      FROM (SELECT id, created_at, NULL::text AS delivery_id, NULL::text AS endpoint_id FROM event
+            UNION ALL
+            SELECT event_id, NULL, id, endpoint_id FROM deliveries) AS written
+      GROUP BY id`,
+      "ingest-events",
     );
+  } catch (error) {
+    throw refusedForData(error) ? new EventsRefusedError(error) : error;
   }
-  // Insert-on-conflict rather than read-then-write: concurrent duplicates
-  // wait on the unique index and then see the winner's row. A duplicate
-  // inserts no event, so no deliveries either. The subscribed endpoints are
-  // read by the same statement, under its snapshot: an endpoint committed
-  // before it started gets its delivery, one committed later does not.
-  // Reading them first cost a round trip per batch (docs/performance.md).
-  // Each delivery's id is made here too, its random part from random():
-  // gen_random_uuid() reads the kernel's random source, a system call per
-  // row. Ids must be unique, not secret.
-  const inserted = await runSql<{ id: string; created_at: Date; delivery_ids: string[] }>(
-    db,
-    Prisma.sql`
-    WITH event AS (
-      INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key)
-      SELECT id, app_id, event_type, payload::jsonb, external_id, idempotency_key
-      FROM unnest(
-        ${rows.map((row) => row.id)}::text[],
-        ${rows.map((row) => row.request.app.id)}::text[],
-        ${rows.map((row) => row.request.input.eventType)}::text[],
-        ${rows.map((row) => JSON.stringify(row.request.input.payload))}::text[],
-        ${rows.map((row) => row.request.input.eventId ?? null)}::text[],
-        ${rows.map((row) => row.key)}::text[]
-      ) AS input(id, app_id, event_type, payload, external_id, idempotency_key)
-      ON CONFLICT (app_id, idempotency_key) DO NOTHING
-      RETURNING id, app_id, event_type, created_at
-    ), deliveries AS (
-      INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, next_attempt_job)
-      SELECT ${idTimePrefix("delivery")}::text || upper(left(md5(random()::text || random()::text), 16)),
-             event.app_id, event.id, endpoint.id, event.created_at, ${options.firstAttemptJob ?? null}::text
-      FROM event
-      JOIN endpoints endpoint ON endpoint.app_id = event.app_id AND NOT endpoint.disabled
-        AND (cardinality(endpoint.event_types) = 0 OR event.event_type = ANY(endpoint.event_types))
-      RETURNING id, event_id, endpoint_id
-    )
-    -- Grouped rather than joined: the hot-path pool plans no hash join
-    -- (lib/db.ts), and a nested loop would compare every event with every
-    -- delivery of the batch.
-    SELECT id, max(created_at) AS created_at,
-           array_remove(array_agg(delivery_id ORDER BY endpoint_id), NULL) AS delivery_ids
-    FROM (SELECT id, created_at, NULL::text AS delivery_id, NULL::text AS endpoint_id FROM event
-          UNION ALL
-          SELECT event_id, NULL, id, endpoint_id FROM deliveries) AS written
-    GROUP BY id`,
-    "ingest-events",
-  );
   const insertedById = new Map(inserted.map((row) => [row.id, row]));
 
   // Keys that matched an event committed earlier: that event is the answer.
@@ -162,7 +220,7 @@ export async function ingestEvents(
           app_id: string;
           idempotency_key: string;
           event_type: string;
-          payload: Prisma.JsonValue;
+          payload: string;
           created_at: Date;
         }>(
           db,
@@ -180,7 +238,7 @@ export async function ingestEvents(
         event: {
           id: row.id,
           eventType: row.request.input.eventType,
-          payload: row.request.input.payload as Event["payload"],
+          payload: row.payload,
           createdAt: stored.created_at,
         },
         created: true,

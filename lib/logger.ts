@@ -11,6 +11,25 @@ import pino from "pino";
 const BUFFER_BYTES = 8 * 1024;
 const FLUSH_INTERVAL_MS = 200;
 
+/**
+ * What PostgreSQL's errors carry of the values a statement held: `detail`
+ * ("Failing row contains (...)"), `where` ("JSON data, line 1: ..."), the
+ * statement itself. Payloads are not logged, so these never are.
+ */
+const VALUE_CARRIERS = ["detail", "where", "hint", "internalQuery", "query", "parameters"];
+
+/** pino's error serializer, less the values PostgreSQL quotes, in the error and in any error it holds. */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown;
+  const strip = (value: unknown, depth: number) => {
+    if (typeof value !== "object" || value === null || depth > 4) return;
+    for (const key of VALUE_CARRIERS) delete (value as Record<string, unknown>)[key];
+    for (const child of Object.values(value)) strip(child, depth + 1);
+  };
+  strip(serialized, 0);
+  return serialized;
+}
+
 export function createLogger(service: "web" | "worker" | "cli") {
   const destination = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES });
   let unwritten = false;
@@ -23,6 +42,7 @@ export function createLogger(service: "web" | "worker" | "cli") {
     {
       level: process.env.LOG_LEVEL ?? "info",
       base: { service },
+      serializers: { err: serializeError },
       // Secrets never belong in logs; these paths catch the obvious carriers.
       redact: ["secret", "*.secret", "headers.authorization", "*.headers.authorization"],
       hooks: {

@@ -24,7 +24,7 @@ export async function sendTestEvent(
         appId,
         eventType: TEST_EVENT_TYPE,
         // Nothing about who asked: the payload goes to the consumer's endpoint.
-        payload: { test: true, message: "This is a test event sent from Hookpost." },
+        payload: JSON.stringify({ test: true, message: "This is a test event sent from Hookpost." }),
       },
     });
     await tx.delivery.create({

@@ -4,7 +4,7 @@
 // through the same apiRoute wrapper as every other /api/v1 route, so its
 // authentication, errors and request log are theirs.
 import { SpanStatusCode } from "@opentelemetry/api";
-import { readJson, validate } from "../lib/api/request";
+import { readJsonKeeping, validate } from "../lib/api/request";
 import { apiHandler, json } from "../lib/api/route";
 import { resolveAppId } from "../lib/apps";
 import { HookpostError } from "../lib/errors";
@@ -36,11 +36,12 @@ export function createEventHandler(ingestion: Ingestion) {
       span.setAttribute("hookpost.app_id", app.id);
       try {
         const idempotencyKey = validate(idempotencyKeySchema, req.headers.get("idempotency-key") ?? undefined);
-        const input = await readJson(req, createEventSchema);
+        const { input, source } = await readJsonKeeping(req, createEventSchema, "payload");
         // Answered once the event has committed; its jobs are queued with it, or by the sweeper.
+        // The payload is stored and sent as the producer wrote it, not as JSON.stringify would.
         const { event, created, deliveryIds } = await ingestion.ingest({
           app,
-          input,
+          input: { ...input, payload: source! },
           idempotencyKey,
           trace: currentTraceCarrier(),
         });

@@ -33,7 +33,7 @@ async function sendReply(req: IncomingMessage, res: ServerResponse, reply: ApiRe
   const headers: Record<string, string> = {};
   let body: Buffer;
   if (reply instanceof JsonReply) {
-    body = Buffer.from(JSON.stringify(reply.body));
+    body = Buffer.from(reply.text());
     headers["content-type"] = "application/json";
   } else {
     body = Buffer.from(await reply.arrayBuffer());

@@ -2,6 +2,7 @@
 // whose first problem is reported with the field it concerns.
 import type { z } from "zod";
 import { HookpostError, ValidationError } from "../errors";
+import { fieldAt, fieldName, invalidNumberField, memberSource } from "../json-source";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Deeper JSON is refused rather than risking the stack in every later step. */
@@ -52,11 +53,14 @@ async function readBodyCapped(req: ApiRequest): Promise<Uint8Array> {
 }
 
 /**
- * The first structural problem of parsed JSON: nesting too deep for every
- * later step, or a `__proto__` key, which would turn into prototype
- * pollution in many consumers' JavaScript.
+ * The first problem of parsed JSON that no later step should meet: nesting
+ * too deep for every later step; a `__proto__` key, which would turn into
+ * prototype pollution in many consumers' JavaScript; or a string (key or
+ * value) PostgreSQL's text and jsonb cannot hold and many consumers' parsers
+ * refuse: a lone surrogate (`"\ud800"`) or U+0000.
  */
 function structuralProblem(value: unknown, path: string[] = []): ValidationError | undefined {
+  if (typeof value === "string") return stringProblem(value, path);
   if (typeof value !== "object" || value === null) return undefined;
   if (path.length >= MAX_JSON_DEPTH) {
     return new ValidationError(
@@ -67,31 +71,77 @@ function structuralProblem(value: unknown, path: string[] = []): ValidationError
   for (const [key, child] of Object.entries(value)) {
     if (key === "__proto__")
       return new ValidationError("keys named __proto__ are not accepted", [...path, key].join("."));
-    const problem = structuralProblem(child, [...path, key]);
+    const problem = stringProblem(key, [...path, key]) ?? structuralProblem(child, [...path, key]);
     if (problem) return problem;
   }
   return undefined;
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+function stringProblem(value: string, path: string[]): ValidationError | undefined {
+  const field = fieldName(path);
+  const prefix = field ? `${field}: ` : "";
+  if (!value.isWellFormed()) {
+    return new ValidationError(`${prefix}strings must be valid Unicode: a lone surrogate is not`, field);
+  }
+  if (value.includes("\0")) return new ValidationError(`${prefix}strings must not contain U+0000`, field);
+  return undefined;
+}
+
+/**
+ * Bytes that are not UTF-8 inside a string of otherwise valid JSON (an
+ * unescaped lone surrogate is such bytes) are that field's problem; the
+ * field is found in the text decoded with replacement characters.
+ */
+function invalidUtf8(bytes: Uint8Array): HookpostError {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lenient = buffer.toString("utf8");
+  // Re-encoding gives back every valid sequence: the first byte that differs is the first invalid one.
+  const reencoded = Buffer.from(lenient, "utf8");
+  let bad = 0;
+  while (bad < buffer.length && buffer[bad] === reencoded[bad]) bad++;
+  let field: string | undefined;
+  try {
+    JSON.parse(lenient);
+    field = fieldAt(lenient, buffer.subarray(0, bad).toString("utf8").length);
+  } catch {
+    // Not JSON even so: the body as a whole is malformed.
+  }
+  const message = "not valid UTF-8 (a lone surrogate or a broken byte sequence)";
+  return field
+    ? new ValidationError(`${field}: ${message}`, field)
+    : new MalformedRequestError(`request body is ${message}`);
+}
+
+interface ParsedJson {
+  value: unknown;
+  /** The body as text, for finding a member's source (lib/json-source.ts). */
+  text: string;
+}
+
+function parseJson(bytes: Uint8Array): ParsedJson {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new MalformedRequestError("request body is not valid UTF-8");
+    throw invalidUtf8(bytes);
   }
   if (text.trim() === "") throw new MalformedRequestError("request body is empty; send a JSON object");
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
+    const field = invalidNumberField(text);
+    if (field) {
+      throw new ValidationError(
+        `${field}: not a valid JSON number (no leading zeros, '+', NaN or Infinity; digits on both sides of '.')`,
+        field,
+      );
+    }
     throw new MalformedRequestError(`request body is not valid JSON: ${(error as Error).message}`);
   }
-  // PostgreSQL's jsonb cannot store U+0000.
-  if (text.includes("\\u0000")) throw new ValidationError("JSON strings must not contain \\u0000");
   const problem = structuralProblem(value);
   if (problem) throw problem;
-  return value;
+  return { value, text };
 }
 
 export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infer<Schema> {
@@ -106,7 +156,21 @@ export function validate<Schema extends z.ZodType>(schema: Schema, value: unknow
 }
 
 export async function readJson<Schema extends z.ZodType>(req: ApiRequest, schema: Schema): Promise<z.infer<Schema>> {
-  return validate(schema, parseJson(await readBodyCapped(req)));
+  return validate(schema, parseJson(await readBodyCapped(req)).value);
+}
+
+/**
+ * readJson, and the exact source text of the body's top-level member
+ * `member` (undefined when absent), for a value that must reach its
+ * destination as its sender wrote it.
+ */
+export async function readJsonKeeping<Schema extends z.ZodType>(
+  req: ApiRequest,
+  schema: Schema,
+  member: string,
+): Promise<{ input: z.infer<Schema>; source: string | undefined }> {
+  const { value, text } = parseJson(await readBodyCapped(req));
+  return { input: validate(schema, value), source: memberSource(text, member) };
 }
 
 /** Like readJson, but an absent body counts as `{}` (for optional-input endpoints). */
@@ -115,7 +179,7 @@ export async function readOptionalJson<Schema extends z.ZodType>(
   schema: Schema,
 ): Promise<z.infer<Schema>> {
   const bytes = await readBodyCapped(req);
-  return validate(schema, bytes.byteLength === 0 ? {} : parseJson(bytes));
+  return validate(schema, bytes.byteLength === 0 ? {} : parseJson(bytes).value);
 }
 
 export function searchParams(req: ApiRequest): Record<string, string> {

@@ -8,6 +8,7 @@
 import { authenticateApiKey } from "../api-keys";
 import { getDb, type Db } from "../db";
 import { HookpostError, UnavailableError } from "../errors";
+import { stringifyWithRaw } from "../json-source";
 import { getWebRuntime } from "../web-runtime";
 import { currentTraceId } from "../tracing";
 import type { ApiRequest } from "./request";
@@ -23,12 +24,17 @@ export interface ApiContext<Params> {
 /** A JSON answer, not yet in any server's response type. */
 export class JsonReply {
   constructor(
+    /** May hold RawJson, written as its text (lib/json-source.ts). */
     readonly body: unknown,
     readonly status: number,
   ) {}
 
+  text(): string {
+    return stringifyWithRaw(this.body);
+  }
+
   toResponse(): Response {
-    return Response.json(this.body, { status: this.status });
+    return new Response(this.text(), { status: this.status, headers: { "content-type": "application/json" } });
   }
 }
 

@@ -3,6 +3,7 @@
 import { Prisma } from "@prisma/client";
 import type { Db } from "../db";
 import { NotFoundError } from "../errors";
+import { indentJson } from "../json-source";
 import { getEndpoint } from "../endpoints";
 import { decodeCursor, encodeCursor, type Page } from "../pagination";
 import type { LogFilter } from "./log-filter";
@@ -193,7 +194,14 @@ export interface DeliveryDetail {
   nextAttemptAt: string | null;
   createdAt: string;
   endpoint: { id: string; url: string };
-  event: { id: string; externalId: string | null; eventType: string; payload: unknown; createdAt: string };
+  event: {
+    id: string;
+    externalId: string | null;
+    eventType: string;
+    /** The payload's JSON text indented, each token as the producer wrote it. */
+    payload: string;
+    createdAt: string;
+  };
   attempts: AttemptView[];
 }
 
@@ -222,7 +230,7 @@ export async function getDeliveryDetail(db: Db, appId: string, deliveryId: strin
       id: delivery.event.id,
       externalId: delivery.event.externalId,
       eventType: delivery.event.eventType,
-      payload: delivery.event.payload,
+      payload: indentJson(delivery.event.payload),
       createdAt: delivery.event.createdAt.toISOString(),
     },
     attempts: delivery.attempts.map((attempt) => ({

@@ -106,7 +106,7 @@ interface DeliveryRow {
   headers: Prisma.JsonValue;
   failing_since: Date | null;
   event_type: string;
-  payload: Prisma.JsonValue;
+  payload: string;
   event_created_at: Date;
 }
 

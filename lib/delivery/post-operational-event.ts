@@ -11,7 +11,7 @@ export async function postOperationalEvent(deps: AttemptDeps, job: JobData<"oper
   const event = await deps.db.operationalEvent.findUnique({ where: { id: job.operationalEventId } });
   if (!event || event.sentAt || !url || !secret) return "skipped";
   const request = buildWebhookRequest(
-    { id: event.id, eventType: event.type, payload: event.payload, createdAt: event.createdAt },
+    { id: event.id, eventType: event.type, payload: JSON.stringify(event.payload), createdAt: event.createdAt },
     { secret, previousSecret: null, previousSecretExpiresAt: null, headers: {} },
     new Date(),
   );

@@ -2,6 +2,7 @@
 import type { Endpoint, Event } from "@prisma/client";
 import { customHeaders } from "../endpoint-headers";
 import { signingSecrets } from "../endpoints";
+import { RawJson, stringifyWithRaw } from "../json-source";
 import { signatureHeader } from "../signing";
 import { USER_AGENT } from "../version";
 
@@ -17,13 +18,19 @@ const MASK = "[redacted]";
 /**
  * The body is the same on every attempt; `webhook-id` is the event id, so
  * consumers deduplicate on it. Only the timestamp and signature change.
+ * `payload` is JSON text, written into the body as `data` as it is: what
+ * the producer sent arrives byte for byte, and the signature covers it.
  */
 export function buildWebhookRequest(
   event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">,
   endpoint: Pick<Endpoint, "secret" | "previousSecret" | "previousSecretExpiresAt" | "headers">,
   now: Date,
 ): WebhookRequest {
-  const body = JSON.stringify({ type: event.eventType, timestamp: event.createdAt.toISOString(), data: event.payload });
+  const body = stringifyWithRaw({
+    type: event.eventType,
+    timestamp: event.createdAt.toISOString(),
+    data: new RawJson(event.payload),
+  });
   const custom = customHeaders(endpoint.headers);
   const standard = {
     "content-type": "application/json",

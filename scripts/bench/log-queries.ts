@@ -68,7 +68,7 @@ export async function seedLog(pool: pg.Pool): Promise<{ appId: string; hotEndpoi
     await client.query(
       `INSERT INTO events (id, app_id, event_type, payload, created_at)
        SELECT 'msg_' || ulid, 'app_benchlog', CASE WHEN i % 2 = 0 THEN 'invoice.paid' ELSE 'invoice.created' END,
-              jsonb_build_object('n', i), ts
+              jsonb_build_object('n', i)::text, ts
        FROM seed_deliveries`,
     );
     await client.query(

@@ -593,7 +593,7 @@ async function scenarioIngest(stack: Stack, api: Api) {
         const client = await stack.pool.connect();
         try {
           await client.query("BEGIN");
-          await client.query(`INSERT INTO events (id, app_id, event_type, payload) VALUES ($1, $2, $3, $4::jsonb)`, [
+          await client.query(`INSERT INTO events (id, app_id, event_type, payload) VALUES ($1, $2, $3, $4)`, [
             `msg_raw${stamp}${n}`,
             app.id,
             app.eventTypes[0],

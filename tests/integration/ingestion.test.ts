@@ -1,11 +1,13 @@
 // Batched ingestion against a real database: one call stores many events for
 // several apps, fans each out to its subscribers, and honours idempotency
 // keys within the batch and across batches.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../lib/apps";
 import { createEndpoint } from "../../lib/endpoints";
 import type { SqlRunner } from "../../lib/db";
-import { ingestEvents, type IngestRequest } from "../../lib/events";
+import { EventsRefusedError, ingestEvents, type IngestRequest } from "../../lib/events";
+import { writeApart, type IngestionRequest } from "../../lib/ingestion";
 import { idAt } from "../../lib/ids";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 
@@ -55,7 +57,7 @@ describe.each<[string, () => SqlRunner]>([
     const results = await ingestEvents(runner(), requests);
     const after = new Date();
     expect(results.map((result) => result.created)).toEqual([true, true, true, true]);
-    expect(results.map((result) => (result.event.payload as { n: number }).n)).toEqual([1, 2, 3, 4]);
+    expect(results.map((result) => (JSON.parse(result.event.payload) as { n: number }).n)).toEqual([1, 2, 3, 4]);
     const endpointsOf = async (eventId: string) =>
       (await db.delivery.findMany({ where: { eventId }, orderBy: { endpointId: "asc" } })).map((d) => d.endpointId);
     expect(await endpointsOf(results[0]!.event.id)).toEqual([shop.endpoints[0]!.id, shop.endpoints[1]!.id]);
@@ -96,12 +98,66 @@ describe.each<[string, () => SqlRunner]>([
     ]);
     expect(results.map((result) => result.created)).toEqual([false, true, false, true, true]);
     expect(results[0]!.event.id).toBe(earlier!.event.id);
-    expect(results[0]!.event.payload).toEqual({ first: true });
+    expect(results[0]!.event.payload).toBe(`{"first":true}`);
     expect(results[2]!.event.id).toBe(results[1]!.event.id);
     expect(results[3]!.event.id).not.toBe(earlier!.event.id);
     expect(results[0]!.deliveryIds).toEqual([]);
     expect(results[2]!.deliveryIds).toEqual([]);
     expect(await db.event.count({ where: { appId: app.id } })).toBe(3);
     expect(await db.delivery.count({ where: { appId: app.id } })).toBe(3);
+  });
+});
+
+describe("writeApart (the web process's batches)", () => {
+  it("writes every other request of a batch PostgreSQL refuses for one of them, each once", async () => {
+    const { app } = await appWith("apart", [[]]);
+    // A refusal only this one request's data causes, as a constraint or a type's limit would.
+    await database.pool.query(`ALTER TABLE events ADD CONSTRAINT test_no_poison CHECK (payload NOT LIKE '%poison%')`);
+    try {
+      const request = (payload: string, idempotencyKey?: string): IngestionRequest => ({
+        app,
+        input: { eventType: "a", payload },
+        idempotencyKey,
+        trace: undefined,
+      });
+      const requests = [
+        ...Array.from({ length: 12 }, (_, n) => request(`{"n":${n}}`)),
+        request(`{"keyed":true}`, "key-apart"),
+        request(`{"repeated":true}`, "key-apart"),
+      ];
+      requests.splice(5, 0, request(`{"poison":true}`));
+      const outcomes = await writeApart(database.pool, requests, "job-apart");
+
+      const refused = outcomes[5]!;
+      expect("error" in refused && refused.error).toBeInstanceOf(EventsRefusedError);
+      const written = outcomes.filter((outcome) => "result" in outcome);
+      expect(written).toHaveLength(requests.length - 1);
+      const stored = await database.db.event.findMany({ where: { appId: app.id } });
+      expect(stored.map((event) => event.payload).sort()).toEqual(
+        [...Array.from({ length: 12 }, (_, n) => `{"n":${n}}`), `{"keyed":true}`].sort(),
+      );
+      // The request repeating a key got the event its first holder wrote.
+      const [keyed, repeated] = outcomes.slice(-2).map((outcome) => ("result" in outcome ? outcome.result : undefined));
+      expect(repeated!.event.id).toBe(keyed!.event.id);
+      expect([keyed!.created, repeated!.created]).toEqual([true, false]);
+    } finally {
+      await database.pool.query(`ALTER TABLE events DROP CONSTRAINT test_no_poison`);
+    }
+  });
+
+  it("fails the whole batch, unsplit, when the database itself fails", async () => {
+    const { app } = await appWith("unreachable", [[]]);
+    const unreachable = new pg.Pool({ connectionString: "postgresql://postgres@127.0.0.1:1/none" });
+    try {
+      const requests = [1, 2].map((n) => ({
+        app,
+        input: { eventType: "a", payload: `{"n":${n}}` },
+        idempotencyKey: undefined,
+        trace: undefined,
+      }));
+      await expect(writeApart(unreachable, requests, "job-down")).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    } finally {
+      await unreachable.end();
+    }
   });
 });

@@ -34,6 +34,7 @@ export interface RunningHookpost {
   worker(): ChildProcess | undefined;
   stopWorker(signal?: NodeJS.Signals): Promise<void>;
   workerLogs(): string;
+  /** What the web process has written so far (its log lines reach the pipe within 200 ms). */
   webLogs(): string;
   /** Another web process on the same database, Redis and queue, as a second replica would be. */
   startWeb(): Promise<{ baseUrl: string; stop(): Promise<void> }>;
