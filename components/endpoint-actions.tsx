@@ -16,6 +16,23 @@ function failure(result: ActionResult<unknown>): string | undefined {
   return result.ok ? undefined : `${result.status}: ${result.message}`;
 }
 
+interface Expiry {
+  expiresAt: string;
+}
+
+function Until({ expiry }: { expiry: Expiry }) {
+  return (
+    <>
+      <strong>
+        <time dateTime={expiry.expiresAt} title={new Date(expiry.expiresAt).toUTCString()}>
+          {new Date(expiry.expiresAt).toUTCString()}
+        </time>
+      </strong>{" "}
+      (<TimeAgo iso={expiry.expiresAt} />)
+    </>
+  );
+}
+
 function CopyButton({ text }: { text: string }) {
   const [copied, setCopied] = useState(false);
   return (
@@ -38,16 +55,23 @@ export function EndpointActions({
   endpointId,
   disabled,
   allowed,
+  previousSecrets,
+  maxPreviousSecrets,
 }: {
   appId: string;
   endpointId: string;
   disabled: boolean;
   allowed: boolean;
+  /** Rotated-out secrets still signing, newest first. */
+  previousSecrets: Expiry[];
+  maxPreviousSecrets: number;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string>();
-  const [rotated, setRotated] = useState<{ key: string; previousSecretExpiresAt: string }>();
+  const [rotated, setRotated] = useState<{ key: string; previousSecretExpiresAt: string; droppedSecrets: Expiry[] }>();
+  // The oldest still signing, which the next rotation would stop at once.
+  const dropsNext = previousSecrets.length >= maxPreviousSecrets ? previousSecrets.at(-1) : undefined;
   const [revealed, setRevealed] = useState<string>();
   const ref = { appId, endpointId };
 
@@ -87,6 +111,7 @@ export function EndpointActions({
               (data) => {
                 setRevealed(undefined);
                 setRotated(data);
+                router.refresh();
               },
             )
           }
@@ -124,6 +149,24 @@ export function EndpointActions({
           {disabled ? "Enable" : "Disable"}
         </button>
       </div>
+      {previousSecrets.length > 0 && (
+        <div className="small" data-testid="previous-secrets">
+          <p style={{ marginBottom: 4 }}>Rotated-out secrets still signing, each until its overlap ends:</p>
+          <ul style={{ marginTop: 0 }}>
+            {previousSecrets.map((expiry, index) => (
+              <li key={`${expiry.expiresAt}-${index}`}>
+                until <Until expiry={expiry} />
+              </li>
+            ))}
+          </ul>
+          {dropsNext && (
+            <p className="notice" role="status">
+              At most {maxPreviousSecrets} rotated-out secrets sign alongside the current one: rotating now stops the
+              oldest, which would sign until <Until expiry={dropsNext} />, at once.
+            </p>
+          )}
+        </div>
+      )}
       {!allowed && <p className="muted small">Your role can look but not change anything.</p>}
       {busy && (
         <p className="muted small" role="status">
@@ -146,17 +189,14 @@ export function EndpointActions({
           </div>
           <p className="small" style={{ marginBottom: 0 }}>
             The previous secret keeps signing too until{" "}
-            <strong>
-              <time
-                dateTime={rotated.previousSecretExpiresAt}
-                title={new Date(rotated.previousSecretExpiresAt).toUTCString()}
-              >
-                {new Date(rotated.previousSecretExpiresAt).toUTCString()}
-              </time>
-            </strong>{" "}
-            (<TimeAgo iso={rotated.previousSecretExpiresAt} />
-            ).
+            <Until expiry={{ expiresAt: rotated.previousSecretExpiresAt }} />.
           </p>
+          {rotated.droppedSecrets.map((expiry, index) => (
+            <p className="small" style={{ marginBottom: 0 }} key={`${expiry.expiresAt}-${index}`}>
+              The oldest rotated-out secret, which would have signed until <Until expiry={expiry} />, stopped signing
+              now: at most {maxPreviousSecrets} sign alongside the current one.
+            </p>
+          ))}
         </div>
       )}
       {revealed && (

@@ -1,5 +1,5 @@
 // Endpoints: where an app's events are sent, with the secret that signs them.
-import type { Endpoint } from "@prisma/client";
+import type { Endpoint, Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "./db";
 import { NotFoundError, ValidationError } from "./errors";
@@ -7,6 +7,13 @@ import { newId } from "./ids";
 import { pageArgs, toPage, type PageQuery } from "./pagination";
 import { customHeaders, type EndpointHeaders } from "./endpoint-headers";
 import { needsResealing, openSecret, sealSecret } from "./endpoint-secrets";
+import {
+  livePreviousSecrets,
+  readPreviousSecrets,
+  retireSecret,
+  storePreviousSecrets,
+  type PreviousSecret,
+} from "./previous-secrets";
 import { generateSecret, isValidSecret } from "./signing";
 import { checkEndpointUrl, type DestinationPolicy } from "./url-guard";
 
@@ -118,20 +125,23 @@ export async function revealEndpointSecret(db: Db, appId: string, endpointId: st
 }
 
 /**
- * Re-seals every stored secret with the primary key, after a key was added
- * in front of SECRETS_ENCRYPTION_KEYS; the old key can then be removed.
+ * Re-seals every stored secret, the current one and those rotated out, with
+ * the primary key, after a key was added in front of SECRETS_ENCRYPTION_KEYS;
+ * the old key can then be removed. Rotated-out secrets past their overlap
+ * are dropped rather than resealed.
  */
-export async function resealEndpointSecrets(db: Db): Promise<number> {
+export async function resealEndpointSecrets(db: Db, now = new Date()): Promise<number> {
   let resealed = 0;
-  const endpoints = await db.endpoint.findMany({ select: { id: true, secret: true, previousSecret: true } });
+  const endpoints = await db.endpoint.findMany({ select: { id: true, secret: true, previousSecrets: true } });
   for (const endpoint of endpoints) {
-    const previous = endpoint.previousSecret;
-    if (!needsResealing(endpoint.secret) && (previous === null || !needsResealing(previous))) continue;
+    const previous = readPreviousSecrets(endpoint.previousSecrets);
+    if (!needsResealing(endpoint.secret) && !previous.some((entry) => needsResealing(entry.secret))) continue;
+    const reseal = (entry: PreviousSecret) => ({ ...entry, secret: sealSecret(openSecret(entry.secret)) });
     await db.endpoint.update({
       where: { id: endpoint.id },
       data: {
         secret: sealSecret(openSecret(endpoint.secret)),
-        previousSecret: previous === null ? null : sealSecret(openSecret(previous)),
+        previousSecrets: storePreviousSecrets(livePreviousSecrets(previous, now).map(reseal)),
       },
     });
     resealed++;
@@ -154,9 +164,18 @@ export async function deleteEndpoint(db: Db, appId: string, endpointId: string):
   await db.endpoint.delete({ where: { id: existing.id } });
 }
 
+export interface Rotation {
+  key: string;
+  /** Every rotated-out secret still signing, newest first: the one just replaced, then older ones. */
+  previousSecrets: Array<{ expiresAt: Date }>;
+  /** Older secrets this rotation stopped before their overlap ended (lib/previous-secrets.ts). */
+  droppedSecrets: Array<{ expiresAt: Date }>;
+}
+
 /**
- * Replaces the signing secret. The old one keeps signing until the overlap
- * ends, so each delivery in between carries both signatures.
+ * Replaces the signing secret. The replaced one keeps signing until its own
+ * overlap ends, as does each one replaced before it, up to
+ * MAX_PREVIOUS_SECRETS: past that the oldest stops signing now.
  */
 export async function rotateEndpointSecret(
   db: Db,
@@ -165,25 +184,45 @@ export async function rotateEndpointSecret(
   newSecret: string | undefined,
   overlapMs: number,
   now = new Date(),
-) {
+): Promise<Rotation> {
   const existing = await getEndpoint(db, appId, endpointId);
   const secret = newSecret ?? generateSecret();
-  const previousSecretExpiresAt = new Date(now.getTime() + overlapMs);
-  await db.endpoint.update({
-    where: { id: existing.id },
-    data: { secret: sealSecret(secret), previousSecret: existing.secret, previousSecretExpiresAt },
+  const expiresAt = new Date(now.getTime() + overlapMs);
+  const retirement = await db.$transaction(async (tx) => {
+    // Locked, so that of two rotations at once the later one keeps the
+    // secret the earlier one replaced.
+    const [row] = await tx.$queryRaw<Array<{ secret: string; previous_secrets: Prisma.JsonValue }>>`
+      SELECT secret, previous_secrets FROM endpoints WHERE id = ${existing.id} FOR NO KEY UPDATE`;
+    if (!row) throw new NotFoundError("endpoint");
+    const retired = retireSecret(readPreviousSecrets(row.previous_secrets), { secret: row.secret, expiresAt }, now);
+    await tx.endpoint.update({
+      where: { id: existing.id },
+      data: { secret: sealSecret(secret), previousSecrets: storePreviousSecrets(retired.kept) },
+    });
+    return retired;
   });
-  return { key: secret, previousSecretExpiresAt };
+  const expiries = (entries: PreviousSecret[]) => entries.map((entry) => ({ expiresAt: entry.expiresAt }));
+  return { key: secret, previousSecrets: expiries(retirement.kept), droppedSecrets: expiries(retirement.dropped) };
 }
 
-/** The secrets that sign a request sent at `now`: current first, then the previous one during its overlap. */
-export function signingSecrets(
-  endpoint: Pick<Endpoint, "secret" | "previousSecret" | "previousSecretExpiresAt">,
-  now: Date,
-): string[] {
-  const secrets = [openSecret(endpoint.secret)];
-  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
-    secrets.push(openSecret(endpoint.previousSecret));
-  }
-  return secrets;
+/** A rotation as the API and the dashboard answer it. */
+export function toRotationResource(rotation: Rotation) {
+  const iso = (entries: Array<{ expiresAt: Date }>) =>
+    entries.map((entry) => ({ expiresAt: entry.expiresAt.toISOString() }));
+  return {
+    key: rotation.key,
+    /** When the secret this rotation replaced stops signing. */
+    previousSecretExpiresAt: rotation.previousSecrets[0]!.expiresAt.toISOString(),
+    previousSecrets: iso(rotation.previousSecrets),
+    droppedSecrets: iso(rotation.droppedSecrets),
+  };
+}
+
+/**
+ * The secrets that sign a request sent at `now`: the current one first, then
+ * each rotated-out one still in its overlap, newest first.
+ */
+export function signingSecrets(endpoint: Pick<Endpoint, "secret" | "previousSecrets">, now: Date): string[] {
+  const previous = livePreviousSecrets(readPreviousSecrets(endpoint.previousSecrets), now);
+  return [openSecret(endpoint.secret), ...previous.map((entry) => openSecret(entry.secret))];
 }

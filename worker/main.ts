@@ -1,6 +1,7 @@
 // The delivery worker: its own process, never part of the web server. It
 // takes attempt jobs from BullMQ, makes them, queues the retries that come
-// due, and sweeps the database for deliveries the queue lost.
+// due, and sweeps the database for deliveries the queue lost (and for
+// rotated-out signing secrets past their overlap).
 import { Worker, type Job } from "bullmq";
 import pLimit from "p-limit";
 import { getConfigOrExit } from "../lib/config";
@@ -13,6 +14,7 @@ import { createDeliveryAgent } from "../lib/delivery/http-client";
 import { startScheduler } from "../lib/delivery/scheduler";
 import { startSweeper } from "../lib/delivery/sweeper";
 import { createLogger } from "../lib/logger";
+import { startSecretPruner } from "../lib/previous-secrets";
 import { DELIVERY_QUEUE } from "../lib/queue/jobs";
 import { DeliveryProducer } from "../lib/queue/producer";
 import { createProducerConnection, createWorkerConnection } from "../lib/queue/redis";
@@ -67,6 +69,7 @@ worker.on("failed", (job, error) =>
 
 const scheduler = startScheduler(getPool(), producer, logger, config.SCHEDULER_INTERVAL);
 const sweeper = startSweeper(db, producer, logger, config.SWEEP_INTERVAL);
+const secretPruner = startSecretPruner(db, logger, config.SWEEP_INTERVAL);
 const queueDepth = sampleQueueDepth(producer.queue, logger, 5_000);
 const statusServer = await startStatusServer({
   port: config.WORKER_METRICS_PORT,
@@ -95,6 +98,7 @@ async function shutdown(signal: string) {
   stopping.abort();
   await scheduler.stop();
   await sweeper.stop();
+  await secretPruner.stop();
   queueDepth.stop();
   await worker.close();
   await producer.close();

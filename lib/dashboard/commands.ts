@@ -13,6 +13,7 @@ import {
   getEndpoint,
   revealEndpointSecret,
   rotateEndpointSecret,
+  toRotationResource,
   updateEndpoint,
 } from "../endpoints";
 import { ValidationError } from "../errors";
@@ -117,16 +118,18 @@ export async function replayFailed(deps: CommandDeps, caller: Caller, input: Rep
 export async function rotateSecret(deps: CommandDeps, caller: Caller, input: z.infer<typeof endpointRefSchema>) {
   const app = await authorizeApp(deps.db, caller, input.appId);
   assertCanMutate(caller);
-  const rotated = await rotateEndpointSecret(deps.db, app.id, input.endpointId, undefined, deps.rotationOverlapMs);
+  const rotated = toRotationResource(
+    await rotateEndpointSecret(deps.db, app.id, input.endpointId, undefined, deps.rotationOverlapMs),
+  );
   await recordActivity(deps.db, {
     appId: app.id,
     actor: actorName(caller),
     action: "endpoint.secret_rotated",
     targetType: "endpoint",
     targetId: input.endpointId,
-    details: { previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() },
+    details: { previousSecretExpiresAt: rotated.previousSecretExpiresAt, droppedSecrets: rotated.droppedSecrets },
   });
-  return { key: rotated.key, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() };
+  return rotated;
 }
 
 /** The current secret; viewers cannot see it (it would let them forge webhooks). */

@@ -5,6 +5,7 @@ import { endpointWarning, type FailureClass } from "../endpoint-health";
 import type { Endpoint } from "@prisma/client";
 import type { Db } from "../db";
 import { getEndpoint } from "../endpoints";
+import { livePreviousSecrets, readPreviousSecrets } from "../previous-secrets";
 import type { Page } from "../pagination";
 import { idAt } from "../ids";
 
@@ -35,7 +36,8 @@ export interface EndpointOverview {
   successRate24h: number | null;
   lastAttempt: { at: string; statusCode: number | null; error: string | null; succeeded: boolean } | null;
   chart: HourBucket[];
-  previousSecretExpiresAt: string | null;
+  /** Rotated-out secrets still signing, newest first: when each stops. */
+  previousSecrets: Array<{ expiresAt: string }>;
 }
 
 async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<EndpointOverview[]> {
@@ -127,10 +129,9 @@ async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<Endpo
           }
         : null,
       chart,
-      previousSecretExpiresAt:
-        endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
-          ? endpoint.previousSecretExpiresAt.toISOString()
-          : null,
+      previousSecrets: livePreviousSecrets(readPreviousSecrets(endpoint.previousSecrets), now).map((entry) => ({
+        expiresAt: entry.expiresAt.toISOString(),
+      })),
     };
   });
 }

@@ -23,8 +23,7 @@ export interface LoadedDelivery {
     | "disabled"
     | "rateLimit"
     | "secret"
-    | "previousSecret"
-    | "previousSecretExpiresAt"
+    | "previousSecrets"
     | "headers"
     | "failingSince"
   >;
@@ -101,8 +100,7 @@ interface DeliveryRow {
   disabled: boolean;
   rate_limit: number | null;
   secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
+  previous_secrets: Prisma.JsonValue;
   headers: Prisma.JsonValue;
   failing_since: Date | null;
   event_type: string;
@@ -125,8 +123,7 @@ function toLoadedDelivery(row: DeliveryRow, event: LoadedDelivery["event"]): Loa
       disabled: row.disabled,
       rateLimit: row.rate_limit,
       secret: row.secret,
-      previousSecret: row.previous_secret,
-      previousSecretExpiresAt: row.previous_secret_expires_at,
+      previousSecrets: row.previous_secrets,
       headers: row.headers,
       failingSince: row.failing_since,
     },
@@ -143,8 +140,8 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
     pool,
     Prisma.sql`
     SELECT d.id, d.app_id, d.event_id, d.endpoint_id, d.status, d.attempt_count, d.scheduled_attempts,
-           d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secret,
-           e.previous_secret_expires_at, e.headers, e.failing_since, ev.event_type, ev.payload,
+           d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secrets,
+           e.headers, e.failing_since, ev.event_type, ev.payload,
            ev.created_at AS event_created_at
     FROM deliveries d
     JOIN endpoints e ON e.id = d.endpoint_id

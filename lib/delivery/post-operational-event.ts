@@ -12,7 +12,7 @@ export async function postOperationalEvent(deps: AttemptDeps, job: JobData<"oper
   if (!event || event.sentAt || !url || !secret) return "skipped";
   const request = buildWebhookRequest(
     { id: event.id, eventType: event.type, payload: JSON.stringify(event.payload), createdAt: event.createdAt },
-    { secret, previousSecret: null, previousSecretExpiresAt: null, headers: {} },
+    { secret, previousSecrets: [], headers: {} },
     new Date(),
   );
   const result = await postWebhook({

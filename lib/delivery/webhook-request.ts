@@ -23,7 +23,7 @@ const MASK = "[redacted]";
  */
 export function buildWebhookRequest(
   event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">,
-  endpoint: Pick<Endpoint, "secret" | "previousSecret" | "previousSecretExpiresAt" | "headers">,
+  endpoint: Pick<Endpoint, "secret" | "previousSecrets" | "headers">,
   now: Date,
 ): WebhookRequest {
   const body = stringifyWithRaw({

@@ -164,6 +164,24 @@ describe("dashboard", () => {
     expect(await page.getByTestId("secret-value").textContent()).toBe(shown);
   });
 
+  it("lists the rotated-out secrets still signing, warns before a rotation stops the oldest, and says it did", async () => {
+    const { appId, endpointId } = await createAppWithEndpoint("Rotate Often Inc");
+    for (let i = 0; i < 4; i++) {
+      const rotated = await hookpost.api(`/apps/${appId}/endpoints/${endpointId}/secret/rotate`, { method: "POST" });
+      expect(rotated.status).toBe(200);
+    }
+    await page.goto(`${hookpost.baseUrl}/apps/${appId}/endpoints/${endpointId}`);
+    const previous = page.getByTestId("previous-secrets");
+    expect(await previous.locator("li").count()).toBe(4);
+    expect(await previous.getByRole("status").textContent()).toContain("rotating now stops the");
+
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    expect(await page.getByTestId("new-secret").textContent()).toContain("stopped signing now");
+    await screenshots(page, "rotated-fifth");
+    // Still four: the replaced secret in, the oldest out.
+    expect(await previous.locator("li").count()).toBe(4);
+  });
+
   it("sends a test event to one endpoint and shows its attempt", async () => {
     receiver.respond(answer(204));
     const { appId, endpointId } = await createAppWithEndpoint("Test Event Ltd");

@@ -140,7 +140,7 @@ describe("another app's ids are not found", () => {
     expect(queued).toEqual([]);
     expect(await database.db.activity.count()).toBe(0);
     const endpoint = await database.db.endpoint.findUniqueOrThrow({ where: { id: theirs.endpointId } });
-    expect(endpoint.previousSecret).toBeNull();
+    expect(endpoint.previousSecrets).toEqual([]);
     expect(endpoint.disabled).toBe(false);
   });
 });

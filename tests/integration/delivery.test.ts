@@ -275,24 +275,83 @@ describe("delivery", () => {
     );
   });
 
-  it("signs with both secrets during a rotation overlap, each verifying on its own", async () => {
+  it("signs with every rotated-out secret until its own overlap ends, at most five at once", async () => {
     receiver.respond(answer(200));
-    const { appId, endpointId, secret: oldSecret } = await createAppWithEndpoint(receiver.url);
-    const rotated = await hookpost.api(`/apps/${appId}/endpoints/${endpointId}/secret/rotate`, { method: "POST" });
-    expect(rotated.status).toBe(200);
-    const { key: newSecret } = (await rotated.json()) as { key: string };
-    expect(newSecret).not.toBe(oldSecret);
-    const current = (await (await hookpost.api(`/apps/${appId}/endpoints/${endpointId}/secret`)).json()) as {
+    const { appId, endpointId, secret: first } = await createAppWithEndpoint(receiver.url);
+    interface Rotated {
+      key: string;
+      previousSecretExpiresAt: string;
+      previousSecrets: Array<{ expiresAt: string }>;
+      droppedSecrets: Array<{ expiresAt: string }>;
+    }
+    const rotate = async () => {
+      const response = await hookpost.api(`/apps/${appId}/endpoints/${endpointId}/secret/rotate`, { method: "POST" });
+      expect(response.status).toBe(200);
+      return (await response.json()) as Rotated;
+    };
+    /** The signatures of a fresh delivery, in the header's order, with what the receiver got. */
+    const deliver = async () => {
+      const event = await sendEvent(appId);
+      await settled(appId, event.id, "succeeded");
+      const request = receiver.requests.find((r) => r.headers["webhook-id"] === event.id)!;
+      const headers = request.headers as Record<string, string>;
+      return { body: request.body, headers, signatures: headers["webhook-signature"]!.split(" ") };
+    };
+    /**
+     * The request carries exactly these secrets' signatures, in this order,
+     * each verifying alone as it does for a receiver that knows one secret.
+     */
+    const expectSignedBy = (received: Awaited<ReturnType<typeof deliver>>, secrets: string[]) => {
+      expect(received.signatures).toHaveLength(secrets.length);
+      secrets.forEach((secret, index) => {
+        const headers = { ...received.headers, "webhook-signature": received.signatures[index]! };
+        expect(() => new Webhook(secret).verify(received.body, headers), `secret ${index}`).not.toThrow();
+      });
+    };
+
+    // Three rotations within the overlap: each replaced secret keeps its own.
+    const rotations = [await rotate(), await rotate(), await rotate()];
+    const [second, third, current] = rotations.map((r) => r.key) as [string, string, string];
+    expect(new Set([first, second, third, current]).size).toBe(4);
+    const shown = (await (await hookpost.api(`/apps/${appId}/endpoints/${endpointId}/secret`)).json()) as {
       key: string;
     };
-    expect(current.key).toBe(newSecret);
+    expect(shown.key).toBe(current);
 
-    const event = await sendEvent(appId);
-    await settled(appId, event.id, "succeeded");
-    const request = receiver.requests.find((r) => r.headers["webhook-id"] === event.id)!;
-    const headers = request.headers as Record<string, string>;
-    expect(headers["webhook-signature"]!.split(" ")).toHaveLength(2);
-    expect(() => new Webhook(newSecret).verify(request.body, headers)).not.toThrow();
-    expect(() => new Webhook(oldSecret).verify(request.body, headers)).not.toThrow();
+    // Current first, then the rotated-out ones newest first; each of the
+    // four verifies the request with the standardwebhooks package.
+    const four = await deliver();
+    expectSignedBy(four, [current, third, second, first]);
+    for (const secret of [current, third, second, first]) {
+      expect(() => new Webhook(secret).verify(four.body, four.headers)).not.toThrow();
+    }
+    expect(rotations.map((r) => r.previousSecrets.length)).toEqual([1, 2, 3]);
+    expect(rotations.flatMap((r) => r.droppedSecrets)).toEqual([]);
+
+    // The first secret's overlap ends (its stored expiry moved to the past,
+    // rather than waiting out SECRET_ROTATION_OVERLAP): its signature is
+    // gone from the next request and the worker prunes it from the row.
+    await hookpost.db.$executeRaw`
+      UPDATE endpoints SET previous_secrets = jsonb_set(previous_secrets, '{2,expiresAt}',
+        to_jsonb(to_char(now() AT TIME ZONE 'UTC' - interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+      WHERE id = ${endpointId}`;
+    const three = await deliver();
+    expectSignedBy(three, [current, third, second]);
+    expect(() => new Webhook(first).verify(three.body, three.headers)).toThrow();
+    await waitFor("the expired secret to be pruned", async () => {
+      const endpoint = await hookpost.db.endpoint.findUniqueOrThrow({ where: { id: endpointId } });
+      return (endpoint.previousSecrets as unknown[]).length === 2 ? true : undefined;
+    });
+
+    // Three more: the third of them would make a fifth rotated-out secret,
+    // so the oldest still signing (the second secret) stops, and the
+    // answer says so.
+    const more = [await rotate(), await rotate(), await rotate()];
+    expect(more.map((r) => r.previousSecrets.length)).toEqual([3, 4, 4]);
+    expect(more[2]!.droppedSecrets).toEqual([rotations[1]!.previousSecrets[0]]);
+    const five = await deliver();
+    const [fourth, fifth, sixth] = more.map((r) => r.key) as [string, string, string];
+    expectSignedBy(five, [sixth, fifth, fourth, current, third]);
+    expect(() => new Webhook(second).verify(five.body, five.headers)).toThrow();
   });
 });

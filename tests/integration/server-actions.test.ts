@@ -105,7 +105,7 @@ async function snapshot() {
     manualAttempts: await db.attempt.count({ where: { trigger: "manual" } }),
     endpoints: await db.endpoint.findMany({
       orderBy: { id: "asc" },
-      select: { id: true, url: true, disabled: true, secret: true, previousSecret: true },
+      select: { id: true, url: true, disabled: true, secret: true, previousSecrets: true },
     }),
   };
 }

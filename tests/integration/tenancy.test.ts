@@ -158,7 +158,7 @@ describe("tenancy of the HTTP API", () => {
               eventTypes: true,
               disabled: true,
               secret: true,
-              previousSecret: true,
+              previousSecrets: true,
               headers: true,
               rateLimit: true,
             },

@@ -12,6 +12,7 @@ import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
 import { getDb } from "@/lib/db";
 import { getEndpointOverview } from "@/lib/dashboard/endpoints";
 import { logFilterSchema } from "@/lib/dashboard/log-filter";
+import { MAX_PREVIOUS_SECRETS } from "@/lib/previous-secrets";
 
 export const dynamic = "force-dynamic";
 
@@ -81,7 +82,14 @@ export default async function EndpointPage({
           <SuccessChart buckets={endpoint.chart} width={220} height={44} />
         </div>
       </div>
-      <EndpointActions appId={app.id} endpointId={endpoint.id} disabled={endpoint.disabled} allowed={allowed} />
+      <EndpointActions
+        appId={app.id}
+        endpointId={endpoint.id}
+        disabled={endpoint.disabled}
+        allowed={allowed}
+        previousSecrets={endpoint.previousSecrets}
+        maxPreviousSecrets={MAX_PREVIOUS_SECRETS}
+      />
       <ReplayForm appId={app.id} endpointId={endpoint.id} allowed={allowed} />
       <h2>Deliveries</h2>
       {!parsed.success && <p className="form-error">Some filters in the address were not valid and were ignored.</p>}

@@ -2,7 +2,7 @@ import { readOptionalJson } from "@/lib/api/request";
 import { apiRoute, json } from "@/lib/api/route";
 import { getApp } from "@/lib/apps";
 import { getConfig } from "@/lib/config";
-import { rotateEndpointSecret, rotateSecretSchema } from "@/lib/endpoints";
+import { rotateEndpointSecret, rotateSecretSchema, toRotationResource } from "@/lib/endpoints";
 
 export const POST = apiRoute<{ appId: string; endpointId: string }>(async ({ req, params, db }) => {
   const app = await getApp(db, params.appId);
@@ -14,5 +14,5 @@ export const POST = apiRoute<{ appId: string; endpointId: string }>(async ({ req
     input.key,
     getConfig().SECRET_ROTATION_OVERLAP,
   );
-  return json({ key: rotated.key, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() });
+  return json(toRotationResource(rotated));
 });
