@@ -41,6 +41,11 @@ function createMetrics() {
       labelNames: ["reason"] as const,
       registers,
     }),
+    attemptsWaiting: new client.Gauge({
+      name: "hookpost_attempts_waiting",
+      help: "Attempts waiting in the worker for a free slot of their endpoint, which is at its concurrency cap",
+      registers,
+    }),
     firstAttemptLatency: new client.Histogram({
       name: "hookpost_ingest_to_first_attempt_seconds",
       help: "Time from an event's acceptance to the start of its first attempt",

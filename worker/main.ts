@@ -38,16 +38,31 @@ const operatorAgent = createDeliveryAgent({ allowPrivate: true, allowedCidrs: []
 
 /** Aborted on SIGTERM, so that first-attempts jobs start nothing new and go back to the queue. */
 const stopping = new AbortController();
+const store = createAttemptStore(getHotPathPool());
+const slots = new EndpointSlots({
+  limit: config.ENDPOINT_CONCURRENCY,
+  timeoutMs: config.DELIVERY_TIMEOUT,
+  maxWaiting: 4 * config.WORKER_CONCURRENCY,
+  stopping: stopping.signal,
+  onRoom: (postponed) =>
+    void Promise.all(postponed.map((item) => store.wake(item))).catch((error: unknown) =>
+      // They still come back at the turn their rows were given.
+      logger.error(
+        { err: error, deliveryIds: postponed.map((item) => item.deliveryId) },
+        "could not wake postponed attempts",
+      ),
+    ),
+});
 const handle = createJobHandler({
   db,
-  store: createAttemptStore(getHotPathPool()),
+  store,
   producer,
   agent,
   policy,
   schedule: scheduleFromConfig(config.RETRY_SCHEDULE),
   config,
   logger,
-  slots: new EndpointSlots(config.ENDPOINT_CONCURRENCY),
+  slots,
   breaker: new EndpointBreaker(config.ENDPOINT_BREAKER_FAILURES),
   sending: pLimit(config.WORKER_CONCURRENCY),
   stopping: stopping.signal,
@@ -58,7 +73,9 @@ const handle = createJobHandler({
 const worker = new Worker(DELIVERY_QUEUE, (job: Job, token?: string) => handle(job, token), {
   connection: workerConnection,
   prefix: config.QUEUE_PREFIX,
-  concurrency: config.WORKER_CONCURRENCY,
+  // Attempts waiting for their endpoint's slot keep their jobs active: the
+  // queue runs that many more, so that waiters never take other endpoints' place.
+  concurrency: config.WORKER_CONCURRENCY + slots.maxWaiting,
   lockDuration: config.JOB_LOCK_DURATION,
   stalledInterval: config.JOB_LOCK_DURATION,
 });

@@ -6,6 +6,7 @@
 import { Prisma, type DeliveryStatus, type Endpoint, type Event } from "@prisma/client";
 import { createBatcher } from "../batching";
 import { queryRows, type Pool } from "../db";
+import type { Postponed } from "./endpoint-slots";
 
 /** What an attempt needs of a delivery, its endpoint and its event. */
 export interface LoadedDelivery {
@@ -66,6 +67,12 @@ export interface AttemptStore {
    * with whatever else is due (lib/delivery/scheduler.ts).
    */
   postpone(deferral: Deferral): Promise<void>;
+  /**
+   * Brings a postponed attempt forward to now, for the scheduler to queue
+   * at once: its endpoint has room before the turn it was given. A delivery
+   * that has moved on since (attempted, settled, queued) is left alone.
+   */
+  wake(postponed: Postponed): Promise<void>;
 }
 
 /** A scheduled attempt an endpoint refused for now, and how long it waits. */
@@ -316,13 +323,39 @@ export async function postponeDeliveries(pool: Pool, deferrals: Deferral[]): Pro
   return deferrals.map(() => undefined);
 }
 
+export async function wakeDeliveries(pool: Pool, postponed: Postponed[]): Promise<void[]> {
+  await queryRows(
+    pool,
+    Prisma.sql`
+    WITH woken AS (
+      SELECT d.id
+      FROM deliveries d
+      JOIN unnest(${postponed.map((item) => item.deliveryId)}::text[],
+                  ${postponed.map((item) => item.attempt)}::int[]) AS i(id, attempt)
+        ON i.id = d.id
+      WHERE d.status = 'pending' AND d.next_attempt_job IS NULL
+        AND d.scheduled_attempts = i.attempt - 1 AND d.next_attempt_at > now()
+      ORDER BY d.id
+      FOR NO KEY UPDATE OF d
+    )
+    UPDATE deliveries d
+    SET next_attempt_at = now()
+    FROM woken w
+    WHERE d.id = w.id`,
+    "wake-deliveries",
+  );
+  return postponed.map(() => undefined);
+}
+
 export function createAttemptStore(pool: Pool): AttemptStore {
   const loads = createBatcher((ids: string[]) => loadDeliveries(pool, ids), BATCHING);
   const records = createBatcher((batch: RoutineRecord[]) => recordRoutines(pool, batch), RECORD_BATCHING);
   const postponements = createBatcher((batch: Deferral[]) => postponeDeliveries(pool, batch), BATCHING);
+  const wakings = createBatcher((batch: Postponed[]) => wakeDeliveries(pool, batch), BATCHING);
   return {
     load: (id) => loads.submit(id),
     recordRoutine: (record) => records.submit(record),
     postpone: (deferral) => postponements.submit(deferral),
+    wake: (postponed) => wakings.submit(postponed),
   };
 }

@@ -18,7 +18,7 @@ import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../retry-sch
 import type { DestinationPolicy } from "../url-guard";
 import type { AttemptStore, LoadedDelivery } from "./attempt-store";
 import type { EndpointBreaker } from "./endpoint-breaker";
-import type { EndpointSlots } from "./endpoint-slots";
+import type { EndpointSlots, Release } from "./endpoint-slots";
 import type { EndpointRateLimiter } from "./rate-limiter";
 import { postWebhook, type ExchangeResult } from "./http-client";
 import { buildWebhookRequest } from "./webhook-request";
@@ -58,7 +58,11 @@ export interface AttemptDeps {
 
 /** The endpoint is at its concurrency cap or rate limit: the job should come back after `delayMs`. */
 export class Deferred {
-  constructor(readonly delayMs: number) {}
+  constructor(
+    readonly delayMs: number,
+    /** Set when the endpoint's cap refused it (not its rate limit): its row may be woken before `delayMs`. */
+    readonly cappedBy?: string,
+  ) {}
 }
 
 /** "left": a first attempt not started because the worker is stopping; its job runs again for it. */
@@ -236,14 +240,38 @@ async function announce(deps: AttemptDeps, ids: string[], log: Logger): Promise<
 }
 
 /**
- * A sending slot for the delivery's endpoint: under its concurrency cap and
- * its rate limit. A Deferred says when to try again.
+ * An attempt its endpoint's cap refused: the slot it waits for in the
+ * worker, outside the worker's sending slots.
  */
-async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Promise<(() => void) | Deferred> {
-  const release = deps.slots.tryAcquire(delivery.endpointId);
+class WaitForSlot {
+  constructor(
+    readonly endpointId: string,
+    readonly slot: Promise<Release | undefined>,
+  ) {}
+}
+
+/** Hands a refused attempt back to its row (or its job) until a slot of its endpoint can free. */
+function deferForCap(deps: AttemptDeps, endpointId: string): Deferred {
+  getMetrics().attemptsDeferred.inc({ reason: "endpoint_cap" });
+  // Spread over a second: those refused while it hung would otherwise all be loaded again at the same moment.
+  return new Deferred(deps.slots.deferFor(endpointId) + Math.floor(Math.random() * 1000), endpointId);
+}
+
+/**
+ * A sending slot for the delivery's endpoint (or the one `reserved` for
+ * it): under its concurrency cap and its rate limit. A WaitForSlot says the
+ * attempt is queued for the endpoint's next free slot; a Deferred says when
+ * to try again.
+ */
+async function acquireSending(
+  deps: AttemptDeps,
+  delivery: LoadedDelivery,
+  reserved?: Release,
+): Promise<Release | WaitForSlot | Deferred> {
+  const release = reserved ?? deps.slots.tryAcquire(delivery.endpointId);
   if (!release) {
-    getMetrics().attemptsDeferred.inc({ reason: "endpoint_cap" });
-    return new Deferred(deps.slots.deferFor(delivery.endpointId));
+    const slot = deps.slots.wait(delivery.endpointId);
+    return slot ? new WaitForSlot(delivery.endpointId, slot) : deferForCap(deps, delivery.endpointId);
   }
   const limit = delivery.endpoint.rateLimit;
   if (limit === null) return release;
@@ -256,6 +284,34 @@ async function acquireSending(deps: AttemptDeps, delivery: LoadedDelivery): Prom
   getMetrics().attemptsDeferred.inc({ reason: "rate_limit" });
   // Spread over a second so that waiters do not all return when the next slot opens.
   return new Deferred(waitMs + Math.floor(Math.random() * 1000));
+}
+
+/**
+ * loadAndSendOnce, and again with the slot handed over if the endpoint's
+ * cap made it wait. The wait holds no sending slot, and the delivery is
+ * loaded again after it: it may have been settled meanwhile. A wait the
+ * worker's stopping ends hands the attempt back to its row or job.
+ */
+async function loadAndSend(
+  deps: AttemptDeps,
+  deliveryId: string,
+  trigger: "scheduled" | "manual",
+  admit: Admission,
+  options: { attempt?: number; leaveOnStop?: boolean; asked?: boolean } = {},
+): Promise<Outcome | Sent> {
+  let reserved: Release | undefined;
+  for (;;) {
+    const handed = reserved;
+    // A slot handed over but not used (the attempt was no longer due, or the worker stopped) goes to the next waiter.
+    const step = await loadAndSendOnce(deps, deliveryId, trigger, admit, { ...options, reserved }).finally(() =>
+      handed?.(),
+    );
+    if (!(step instanceof WaitForSlot)) return step;
+    const waiting = getMetrics().attemptsWaiting;
+    waiting.inc();
+    reserved = await step.slot.finally(() => waiting.dec());
+    if (!reserved) return deferForCap(deps, step.endpointId);
+  }
 }
 
 /** An attempt made: what was loaded, sent (or held back) and answered. */
@@ -272,18 +328,19 @@ type Admission = (delivery: LoadedDelivery | undefined) => Outcome | undefined |
  * slot are free. Loading inside the worker slot means a process holds no
  * more loaded deliveries (payloads of up to 256 KiB) than it has requests
  * in flight, however many a first-attempts job names. The endpoint slot is
- * taken last, so it is held only while sending. A scheduled attempt the
+ * taken last, so it is held only while sending (a refused one is waited for
+ * outside, in loadAndSend, and comes `reserved`). A scheduled attempt the
  * endpoint's breaker holds back is not sent, and ends as a failure, unless
  * someone `asked` for it. With `leaveOnStop`, a delivery whose slot comes
  * after the worker began to stop is "left".
  */
-async function loadAndSend(
+async function loadAndSendOnce(
   deps: AttemptDeps,
   deliveryId: string,
   trigger: "scheduled" | "manual",
   admit: Admission,
-  options: { attempt?: number; leaveOnStop?: boolean; asked?: boolean } = {},
-): Promise<Outcome | Sent> {
+  options: { attempt?: number; leaveOnStop?: boolean; asked?: boolean; reserved?: Release } = {},
+): Promise<Outcome | Sent | WaitForSlot> {
   return deps.sending(async () => {
     if (options.leaveOnStop && deps.stopping?.aborted) return "left";
     const delivery = await deps.store.load(deliveryId);
@@ -295,8 +352,8 @@ async function loadAndSend(
     if (!asked && deps.breaker.admit(delivery.endpointId) === "hold") {
       return { delivery, startedAt: clock(deps), ...held(deps, delivery) };
     }
-    const release = await acquireSending(deps, delivery);
-    if (release instanceof Deferred) return release;
+    const release = await acquireSending(deps, delivery, options.reserved);
+    if (release instanceof Deferred || release instanceof WaitForSlot) return release;
     const startedAt = clock(deps);
     if (options.attempt === 1) {
       getMetrics().firstAttemptLatency.observe((startedAt.getTime() - delivery.event.createdAt.getTime()) / 1000);
@@ -406,21 +463,30 @@ async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise
     ),
   );
   const counts: BatchOutcome = { succeeded: 0, retry: 0, failed: 0, skipped: 0, deferred: 0, left: 0 };
-  const deferred: Array<{ deliveryId: string; delayMs: number }> = [];
+  const deferred: Array<{ deliveryId: string; attempt: number; delayMs: number; cappedBy?: string }> = [];
   const errors: unknown[] = [];
   settled.forEach((result, index) => {
     const item = items[index]!;
     if (result.status === "rejected") errors.push(result.reason);
     else if (result.value instanceof Deferred) {
       counts.deferred++;
-      deferred.push({ deliveryId: item.deliveryId, delayMs: result.value.delayMs });
+      deferred.push({
+        deliveryId: item.deliveryId,
+        attempt: item.attempt,
+        delayMs: result.value.delayMs,
+        cappedBy: result.value.cappedBy,
+      });
     } else counts[result.value]++;
   });
   // A hanging endpoint refuses hundreds of attempts a second; as delayed
   // jobs of their own they cost Redis more than the attempts that were
   // made (docs/performance.md, "waits in its row, for the scheduler").
   // Should this fail, the job is retried, and its rows still name it until then.
-  await Promise.all(deferred.map((item) => deps.store.postpone(item)));
+  await Promise.all(deferred.map(({ deliveryId, delayMs }) => deps.store.postpone({ deliveryId, delayMs })));
+  // Only once the rows say so: a wake before the postpone would be undone by it.
+  for (const { cappedBy, deliveryId, attempt } of deferred) {
+    if (cappedBy) deps.slots.remember(cappedBy, { deliveryId, attempt });
+  }
   if (errors.length > 0) {
     throw new AggregateError(errors, `${errors.length} of ${items.length} attempts failed`);
   }

@@ -68,7 +68,7 @@ const deps = {
   schedule: defaultSchedule(),
   config,
   logger: createLogger("worker"),
-  slots: new EndpointSlots(10),
+  slots: new EndpointSlots({ limit: 10, timeoutMs: 5_000, maxWaiting: 20 }),
   breaker: new EndpointBreaker(10),
   rateLimiter: new EndpointRateLimiter(redis, "qc"),
   sending: pLimit(10),
