@@ -90,9 +90,15 @@ const schema = z.object({
   ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   /**
    * Failed attempts in a row after which an endpoint is only probed until
-   * it answers 2xx (lib/delivery/endpoint-breaker.ts); 0 never stops sending.
+   * it answers 2xx, its other deliveries waiting unsent
+   * (lib/delivery/endpoint-breaker.ts); 0 never stops sending.
    */
   ENDPOINT_BREAKER_FAILURES: z.coerce.number().int().min(0).max(1_000_000).default(10),
+  /**
+   * How long a delivery its endpoint's breaker holds may wait, from its
+   * first attempt (or its creation, if it was never sent), before it fails.
+   */
+  HELD_DELIVERY_DEADLINE: duration.default(ms("3d")),
   /**
    * How long a worker holds a job without renewing its lock; a worker that
    * died mid-attempt loses its job to another after about twice this.

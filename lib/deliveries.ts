@@ -12,7 +12,12 @@ export function toDeliveryResource(delivery: Delivery) {
     endpointId: delivery.endpointId,
     status: delivery.status,
     attemptCount: delivery.attemptCount,
-    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+    // A held delivery's row keeps its deadline there: it has no next attempt until its endpoint's breaker closes.
+    nextAttemptAt: delivery.heldSince ? null : (delivery.nextAttemptAt?.toISOString() ?? null),
+    /** Since when it waits, unsent, for its endpoint to answer a probe with 2xx. */
+    heldSince: delivery.heldSince?.toISOString() ?? null,
+    /** Why it failed, when no attempt says so (it expired while its endpoint was failing). */
+    failureReason: delivery.failureReason,
   };
 }
 

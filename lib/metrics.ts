@@ -46,6 +46,11 @@ function createMetrics() {
       help: "Attempts waiting in the worker for a free slot of their endpoint, which is at its concurrency cap",
       registers,
     }),
+    deliveriesHeld: new client.Counter({
+      name: "hookpost_deliveries_held_total",
+      help: "Scheduled attempts not sent because their endpoint's breaker was open: the delivery waits for it to close",
+      registers,
+    }),
     firstAttemptLatency: new client.Histogram({
       name: "hookpost_ingest_to_first_attempt_seconds",
       help: "Time from an event's acceptance to the start of its first attempt",

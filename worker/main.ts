@@ -7,13 +7,14 @@ import pLimit from "p-limit";
 import { getConfigOrExit } from "../lib/config";
 import { closeDb, getDb, getHotPathPool, getPool } from "../lib/db";
 import { createAttemptStore } from "../lib/delivery/attempt-store";
-import { EndpointBreaker } from "../lib/delivery/endpoint-breaker";
+import { createEndpointBreaker, tendHeldDeliveries } from "../lib/delivery/endpoint-breaker";
 import { EndpointSlots } from "../lib/delivery/endpoint-slots";
 import { EndpointRateLimiter } from "../lib/delivery/rate-limiter";
 import { createDeliveryAgent } from "../lib/delivery/http-client";
 import { startScheduler } from "../lib/delivery/scheduler";
 import { startSweeper } from "../lib/delivery/sweeper";
 import { createLogger } from "../lib/logger";
+import { runPeriodically } from "../lib/periodic";
 import { startSecretPruner } from "../lib/previous-secrets";
 import { DELIVERY_QUEUE } from "../lib/queue/jobs";
 import { DeliveryProducer } from "../lib/queue/producer";
@@ -63,7 +64,7 @@ const handle = createJobHandler({
   config,
   logger,
   slots,
-  breaker: new EndpointBreaker(config.ENDPOINT_BREAKER_FAILURES),
+  breaker: createEndpointBreaker(getHotPathPool(), config.ENDPOINT_BREAKER_FAILURES),
   sending: pLimit(config.WORKER_CONCURRENCY),
   stopping: stopping.signal,
   rateLimiter: new EndpointRateLimiter(producerConnection, config.QUEUE_PREFIX),
@@ -87,6 +88,12 @@ worker.on("failed", (job, error) =>
 const scheduler = startScheduler(getPool(), producer, logger, config.SCHEDULER_INTERVAL);
 const sweeper = startSweeper(db, producer, logger, config.SWEEP_INTERVAL);
 const secretPruner = startSecretPruner(db, logger, config.SWEEP_INTERVAL);
+// Probes endpoints whose deliveries all wait for their breaker, once a second.
+const heldTender = runPeriodically(
+  1_000,
+  () => tendHeldDeliveries(getPool()),
+  (error) => logger.warn({ err: error }, "tending held deliveries failed; retrying next second"),
+);
 const queueDepth = sampleQueueDepth(producer.queue, logger, 5_000);
 const statusServer = await startStatusServer({
   port: config.WORKER_METRICS_PORT,
@@ -116,6 +123,7 @@ async function shutdown(signal: string) {
   await scheduler.stop();
   await sweeper.stop();
   await secretPruner.stop();
+  await heldTender.stop();
   queueDepth.stop();
   await worker.close();
   await producer.close();

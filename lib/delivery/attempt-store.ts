@@ -18,6 +18,7 @@ export interface LoadedDelivery {
   attemptCount: number;
   scheduledAttempts: number;
   firstAttemptAt: Date | null;
+  createdAt: Date;
   endpoint: Pick<
     Endpoint,
     | "url"
@@ -27,6 +28,8 @@ export interface LoadedDelivery {
     | "previousSecrets"
     | "headers"
     | "failingSince"
+    | "breakerFailures"
+    | "probeAt"
   >;
   event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">;
 }
@@ -73,6 +76,19 @@ export interface AttemptStore {
    * that has moved on since (attempted, settled, queued) is left alone.
    */
   wake(postponed: Postponed): Promise<void>;
+  /**
+   * Makes a pending delivery wait, unsent, for its endpoint's breaker to
+   * close (lib/delivery/endpoint-breaker.ts): no attempt is recorded, its
+   * schedule does not move, and its row is due again at `until`, its
+   * deadline. Should the breaker have closed meanwhile, it is due now.
+   */
+  hold(held: Held): Promise<void>;
+}
+
+/** A scheduled attempt its endpoint's breaker held, and the deadline of its delivery. */
+export interface Held {
+  deliveryId: string;
+  until: Date;
 }
 
 /** A scheduled attempt an endpoint refused for now, and how long it waits. */
@@ -110,6 +126,9 @@ interface DeliveryRow {
   previous_secrets: Prisma.JsonValue;
   headers: Prisma.JsonValue;
   failing_since: Date | null;
+  breaker_failures: number;
+  probe_at: Date | null;
+  created_at: Date;
   event_type: string;
   payload: string;
   event_created_at: Date;
@@ -125,6 +144,7 @@ function toLoadedDelivery(row: DeliveryRow, event: LoadedDelivery["event"]): Loa
     attemptCount: row.attempt_count,
     scheduledAttempts: row.scheduled_attempts,
     firstAttemptAt: row.first_attempt_at,
+    createdAt: row.created_at,
     endpoint: {
       url: row.url,
       disabled: row.disabled,
@@ -133,6 +153,8 @@ function toLoadedDelivery(row: DeliveryRow, event: LoadedDelivery["event"]): Loa
       previousSecrets: row.previous_secrets,
       headers: row.headers,
       failingSince: row.failing_since,
+      breakerFailures: row.breaker_failures,
+      probeAt: row.probe_at,
     },
     event,
   };
@@ -148,7 +170,7 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
     Prisma.sql`
     SELECT d.id, d.app_id, d.event_id, d.endpoint_id, d.status, d.attempt_count, d.scheduled_attempts,
            d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secrets,
-           e.headers, e.failing_since, ev.event_type, ev.payload,
+           e.headers, e.failing_since, e.breaker_failures, e.probe_at, d.created_at, ev.event_type, ev.payload,
            ev.created_at AS event_created_at
     FROM deliveries d
     JOIN endpoints e ON e.id = d.endpoint_id
@@ -257,7 +279,9 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
         status = CASE WHEN c.moves THEN c.status ELSE d.status END,
         next_attempt_at = CASE WHEN c.moves THEN c.next_attempt_at ELSE d.next_attempt_at END,
         -- No job holds a retry yet: the scheduler claims it when due.
-        next_attempt_job = CASE WHEN c.moves AND c.status = 'pending' THEN NULL ELSE d.next_attempt_job END
+        next_attempt_job = CASE WHEN c.moves AND c.status = 'pending' THEN NULL ELSE d.next_attempt_job END,
+        -- A sent attempt ends any wait for the endpoint's breaker.
+        held_since = CASE WHEN c.moves THEN NULL ELSE d.held_since END
     FROM current c
     WHERE d.id = c.id
     RETURNING d.id, c.moves AS moved`,
@@ -334,7 +358,7 @@ export async function wakeDeliveries(pool: Pool, postponed: Postponed[]): Promis
                   ${postponed.map((item) => item.attempt)}::int[]) AS i(id, attempt)
         ON i.id = d.id
       WHERE d.status = 'pending' AND d.next_attempt_job IS NULL
-        AND d.scheduled_attempts = i.attempt - 1 AND d.next_attempt_at > now()
+        AND d.scheduled_attempts = i.attempt - 1 AND d.next_attempt_at > now() AND d.held_since IS NULL
       ORDER BY d.id
       FOR NO KEY UPDATE OF d
     )
@@ -347,15 +371,48 @@ export async function wakeDeliveries(pool: Pool, postponed: Postponed[]): Promis
   return postponed.map(() => undefined);
 }
 
+/**
+ * Locked in id order, as the record statement locks them. A row is held
+ * only while its endpoint's breaker is still open: the closing of a breaker
+ * releases the rows held before it (applyBreakerChanges), and one held
+ * after it would otherwise wait for its deadline.
+ */
+export async function holdDeliveries(pool: Pool, held: Held[]): Promise<void[]> {
+  await queryRows(
+    pool,
+    Prisma.sql`
+    WITH held AS (
+      SELECT d.id, i.until, e.probe_at IS NOT NULL AS open
+      FROM deliveries d
+      JOIN unnest(${held.map((item) => item.deliveryId)}::text[], ${held.map((item) => item.until)}::timestamptz[])
+        AS i(id, until) ON i.id = d.id
+      JOIN endpoints e ON e.id = d.endpoint_id
+      WHERE d.status = 'pending'
+      ORDER BY d.id
+      FOR NO KEY UPDATE OF d
+    )
+    UPDATE deliveries d
+    SET next_attempt_at = CASE WHEN h.open THEN h.until ELSE now() END,
+        held_since = CASE WHEN h.open THEN COALESCE(d.held_since, now()) END,
+        next_attempt_job = NULL
+    FROM held h
+    WHERE d.id = h.id`,
+    "hold-deliveries",
+  );
+  return held.map(() => undefined);
+}
+
 export function createAttemptStore(pool: Pool): AttemptStore {
   const loads = createBatcher((ids: string[]) => loadDeliveries(pool, ids), BATCHING);
   const records = createBatcher((batch: RoutineRecord[]) => recordRoutines(pool, batch), RECORD_BATCHING);
   const postponements = createBatcher((batch: Deferral[]) => postponeDeliveries(pool, batch), BATCHING);
   const wakings = createBatcher((batch: Postponed[]) => wakeDeliveries(pool, batch), BATCHING);
+  const holdings = createBatcher((batch: Held[]) => holdDeliveries(pool, batch), BATCHING);
   return {
     load: (id) => loads.submit(id),
     recordRoutine: (record) => records.submit(record),
     postpone: (deferral) => postponements.submit(deferral),
     wake: (postponed) => wakings.submit(postponed),
+    hold: (item) => holdings.submit(item),
   };
 }

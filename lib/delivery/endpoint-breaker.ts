@@ -1,71 +1,257 @@
 // An endpoint that fails every attempt is probed, not flooded. Sending a
 // dead endpoint each delivery on its schedule costs as much as sending a
-// healthy one, and more as its retries pile up; a consumer coming back up
-// meets the whole backlog at once.
+// healthy one, and a consumer coming back up would meet the whole backlog
+// at once.
 //
-// After `threshold` sent attempts in a row have failed (in this worker
-// process), the endpoint's breaker opens: an attempt due for it is not sent
-// but recorded as failed with the error "endpoint_failing", and moves along
-// its retry schedule as a failed attempt would, so that nothing waits
-// outside the schedule and a long outage costs no more than its schedule.
-// One attempt is let through as a probe after PROBE_AFTER_MS, then after
-// twice as long each time, up to PROBE_MAX_MS; the first 2xx closes the
-// breaker. A manual retry or a test event is always sent, so it probes too.
+// After `threshold` sent attempts in a row have failed, the endpoint's
+// breaker opens. Its scheduled deliveries then wait in their rows, unsent:
+// no attempt is recorded and none of their retry schedule is used
+// (AttemptStore.hold). One attempt goes out as a probe after PROBE_AFTER_MS,
+// then after twice as long each time, up to PROBE_MAX_MS; the first 2xx
+// closes the breaker and makes every held delivery due at once, paced by
+// the endpoint's cap and rate limit like any other attempt. A manual retry
+// or a test event is always sent, so it probes too. A held delivery fails
+// only when HELD_DELIVERY_DEADLINE passes.
+//
+// The state lives in the endpoint's row (breaker_failures, probe_at,
+// probe_wait_ms), so every worker process agrees on it and a restart does
+// not forget it. It is written only when it can change: a healthy
+// endpoint's successes and an open breaker's held deliveries cost nothing.
+import { Prisma } from "@prisma/client";
 import { LRUCache } from "lru-cache";
+import { createBatcher } from "../batching";
+import { queryRows, type Pool } from "../db";
 
 /** Wait before the first probe of an open breaker; doubled after each probe. */
 export const PROBE_AFTER_MS = 5_000;
 /** The longest wait between probes: a recovered endpoint is found within this. */
 export const PROBE_MAX_MS = 60_000;
 
-interface Open {
-  /** When the next probe may go. */
-  probeAt: number;
-  /** The wait after that probe, if it fails too. */
-  nextWaitMs: number;
+/** What an attempt's loaded endpoint row says of its breaker. */
+export interface BreakerState {
+  breakerFailures: number;
+  /** Set while the breaker is open: when the next probe may go. */
+  probeAt: Date | null;
 }
 
 export type BreakerVerdict = "send" | "probe" | "hold";
 
-export class EndpointBreaker {
-  /** Failed sends in a row, per endpoint; an endpoint not listed has none. */
-  private readonly failures = new LRUCache<string, number>({ max: 10_000 });
-  private readonly open = new LRUCache<string, Open>({ max: 10_000 });
+/** Whether an attempt goes out, as the endpoint's row says: a "probe" must still be claimed. */
+export function breakerVerdict(state: BreakerState, now: Date): BreakerVerdict {
+  if (state.probeAt === null) return "send";
+  return now < state.probeAt ? "hold" : "probe";
+}
 
-  /** `threshold` 0 keeps every breaker closed. */
-  constructor(private readonly threshold: number) {}
+/** How the sent attempts to one endpoint, observed together, change its count of failures in a row. */
+export interface BreakerChange {
+  endpointId: string;
+  /** A 2xx among them: the count starts again from 0 and an open breaker closes. */
+  succeeded: boolean;
+  /** Failures after the last 2xx (or all of them, if none). */
+  failuresAfter: number;
+}
 
-  /** Whether an attempt to the endpoint goes out now: sent, sent as the breaker's probe, or held (not sent). */
-  admit(endpointId: string, now = Date.now()): BreakerVerdict {
-    const state = this.open.get(endpointId);
-    if (!state) return "send";
-    if (now < state.probeAt) return "hold";
-    this.open.set(endpointId, {
-      probeAt: now + state.nextWaitMs,
-      nextWaitMs: Math.min(PROBE_MAX_MS, state.nextWaitMs * 2),
-    });
-    return "probe";
-  }
-
-  /** Records how a sent attempt ended; says so when that opened or closed the breaker. */
-  observe(endpointId: string, succeeded: boolean, now = Date.now()): "opened" | "closed" | undefined {
+/** Sums up outcomes in the order they were observed, as if recorded one by one. */
+export function summarize(outcomes: Array<{ endpointId: string; succeeded: boolean }>): BreakerChange[] {
+  const changes = new Map<string, BreakerChange>();
+  for (const { endpointId, succeeded } of outcomes) {
+    const change = changes.get(endpointId) ?? { endpointId, succeeded: false, failuresAfter: 0 };
     if (succeeded) {
-      this.failures.delete(endpointId);
-      return this.open.delete(endpointId) ? "closed" : undefined;
-    }
-    const failures = (this.failures.get(endpointId) ?? 0) + 1;
-    this.failures.set(endpointId, failures);
-    if (this.threshold === 0 || failures < this.threshold || this.open.has(endpointId)) return undefined;
-    this.open.set(endpointId, { probeAt: now + PROBE_AFTER_MS, nextWaitMs: PROBE_AFTER_MS * 2 });
-    return "opened";
+      change.succeeded = true;
+      change.failuresAfter = 0;
+    } else change.failuresAfter++;
+    changes.set(endpointId, change);
   }
+  return [...changes.values()];
+}
 
-  /** Why an attempt was held, for its attempt log entry. */
-  holdDetail(endpointId: string, now = Date.now()): string {
-    const probeAt = this.open.get(endpointId)?.probeAt ?? now;
-    return (
-      `not sent: the endpoint failed its last ${this.threshold} attempts or more; ` +
-      `it is probed again in ${Math.max(0, Math.ceil((probeAt - now) / 1000))} s, and sent to again once it answers 2xx`
-    );
-  }
+/** What a sent attempt did to its endpoint's breaker, when it did something. */
+export type BreakerTransition = "opened" | "closed" | undefined;
+
+export interface Observed {
+  endpointId: string;
+  succeeded: boolean;
+  /** The endpoint's breaker as loaded with the attempt's delivery. */
+  state: BreakerState;
+}
+
+export interface EndpointBreaker {
+  /** Whether an attempt to the endpoint goes out now; a due probe is claimed by one attempt of all workers. */
+  admit(endpointId: string, state: BreakerState): Promise<BreakerVerdict>;
+  /** Records how a sent attempt ended, when that can change the breaker; says if it opened or closed it. */
+  observe(observed: Observed): Promise<BreakerTransition>;
+}
+
+/**
+ * Applies a batch of changes in one statement, rows locked in id order.
+ * Returns the endpoints whose breaker opened or closed; a closed one has
+ * its held deliveries made due at once.
+ */
+export async function applyBreakerChanges(
+  pool: Pool,
+  threshold: number,
+  changes: BreakerChange[],
+): Promise<Array<{ endpointId: string; transition: BreakerTransition }>> {
+  const rows = await queryRows<{ id: string; was_open: boolean; open: boolean }>(
+    pool,
+    Prisma.sql`
+    WITH input AS (
+      SELECT * FROM unnest(${changes.map((c) => c.endpointId)}::text[], ${changes.map((c) => c.succeeded)}::boolean[],
+                           ${changes.map((c) => c.failuresAfter)}::int[]) AS i(id, succeeded, failures_after)
+    ), current AS (
+      SELECT e.id, e.probe_at IS NOT NULL AS was_open,
+             LEAST(${threshold}, CASE WHEN i.succeeded THEN 0 ELSE e.breaker_failures END + i.failures_after) AS failures,
+             i.succeeded
+      FROM endpoints e JOIN input i ON i.id = e.id
+      ORDER BY e.id
+      FOR NO KEY UPDATE OF e
+    )
+    UPDATE endpoints e
+    SET breaker_failures = c.failures,
+        -- Opens when the count reaches the threshold; a breaker already open
+        -- keeps the probe times its probes set, unless a 2xx closed it first.
+        probe_at = CASE
+                     WHEN c.failures >= ${threshold} AND (c.succeeded OR NOT c.was_open)
+                       THEN now() + make_interval(secs => ${PROBE_AFTER_MS / 1000})
+                     WHEN c.succeeded THEN NULL
+                     ELSE e.probe_at
+                   END,
+        probe_wait_ms = CASE
+                          WHEN c.failures >= ${threshold} AND (c.succeeded OR NOT c.was_open) THEN ${PROBE_AFTER_MS * 2}
+                          ELSE e.probe_wait_ms
+                        END
+    FROM current c
+    WHERE e.id = c.id
+    RETURNING e.id, c.was_open, e.probe_at IS NOT NULL AS open`,
+    "apply-breaker-changes",
+  );
+  const closed = rows.filter((row) => row.was_open && !row.open).map((row) => row.id);
+  // A statement of its own, after the endpoints' locks are released: recording
+  // an attempt locks its delivery before its endpoint, so taking them the
+  // other way round in one statement could deadlock.
+  if (closed.length > 0) await releaseHeld(pool, closed);
+  return rows.map((row) => ({
+    endpointId: row.id,
+    transition: row.was_open === row.open ? undefined : row.open ? "opened" : "closed",
+  }));
+}
+
+/** Makes every delivery held for these endpoints due now; the scheduler queues them with whatever else is due. */
+async function releaseHeld(pool: Pool, endpointIds: string[]): Promise<void> {
+  await queryRows(
+    pool,
+    Prisma.sql`
+    WITH held AS (
+      SELECT id FROM deliveries
+      WHERE endpoint_id = ANY(${endpointIds}::text[]) AND status = 'pending' AND held_since IS NOT NULL
+        AND next_attempt_job IS NULL
+      ORDER BY id
+      -- Not SKIP LOCKED: a row being held at this moment is waited for and
+      -- released too, or it would wait for its deadline.
+      FOR NO KEY UPDATE
+    )
+    UPDATE deliveries d SET next_attempt_at = now(), held_since = NULL
+    FROM held WHERE d.id = held.id`,
+  );
+}
+
+/**
+ * Claims the endpoint's due probe for one attempt: moves the next probe on
+ * (and doubles the wait after it) if the probe is still due. "send" if the
+ * breaker closed meanwhile.
+ */
+async function claimProbe(pool: Pool, endpointId: string): Promise<BreakerVerdict> {
+  const [row] = await queryRows<{ claimed: boolean; open: boolean }>(
+    pool,
+    Prisma.sql`
+    WITH claimed AS (
+      UPDATE endpoints
+      SET probe_at = now() + make_interval(secs => probe_wait_ms / 1000.0),
+          probe_wait_ms = LEAST(${PROBE_MAX_MS}, probe_wait_ms * 2)
+      WHERE id = ${endpointId} AND probe_at <= now()
+      RETURNING id
+    )
+    SELECT EXISTS (SELECT 1 FROM claimed) AS claimed, e.probe_at IS NOT NULL AS open
+    FROM endpoints e WHERE e.id = ${endpointId}`,
+  );
+  if (!row) return "hold";
+  if (row.claimed) return "probe";
+  return row.open ? "hold" : "send";
+}
+
+/**
+ * Run every second by the worker. Makes one held delivery due for each
+ * endpoint whose probe is due, so that an endpoint with nothing but held
+ * deliveries is still probed; and makes due any delivery held for an
+ * endpoint whose breaker is closed (one held in the instant its breaker
+ * closed, which the closing did not see, or for a disabled endpoint, whose
+ * deliveries then fail as due). Returns how many rows it moved.
+ */
+export async function tendHeldDeliveries(pool: Pool): Promise<number> {
+  const rows = await queryRows(
+    pool,
+    Prisma.sql`
+    WITH probes AS (
+      SELECT (SELECT d.id FROM deliveries d
+              WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.held_since IS NOT NULL
+                AND d.next_attempt_job IS NULL AND d.next_attempt_at > now()
+              -- The oldest first. A held delivery has reached a due attempt of
+              -- its own schedule, so a probe never sends one sooner than its
+              -- schedule would, and one whose probe failed waits for its next
+              -- step before it can be the probe again.
+              ORDER BY d.id LIMIT 1) AS id
+      FROM endpoints e
+      WHERE e.probe_at <= now()
+    ), stranded AS (
+      SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+      WHERE d.status = 'pending' AND d.held_since IS NOT NULL AND d.next_attempt_job IS NULL
+        AND (e.probe_at IS NULL OR e.disabled)
+    ), due AS (
+      SELECT id FROM probes WHERE id IS NOT NULL
+      UNION
+      SELECT id FROM stranded
+    )
+    UPDATE deliveries d
+    SET next_attempt_at = now(),
+        held_since = CASE WHEN d.id IN (SELECT id FROM stranded) THEN NULL ELSE d.held_since END
+    FROM due WHERE d.id = due.id
+    RETURNING d.id`,
+    "tend-held-deliveries",
+  );
+  return rows.length;
+}
+
+/** The breaker of every endpoint, as its row keeps it; `threshold` 0 keeps every breaker closed. */
+export function createEndpointBreaker(pool: Pool, threshold: number): EndpointBreaker {
+  const changes = createBatcher(
+    async (batch: Array<{ endpointId: string; succeeded: boolean }>) => {
+      const transitions = new Map(
+        (await applyBreakerChanges(pool, threshold, summarize(batch))).map((row) => [row.endpointId, row.transition]),
+      );
+      // One endpoint's transition is reported once, to the last of its attempts in the batch.
+      return batch.map((item, index) => {
+        const later = batch.slice(index + 1).some((other) => other.endpointId === item.endpointId);
+        return later ? undefined : transitions.get(item.endpointId);
+      });
+    },
+    { maxBatchSize: 100, maxInFlight: 1 },
+  );
+  // Endpoints whose failures this process counted: a success resets their
+  // count even when it was loaded before those failures were written.
+  const counted = new LRUCache<string, true>({ max: 10_000 });
+  return {
+    async admit(endpointId, state) {
+      const verdict = breakerVerdict(state, new Date());
+      return verdict === "probe" ? claimProbe(pool, endpointId) : verdict;
+    },
+    async observe({ endpointId, succeeded, state }) {
+      if (threshold === 0) return undefined;
+      const open = state.probeAt !== null;
+      const matters = succeeded ? open || state.breakerFailures > 0 || counted.has(endpointId) : !open;
+      if (!matters) return undefined;
+      if (succeeded) counted.delete(endpointId);
+      else counted.set(endpointId, true);
+      return changes.submit({ endpointId, succeeded });
+    },
+  };
 }

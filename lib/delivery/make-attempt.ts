@@ -36,6 +36,7 @@ export interface AttemptDeps {
     | "DELIVERY_TIMEOUT"
     | "OVERLOAD_MIN_DELAY"
     | "ENDPOINT_DISABLE_AFTER"
+    | "HELD_DELIVERY_DEADLINE"
     | "OPERATOR_WEBHOOK_URL"
     | "OPERATOR_WEBHOOK_SECRET"
   >;
@@ -66,10 +67,10 @@ export class Deferred {
 }
 
 /** "left": a first attempt not started because the worker is stopping; its job runs again for it. */
-export type Outcome = "succeeded" | "retry" | "failed" | "skipped" | "left" | Deferred;
+export type Outcome = "succeeded" | "retry" | "failed" | "skipped" | "left" | "held" | Deferred;
 
 /** How the deliveries of a first-attempts job ended, by count. */
-export type BatchOutcome = Record<"succeeded" | "retry" | "failed" | "skipped" | "deferred" | "left", number>;
+export type BatchOutcome = Record<"succeeded" | "retry" | "failed" | "skipped" | "deferred" | "left" | "held", number>;
 
 const clock = (deps: AttemptDeps) => deps.now?.() ?? new Date();
 
@@ -111,34 +112,81 @@ async function exchange(deps: AttemptDeps, delivery: LoadedDelivery, now: Date, 
   metrics.attempts.inc({ outcome: isSuccess(result) ? "success" : "failure", status_class: statusLabel, trigger });
   metrics.attemptDuration.observe({ status_class: statusLabel }, result.durationMs / 1000);
   deps.slots.observe(delivery.endpointId, result.durationMs, result.error === "timeout");
-  // One line when an endpoint's probing starts and one when it ends, not one per attempt held.
-  const breaker = deps.breaker.observe(delivery.endpointId, isSuccess(result));
-  if (breaker) {
-    const about = { endpointId: delivery.endpointId, appId: delivery.appId };
-    if (breaker === "opened") deps.logger.warn(about, "endpoint keeps failing; holding its attempts but for probes");
-    else deps.logger.info(about, "endpoint answered 2xx; sending every attempt again");
-  }
+  await observeBreaker(deps, delivery, isSuccess(result));
   if (result.statusCode === 410) metrics.endpointsDisabled.inc({ reason: "gone" });
   return { recordedHeaders: request.recordedHeaders, result };
 }
 
 /**
- * An attempt the endpoint's breaker holds back: no request, a failure in
- * the attempt log that says why, and the schedule moves on as after any
- * failure.
+ * Counts a sent attempt towards its endpoint's breaker. The request was
+ * made whatever happens here, so a failure to write the breaker's state is
+ * logged and the attempt is still recorded; the next attempt counts again.
  */
-function held(
-  deps: AttemptDeps,
-  delivery: LoadedDelivery,
-): { recordedHeaders: Record<string, string>; result: ExchangeResult } {
-  const result: ExchangeResult = {
-    error: "endpoint_failing",
-    errorDetail: deps.breaker.holdDetail(delivery.endpointId),
-    durationMs: 0,
-  };
-  getMetrics().attempts.inc({ outcome: "failure", status_class: statusClass(result), trigger: "scheduled" });
-  return { recordedHeaders: {}, result };
+async function observeBreaker(deps: AttemptDeps, delivery: LoadedDelivery, succeeded: boolean): Promise<void> {
+  const about = { endpointId: delivery.endpointId, appId: delivery.appId };
+  try {
+    const transition = await deps.breaker.observe({
+      endpointId: delivery.endpointId,
+      succeeded,
+      state: delivery.endpoint,
+    });
+    // One line when an endpoint's probing starts and one when it ends, not one per delivery held.
+    if (transition === "opened")
+      deps.logger.warn(about, "endpoint keeps failing; its deliveries wait for a probe to succeed");
+    else if (transition === "closed") deps.logger.info(about, "endpoint answered 2xx; its held deliveries are due now");
+  } catch (error) {
+    deps.logger.error(
+      { ...about, err: error, deliveryId: delivery.id },
+      "could not record the endpoint's breaker state",
+    );
+  }
 }
+
+/** A scheduled attempt the endpoint's breaker held back: not sent, and nothing recorded of it. */
+class Held {
+  constructor(readonly delivery: LoadedDelivery) {}
+}
+
+/**
+ * Makes a held delivery wait in its row, unsent, for its endpoint's breaker
+ * to close; none of its retry schedule is used. Past its deadline
+ * (HELD_DELIVERY_DEADLINE from its first attempt, or its creation if it was
+ * never sent) it fails instead, and says why.
+ */
+async function holdOrExpire(deps: AttemptDeps, delivery: LoadedDelivery, log: Logger): Promise<"held" | "failed"> {
+  const since = delivery.firstAttemptAt ?? delivery.createdAt;
+  const deadline = new Date(since.getTime() + deps.config.HELD_DELIVERY_DEADLINE);
+  if (clock(deps) < deadline) {
+    getMetrics().deliveriesHeld.inc();
+    await deps.store.hold({ deliveryId: delivery.id, until: deadline });
+    return "held";
+  }
+  const operationalEvents = await deps.db.$transaction(async (tx) => {
+    const expired = await tx.delivery.updateMany({
+      where: { id: delivery.id, status: "pending" },
+      data: { status: "failed", nextAttemptAt: null, nextAttemptJob: null, failureReason: EXPIRED_WHILE_HELD },
+    });
+    if (expired.count === 0) return [];
+    return [
+      await recordOperationalEvent(tx, "delivery.exhausted", delivery.appId, {
+        deliveryId: delivery.id,
+        eventId: delivery.eventId,
+        endpointId: delivery.endpointId,
+        attempts: delivery.attemptCount,
+        lastStatus: EXPIRED_WHILE_HELD,
+      }),
+    ];
+  });
+  await announce(deps, operationalEvents, log);
+  if (operationalEvents.length > 0) {
+    getMetrics().deliveriesCompleted.inc({ outcome: "failed" });
+    log.info({ endpointId: delivery.endpointId, deadline }, "delivery expired while its endpoint was failing");
+  }
+  return "failed";
+}
+
+/** The failure reason of a delivery whose deadline passed while its endpoint's breaker held it. */
+export const EXPIRED_WHILE_HELD = "expired while the endpoint was failing";
 
 function attemptRow(
   delivery: LoadedDelivery,
@@ -181,8 +229,6 @@ function counters(delivery: LoadedDelivery, result: ExchangeResult, startedAt: D
  */
 function disableReason(delivery: LoadedDelivery, result: ExchangeResult, at: Date, disableAfterMs: number) {
   if (result.statusCode === 410) return "endpoint answered 410 Gone";
-  // A held attempt asked nothing of the endpoint: its probes decide, and the reason names what they got.
-  if (result.error === "endpoint_failing") return undefined;
   const since = delivery.endpoint.failingSince;
   if (!isSuccess(result) && since && at.getTime() - since.getTime() >= disableAfterMs) {
     return `failing since ${since.toISOString()} (last error: ${statusClass(result)})`;
@@ -298,7 +344,7 @@ async function loadAndSend(
   trigger: "scheduled" | "manual",
   admit: Admission,
   options: { attempt?: number; leaveOnStop?: boolean; asked?: boolean } = {},
-): Promise<Outcome | Sent> {
+): Promise<Outcome | Sent | Held> {
   let reserved: Release | undefined;
   for (;;) {
     const handed = reserved;
@@ -330,8 +376,8 @@ type Admission = (delivery: LoadedDelivery | undefined) => Outcome | undefined |
  * in flight, however many a first-attempts job names. The endpoint slot is
  * taken last, so it is held only while sending (a refused one is waited for
  * outside, in loadAndSend, and comes `reserved`). A scheduled attempt the
- * endpoint's breaker holds back is not sent, and ends as a failure, unless
- * someone `asked` for it. With `leaveOnStop`, a delivery whose slot comes
+ * endpoint's breaker holds back is not sent but Held, unless someone
+ * `asked` for it. With `leaveOnStop`, a delivery whose slot comes
  * after the worker began to stop is "left".
  */
 async function loadAndSendOnce(
@@ -340,7 +386,7 @@ async function loadAndSendOnce(
   trigger: "scheduled" | "manual",
   admit: Admission,
   options: { attempt?: number; leaveOnStop?: boolean; asked?: boolean; reserved?: Release } = {},
-): Promise<Outcome | Sent | WaitForSlot> {
+): Promise<Outcome | Sent | WaitForSlot | Held> {
   return deps.sending(async () => {
     if (options.leaveOnStop && deps.stopping?.aborted) return "left";
     const delivery = await deps.store.load(deliveryId);
@@ -349,8 +395,8 @@ async function loadAndSendOnce(
     // A manual retry or a test event is always sent: someone is waiting to
     // see it, and it probes the endpoint as well.
     const asked = trigger === "manual" || options.asked === true;
-    if (!asked && deps.breaker.admit(delivery.endpointId) === "hold") {
-      return { delivery, startedAt: clock(deps), ...held(deps, delivery) };
+    if (!asked && (await deps.breaker.admit(delivery.endpointId, delivery.endpoint)) === "hold") {
+      return new Held(delivery);
     }
     const release = await acquireSending(deps, delivery, options.reserved);
     if (release instanceof Deferred || release instanceof WaitForSlot) return release;
@@ -363,7 +409,8 @@ async function loadAndSendOnce(
   });
 }
 
-const isSent = (value: Outcome | Sent): value is Sent => typeof value === "object" && !(value instanceof Deferred);
+const isSent = (value: Outcome | Sent | Held): value is Sent =>
+  typeof value === "object" && !(value instanceof Deferred) && !(value instanceof Held);
 
 type Settled = "succeeded" | "retry" | "failed";
 
@@ -394,6 +441,7 @@ async function recordWithEvents(
         scheduledAttempts: attemptNumber,
         status: outcome === "retry" ? "pending" : outcome,
         nextAttemptAt: next ?? null,
+        heldSince: null,
         // No job holds a retry yet: the scheduler claims it when due.
         ...(outcome === "retry" ? { nextAttemptJob: null } : {}),
       },
@@ -462,7 +510,7 @@ async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise
       ),
     ),
   );
-  const counts: BatchOutcome = { succeeded: 0, retry: 0, failed: 0, skipped: 0, deferred: 0, left: 0 };
+  const counts: BatchOutcome = { succeeded: 0, retry: 0, failed: 0, skipped: 0, deferred: 0, left: 0, held: 0 };
   const deferred: Array<{ deliveryId: string; attempt: number; delayMs: number; cappedBy?: string }> = [];
   const errors: unknown[] = [];
   settled.forEach((result, index) => {
@@ -549,6 +597,7 @@ async function attemptIfDue(
     },
     { ...options, attempt: attemptNumber },
   );
+  if (sent instanceof Held) return holdOrExpire(deps, sent.delivery, log);
   if (!isSent(sent)) return sent;
   const { delivery, startedAt, recordedHeaders, result } = sent;
   const about = { eventId: delivery.eventId, endpointId: delivery.endpointId, appId: delivery.appId };
@@ -585,9 +634,8 @@ async function attemptIfDue(
   // Every attempt is in the attempt log and the metrics. A line for each
   // success, thousands a second under load, was a quarter of what the
   // worker allocated (docs/performance.md); failures, what someone reading
-  // the logs looks for, stay at info. Held attempts are as many as a dead
-  // endpoint's traffic: its breaker's opening and closing are logged instead.
-  log[outcome === "succeeded" || result.error === "endpoint_failing" ? "debug" : "info"](
+  // the logs looks for, stay at info.
+  log[outcome === "succeeded" ? "debug" : "info"](
     {
       ...about,
       attemptId: attempt.id,
@@ -611,6 +659,8 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
     log.info("delivery no longer exists");
     return "skipped";
   });
+  // Asked for, so never held: the breaker only holds scheduled attempts.
+  if (sent instanceof Held) throw new Error("a manual attempt was held by its endpoint's breaker");
   if (!isSent(sent)) return sent;
   const { delivery, startedAt, recordedHeaders, result } = sent;
   const succeeded = isSuccess(result);
@@ -623,7 +673,7 @@ export async function makeManualAttempt(deps: AttemptDeps, job: JobData<"manual-
       data: {
         ...counters(delivery, result, startedAt),
         // A success settles the delivery; the schedule's pending job then finds nothing to do.
-        ...(succeeded ? { status: "succeeded", nextAttemptAt: null } : {}),
+        ...(succeeded ? { status: "succeeded", nextAttemptAt: null, heldSince: null } : {}),
       },
     });
     return updateEndpointHealth(tx, deps, delivery, result, startedAt);

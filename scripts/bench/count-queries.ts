@@ -38,7 +38,7 @@ const { makeScheduledAttempt } = await import("../../lib/delivery/make-attempt")
 const { createAttemptStore } = await import("../../lib/delivery/attempt-store");
 const { createDeliveryAgent } = await import("../../lib/delivery/http-client");
 const { EndpointSlots } = await import("../../lib/delivery/endpoint-slots");
-const { EndpointBreaker } = await import("../../lib/delivery/endpoint-breaker");
+const { createEndpointBreaker } = await import("../../lib/delivery/endpoint-breaker");
 const { EndpointRateLimiter } = await import("../../lib/delivery/rate-limiter");
 const { DeliveryProducer } = await import("../../lib/queue/producer");
 const { createLogger } = await import("../../lib/logger");
@@ -69,7 +69,7 @@ const deps = {
   config,
   logger: createLogger("worker"),
   slots: new EndpointSlots({ limit: 10, timeoutMs: 5_000, maxWaiting: 20 }),
-  breaker: new EndpointBreaker(10),
+  breaker: createEndpointBreaker(getHotPathPool(), 10),
   rateLimiter: new EndpointRateLimiter(redis, "qc"),
   sending: pLimit(10),
 };

@@ -1,14 +1,10 @@
 // The spine end to end: API -> database -> queue -> worker -> endpoint ->
 // attempt log, against the real built app, worker, PostgreSQL and Redis.
-import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../lib/logger";
-import { DeliveryProducer } from "../../lib/queue/producer";
-import { sendTestEvent } from "../../lib/test-events";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
-import { REDIS_URL, waitFor } from "../support/services";
+import { waitFor } from "../support/services";
 
 let hookpost: RunningHookpost;
 let receiver: TestReceiver;
@@ -186,67 +182,6 @@ describe("delivery", () => {
       data: Array<{ error: string; responseStatusCode: number | null }>;
     };
     expect(attempts.data[0]).toMatchObject({ error: "connection_refused", responseStatusCode: null });
-  });
-
-  it("holds back attempts to an endpoint that fails everything, but for probes, retries and test events asked for", async () => {
-    receiver.respond(answer(500, "down"));
-    const { appId, endpointId } = await createAppWithEndpoint(receiver.url);
-    // Six deliveries of four scheduled attempts each; the breaker opens after ten failures in a row.
-    const events: Array<{ id: string }> = [];
-    for (let n = 0; n < 6; n++) events.push(await sendEvent(appId, { payload: { n } }));
-    const deliveries = await Promise.all(events.map((event) => settled(appId, event.id, "failed")));
-    const ids = new Set(events.map((event) => event.id));
-    const requestsMade = () => receiver.requests.filter((r) => ids.has(String(r.headers["webhook-id"]))).length;
-    const sent = requestsMade();
-    expect(sent).toBeGreaterThanOrEqual(10);
-    expect(sent).toBeLessThan(24);
-
-    // Every scheduled attempt is in the log; those held back say so, with no request behind them.
-    const attempts = await hookpost.db.attempt.findMany({ where: { delivery: { appId } } });
-    expect(attempts).toHaveLength(24);
-    const heldBack = attempts.filter((attempt) => attempt.error === "endpoint_failing");
-    expect(heldBack).toHaveLength(24 - sent);
-    expect(heldBack.every((attempt) => attempt.responseStatusCode === null && attempt.durationMs === 0)).toBe(true);
-    expect(heldBack[0]!.errorDetail).toMatch(/^not sent: the endpoint failed its last 10 attempts/);
-
-    // Someone asking for a retry is answered with a request all the same.
-    const retry = async (delivery: DeliveryView) =>
-      expect((await hookpost.api(`/apps/${appId}/deliveries/${delivery.id}/retry`, { method: "POST" })).status).toBe(
-        202,
-      );
-    await retry(deliveries[0]!);
-    await waitFor("the manual retry's request", () => (requestsMade() === sent + 1 ? true : undefined));
-
-    // So is a test event, which someone sent to see what the endpoint answers.
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const producer = new DeliveryProducer(redis, hookpost.queuePrefix);
-    const test = await sendTestEvent(hookpost.db, producer, createLogger("web"), appId, endpointId);
-    await producer.queue.close();
-    redis.disconnect();
-    await waitFor("the test event's request", () =>
-      receiver.requests.some((r) => r.headers["webhook-id"] === test.eventId) ? true : undefined,
-    );
-
-    // The endpoint recovers and a retry finds it so: it is sent every attempt again.
-    receiver.respond(answer(200));
-    await retry(deliveries[1]!);
-    await settled(appId, events[1]!.id, "succeeded");
-    for (const n of [6, 7]) {
-      const event = await sendEvent(appId, { payload: { n } });
-      expect((await settled(appId, event.id, "succeeded")).attemptCount).toBe(1);
-    }
-
-    // The operator's log has the breaker opening and closing, not a line per held attempt.
-    const endpointLines = () =>
-      hookpost
-        .workerLogs()
-        .split("\n")
-        .filter((line) => line.includes(endpointId));
-    await waitFor("the breaker's closing in the worker's log", () =>
-      endpointLines().some((line) => line.includes("sending every attempt again")) ? true : undefined,
-    );
-    expect(endpointLines().filter((line) => line.includes("holding its attempts but for probes"))).toHaveLength(1);
-    expect(endpointLines().filter((line) => line.includes("endpoint_failing"))).toEqual([]);
   });
 
   it("sends each event of a burst exactly once, though the endpoint's cap refuses most of each batch", async () => {
