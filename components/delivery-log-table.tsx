@@ -19,7 +19,7 @@ import { useMemo, useTransition, type FormEvent } from "react";
 import type { DeliveryRow } from "@/lib/dashboard/deliveries";
 import { CODE_CLASSES, logFilterToSearch, STATUS_FILTERS, type LogFilter } from "@/lib/dashboard/log-filter";
 import type { Page } from "@/lib/pagination";
-import { StatusBadge } from "./status-badge";
+import { OutcomeBadge, StatusBadge } from "./status-badge";
 import { TimeAgo } from "./time-ago";
 
 const features = tableFeatures({ rowSortingFeature, rowPaginationFeature, columnFilteringFeature });
@@ -102,7 +102,7 @@ export function DeliveryLogTable({
           row.original.attemptCount === 0 ? (
             <span className="muted">not yet</span>
           ) : (
-            <span>{row.original.lastStatusCode ?? <span className="badge bad">no response</span>}</span>
+            <OutcomeBadge statusCode={row.original.lastStatusCode} error={row.original.lastError} />
           ),
       },
       {

@@ -71,12 +71,33 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
             </dd>
             <dt>Next attempt</dt>
             <dd data-testid="next-attempt">
-              {delivery.nextAttemptAt ? (
+              {delivery.held ? (
+                <span data-testid="held">
+                  Waiting: the endpoint keeps failing, so its deliveries wait, unsent, until it answers a probe with
+                  2xx.{" "}
+                  {delivery.held.probeAt && (
+                    <>
+                      Next probe <TimeAgo iso={delivery.held.probeAt} />.{" "}
+                    </>
+                  )}
+                  {delivery.held.expiresAt && (
+                    <>
+                      Fails if still waiting <TimeAgo iso={delivery.held.expiresAt} />.
+                    </>
+                  )}
+                </span>
+              ) : delivery.nextAttemptAt ? (
                 <TimeAgo iso={delivery.nextAttemptAt} />
               ) : (
                 <span className="muted">none scheduled</span>
               )}
             </dd>
+            {delivery.failureReason && (
+              <>
+                <dt>Failed</dt>
+                <dd data-testid="failure-reason">{delivery.failureReason}</dd>
+              </>
+            )}
             <dt>Endpoint</dt>
             <dd className="break">{delivery.endpoint.url}</dd>
           </dl>
@@ -156,7 +177,6 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
                   {attempt.trigger === "manual" ? `manual, by ${attempt.triggeredBy ?? "unknown"}` : "scheduled"}
                 </span>
                 <span className="muted small">{attempt.durationMs} ms</span>
-                {attempt.error && <span className="badge bad">{attempt.error}</span>}
               </div>
               {attempt.errorDetail && <p className="small muted">{attempt.errorDetail}</p>}
               {attempt.responseBody !== null && attempt.responseBody !== "" ? (

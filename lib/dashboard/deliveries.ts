@@ -17,6 +17,8 @@ export interface DeliveryRow {
   status: "pending" | "succeeded" | "failed";
   attemptCount: number;
   lastStatusCode: number | null;
+  /** The last attempt's error class, when it got no HTTP status. */
+  lastError: string | null;
   lastAttemptAt: string | null;
   nextAttemptAt: string | null;
   createdAt: string;
@@ -125,7 +127,7 @@ async function withoutParallelWorkers<T>(db: Db, read: Prisma.PrismaPromise<T>):
 }
 
 /** A row of the log as read, before its dates are written out. */
-type LogRow = Omit<DeliveryRow, "lastAttemptAt" | "nextAttemptAt" | "createdAt"> & {
+type LogRow = Omit<DeliveryRow, "lastError" | "lastAttemptAt" | "nextAttemptAt" | "createdAt"> & {
   lastAttemptAt: Date | null;
   nextAttemptAt: Date | null;
   createdAt: Date;
@@ -155,6 +157,10 @@ export async function listEndpointDeliveries(
         ).map((row) => ({ ...row, externalId: row.event.externalId, eventType: row.event.eventType }));
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
+  const lastErrors = await lastAttemptErrors(
+    db,
+    page.filter((row) => row.attemptCount > 0 && row.lastStatusCode === null).map((row) => row.id),
+  );
   return {
     data: page.map((row) => ({
       id: row.id,
@@ -164,12 +170,27 @@ export async function listEndpointDeliveries(
       status: row.status,
       attemptCount: row.attemptCount,
       lastStatusCode: row.lastStatusCode,
+      lastError: lastErrors.get(row.id) ?? null,
       lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
       nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
       createdAt: row.createdAt.toISOString(),
     })),
     nextCursor: rows.length > filter.limit && last ? encodeCursor(last.id) : null,
   };
+}
+
+/**
+ * The error class of each delivery's last attempt, for the rows of a page
+ * whose last attempt got no HTTP status: one look-up along attempts'
+ * (delivery_id, id) index each, and none for a page of answered attempts.
+ */
+async function lastAttemptErrors(db: Db, deliveryIds: string[]): Promise<Map<string, string | null>> {
+  if (deliveryIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<Array<{ deliveryId: string; error: string | null }>>(Prisma.sql`
+    SELECT d.id AS "deliveryId",
+           (SELECT a.error FROM attempts a WHERE a.delivery_id = d.id ORDER BY a.id DESC LIMIT 1) AS error
+    FROM unnest(${deliveryIds}::text[]) AS d(id)`);
+  return new Map(rows.map((row) => [row.deliveryId, row.error]));
 }
 
 export interface AttemptView {
@@ -192,6 +213,14 @@ export interface DeliveryDetail {
   status: "pending" | "succeeded" | "failed";
   attemptCount: number;
   nextAttemptAt: string | null;
+  /**
+   * Set while the delivery waits, unsent, for its endpoint's breaker to
+   * close: since when, when the endpoint is probed next, and when the
+   * delivery fails if no probe has succeeded by then.
+   */
+  held: { since: string; probeAt: string | null; expiresAt: string | null } | null;
+  /** Why it failed, when no attempt says so. */
+  failureReason: string | null;
   createdAt: string;
   endpoint: { id: string; url: string };
   event: {
@@ -213,7 +242,7 @@ export async function getDeliveryDetail(db: Db, appId: string, deliveryId: strin
     where: { id: deliveryId, appId },
     include: {
       event: true,
-      endpoint: { select: { id: true, url: true } },
+      endpoint: { select: { id: true, url: true, probeAt: true } },
       attempts: { orderBy: { id: "desc" }, take: MAX_ATTEMPTS_SHOWN },
     },
   });
@@ -223,9 +252,18 @@ export async function getDeliveryDetail(db: Db, appId: string, deliveryId: strin
     appId: delivery.appId,
     status: delivery.status,
     attemptCount: delivery.attemptCount,
-    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+    nextAttemptAt: delivery.heldSince ? null : (delivery.nextAttemptAt?.toISOString() ?? null),
+    // A held delivery's row keeps its deadline in next_attempt_at.
+    held: delivery.heldSince
+      ? {
+          since: delivery.heldSince.toISOString(),
+          probeAt: delivery.endpoint.probeAt?.toISOString() ?? null,
+          expiresAt: delivery.nextAttemptAt?.toISOString() ?? null,
+        }
+      : null,
+    failureReason: delivery.failureReason,
     createdAt: delivery.createdAt.toISOString(),
-    endpoint: delivery.endpoint,
+    endpoint: { id: delivery.endpoint.id, url: delivery.endpoint.url },
     event: {
       id: delivery.event.id,
       externalId: delivery.event.externalId,
