@@ -66,6 +66,7 @@ const handle = createJobHandler({
   slots,
   breaker: createEndpointBreaker(getHotPathPool(), config.ENDPOINT_BREAKER_FAILURES),
   sending: pLimit(config.WORKER_CONCURRENCY),
+  attempting: pLimit(config.WORKER_CONCURRENCY + slots.maxWaiting),
   stopping: stopping.signal,
   rateLimiter: new EndpointRateLimiter(producerConnection, config.QUEUE_PREFIX),
   operatorAgent,

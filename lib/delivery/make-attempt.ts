@@ -52,6 +52,12 @@ export interface AttemptDeps {
    * holds many deliveries, so the queue's concurrency alone does not bound them.
    */
   sending: LimitFunction;
+  /**
+   * The attempts of batch jobs under way in the worker: sending, waiting for
+   * a slot, or recording. The rest wait as bare ids, so that the worker's
+   * memory is bounded by this, not by how many deliveries its jobs name.
+   */
+  attempting: LimitFunction;
   /** Aborted when the worker starts shutting down: a first-attempts job then leaves what it has not started. */
   stopping?: AbortSignal;
   now?: () => Date;
@@ -487,26 +493,28 @@ async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise
     items.map((item) =>
       // Each attempt continues the trace of whatever queued it (for a first
       // attempt, the request that created its event).
-      context.with(contextFromCarrier(item.trace), () =>
-        tracer.startActiveSpan(item.attempt === 1 ? "delivery.first-attempt" : "delivery.retry", async (span) => {
-          span.setAttribute("hookpost.delivery_id", item.deliveryId);
-          span.setAttribute("hookpost.attempt", item.attempt);
-          try {
-            const log = deps.logger.child({ deliveryId: item.deliveryId, attempt: item.attempt });
-            const outcome = await attemptIfDue(deps, item.deliveryId, item.attempt, log, {
-              leaveOnStop: true,
-              asked: item.asked,
-            });
-            span.setAttribute("hookpost.outcome", outcome instanceof Deferred ? "deferred" : outcome);
-            return outcome;
-          } catch (error) {
-            span.recordException(error as Error);
-            span.setStatus({ code: SpanStatusCode.ERROR });
-            throw error;
-          } finally {
-            span.end();
-          }
-        }),
+      deps.attempting(() =>
+        context.with(contextFromCarrier(item.trace), () =>
+          tracer.startActiveSpan(item.attempt === 1 ? "delivery.first-attempt" : "delivery.retry", async (span) => {
+            span.setAttribute("hookpost.delivery_id", item.deliveryId);
+            span.setAttribute("hookpost.attempt", item.attempt);
+            try {
+              const log = deps.logger.child({ deliveryId: item.deliveryId, attempt: item.attempt });
+              const outcome = await attemptIfDue(deps, item.deliveryId, item.attempt, log, {
+                leaveOnStop: true,
+                asked: item.asked,
+              });
+              span.setAttribute("hookpost.outcome", outcome instanceof Deferred ? "deferred" : outcome);
+              return outcome;
+            } catch (error) {
+              span.recordException(error as Error);
+              span.setStatus({ code: SpanStatusCode.ERROR });
+              throw error;
+            } finally {
+              span.end();
+            }
+          }),
+        ),
       ),
     ),
   );

@@ -72,6 +72,7 @@ const deps = {
   breaker: createEndpointBreaker(getHotPathPool(), 10),
   rateLimiter: new EndpointRateLimiter(redis, "qc"),
   sending: pLimit(10),
+  attempting: pLimit(30),
 };
 
 await db.app.create({ data: { id: "app_qc", name: "qc" } });
