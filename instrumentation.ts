@@ -2,8 +2,8 @@
 // process here, with the variable named, instead of on the first request.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getConfig } = await import("./lib/config");
+  const { getConfig } = await import("./lib/platform/config");
   getConfig();
-  const { initTracing } = await import("./lib/tracing");
+  const { initTracing } = await import("./lib/platform/tracing");
   initTracing("web");
 }

@@ -18,7 +18,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useTransition, type FormEvent } from "react";
 import type { DeliveryRow } from "@/lib/dashboard/deliveries";
 import { CODE_CLASSES, logFilterToSearch, STATUS_FILTERS, type LogFilter } from "@/lib/dashboard/log-filter";
-import type { Page } from "@/lib/pagination";
+import type { Page } from "@/lib/platform/pagination";
 import { OutcomeBadge, StatusBadge } from "./status-badge";
 import { TimeAgo } from "./time-ago";
 

@@ -1,8 +1,8 @@
 // The endpoint log's data, read on the server: rendered inside a Suspense
 // boundary so the rest of the endpoint page shows while it loads.
-import { getDb } from "@/lib/db";
+import { getDb } from "@/lib/platform/db";
 import { listEndpointDeliveries } from "@/lib/dashboard/deliveries";
-import { ValidationError } from "@/lib/errors";
+import { ValidationError } from "@/lib/platform/errors";
 import type { LogFilter } from "@/lib/dashboard/log-filter";
 import { DeliveryLogTable } from "./delivery-log-table";
 

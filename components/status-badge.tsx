@@ -1,6 +1,6 @@
 // Delivery status and attempt outcome as small coloured labels. Each way
 // an attempt can fail has one label and one colour wherever it is shown.
-import { failureClass, type FailureClass } from "@/lib/endpoint-health";
+import { failureClass, type FailureClass } from "@/lib/endpoints/health";
 
 export function StatusBadge({ status }: { status: "succeeded" | "failed" | "pending" }) {
   const tone = status === "succeeded" ? "ok" : status === "failed" ? "bad" : "wait";

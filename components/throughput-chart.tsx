@@ -1,5 +1,5 @@
 // Attempts per minute across every endpoint, scaled to the width of its panel.
-import type { MinuteBucket } from "@/lib/system-stats";
+import type { MinuteBucket } from "@/lib/dashboard/system-stats";
 import { OutcomeBars } from "./outcome-bars";
 
 export function ThroughputChart({ buckets, height = 140 }: { buckets: MinuteBucket[]; height?: number }) {

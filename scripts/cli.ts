@@ -5,7 +5,7 @@
 //   user set-password --email E --password P, user set-role --email E --role R
 import { parseArgs } from "node:util";
 import type { z } from "zod";
-import { API_KEY_TTL_MS, createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from "../lib/api-keys";
+import { API_KEY_TTL_MS, createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from "../lib/auth/api-keys";
 import {
   changePassword,
   changePasswordSchema,
@@ -14,13 +14,13 @@ import {
   createUser,
   createUserSchema,
 } from "../lib/auth/users";
-import { parseConfig } from "../lib/config";
-import { getDb, type Db } from "../lib/db";
-import { NotFoundError } from "../lib/errors";
-import { createLogger } from "../lib/logger";
+import { parseConfig } from "../lib/platform/config";
+import { getDb, type Db } from "../lib/platform/db";
+import { NotFoundError } from "../lib/platform/errors";
+import { createLogger } from "../lib/platform/logger";
 import { createCommandConnection } from "../lib/queue/redis";
-import { resealEndpointSecrets } from "../lib/endpoints";
-import { generateKeyEntry } from "../lib/secret-box";
+import { resealEndpointSecrets } from "../lib/endpoints/endpoints";
+import { generateKeyEntry } from "../lib/endpoints/secret-box";
 import { ensureLocalSecret } from "./local-secrets";
 import { applyLocalDefaults } from "./env-defaults";
 import { ensureDatabase, migrate } from "./services";

@@ -1,5 +1,5 @@
 // `npm run db:migrate`: create the database if needed and apply migrations.
-import { parseConfig } from "../lib/config";
+import { parseConfig } from "../lib/platform/config";
 import { applyLocalDefaults } from "./env-defaults";
 import { ensureDatabase, migrate } from "./services";
 

@@ -8,10 +8,10 @@ import { applyLocalDefaults } from "./env-defaults";
 import { ensureLocalSecret } from "./local-secrets";
 import { randomBytes } from "node:crypto";
 import { ensureFirstAdmin } from "../lib/auth/users";
-import { getDb } from "../lib/db";
-import { generateKeyEntry } from "../lib/secret-box";
+import { getDb } from "../lib/platform/db";
+import { generateKeyEntry } from "../lib/endpoints/secret-box";
 import { checkRedis, ensureDatabase, migrate, ServiceUnavailableError } from "./services";
-import { parseConfig, ConfigError } from "../lib/config";
+import { parseConfig, ConfigError } from "../lib/platform/config";
 
 async function waitForHealthy(url: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

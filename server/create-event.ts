@@ -6,12 +6,12 @@
 import { SpanStatusCode } from "@opentelemetry/api";
 import { readJsonKeeping, validate } from "../lib/api/request";
 import { apiHandler, json } from "../lib/api/route";
-import { resolveAppId } from "../lib/apps";
-import { HookpostError } from "../lib/errors";
-import { createEventSchema, idempotencyKeySchema, toEventResource } from "../lib/events";
-import type { Ingestion } from "../lib/ingestion";
-import { getMetrics } from "../lib/metrics";
-import { currentTraceCarrier, tracer } from "../lib/tracing";
+import { resolveAppId } from "../lib/apps/apps";
+import { HookpostError } from "../lib/platform/errors";
+import { createEventSchema, idempotencyKeySchema, toEventResource } from "../lib/events/events";
+import type { Ingestion } from "../lib/events/ingestion";
+import { getMetrics } from "../lib/platform/metrics";
+import { currentTraceCarrier, tracer } from "../lib/platform/tracing";
 
 export const CREATE_EVENT_ROUTE = "/api/v1/apps/[appId]/events";
 const CREATE_EVENT_PATH = /^\/api\/v1\/apps\/([^/?#]+)\/events(?:\?.*)?$/;

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import type { ApiRequest } from "../lib/api/request";
 import { JsonReply, type ApiReply } from "../lib/api/route";
-import { tracer } from "../lib/tracing";
+import { tracer } from "../lib/platform/tracing";
 
 function header(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name.toLowerCase()];

@@ -11,10 +11,10 @@ import {
   type AttemptDeps,
   type BatchOutcome,
   type Outcome,
-} from "../lib/delivery/make-attempt";
-import { postOperationalEvent } from "../lib/delivery/post-operational-event";
+} from "../lib/sending/make-attempt";
+import { postOperationalEvent } from "../lib/sending/post-operational-event";
 import { jobSchemas, type JobData, type JobName } from "../lib/queue/jobs";
-import { contextFromCarrier, tracer } from "../lib/tracing";
+import { contextFromCarrier, tracer } from "../lib/platform/tracing";
 
 type JobOutcome = Outcome | BatchOutcome;
 type Handlers = { [Name in JobName]: (deps: AttemptDeps, data: JobData<Name>) => Promise<JobOutcome> };

@@ -4,24 +4,24 @@
 // rotated-out signing secrets past their overlap).
 import { Worker, type Job } from "bullmq";
 import pLimit from "p-limit";
-import { getConfigOrExit } from "../lib/config";
-import { closeDb, getDb, getHotPathPool, getPool } from "../lib/db";
-import { createAttemptStore } from "../lib/delivery/attempt-store";
-import { createEndpointBreaker, tendHeldDeliveries } from "../lib/delivery/endpoint-breaker";
-import { EndpointSlots } from "../lib/delivery/endpoint-slots";
-import { EndpointRateLimiter } from "../lib/delivery/rate-limiter";
-import { createDeliveryAgent } from "../lib/delivery/http-client";
-import { startScheduler } from "../lib/delivery/scheduler";
-import { startSweeper } from "../lib/delivery/sweeper";
-import { createLogger } from "../lib/logger";
-import { runPeriodically } from "../lib/periodic";
-import { startSecretPruner } from "../lib/previous-secrets";
+import { getConfigOrExit } from "../lib/platform/config";
+import { closeDb, getDb, getHotPathPool, getPool } from "../lib/platform/db";
+import { createAttemptStore } from "../lib/deliveries/attempt-store";
+import { createEndpointBreaker, tendHeldDeliveries } from "../lib/sending/endpoint-breaker";
+import { EndpointSlots } from "../lib/sending/endpoint-slots";
+import { EndpointRateLimiter } from "../lib/sending/rate-limiter";
+import { createDeliveryAgent } from "../lib/sending/http-client";
+import { startScheduler } from "../lib/sending/scheduler";
+import { startSweeper } from "../lib/sending/sweeper";
+import { createLogger } from "../lib/platform/logger";
+import { runPeriodically } from "../lib/platform/periodic";
+import { startSecretPruner } from "../lib/endpoints/previous-secrets";
 import { DELIVERY_QUEUE } from "../lib/queue/jobs";
 import { DeliveryProducer } from "../lib/queue/producer";
 import { createProducerConnection, createWorkerConnection } from "../lib/queue/redis";
 import { sampleQueueDepth } from "../lib/queue/depth";
-import { scheduleFromConfig } from "../lib/retry-schedule";
-import { initTracing, shutdownTracing } from "../lib/tracing";
+import { scheduleFromConfig } from "../lib/deliveries/retry-schedule";
+import { initTracing, shutdownTracing } from "../lib/platform/tracing";
 import { createJobHandler } from "./handlers";
 import { startStatusServer } from "./status-server";
 

@@ -3,11 +3,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
-import type { Db } from "../lib/db";
-import { metricsForScrape } from "../lib/delivery-backlog";
-import { checkReadiness } from "../lib/health";
-import type { Logger } from "../lib/logger";
-import { getMetrics, metricsAuthorized } from "../lib/metrics";
+import type { Db } from "../lib/platform/db";
+import { metricsForScrape } from "../lib/deliveries/backlog";
+import { checkReadiness } from "../lib/platform/health";
+import type { Logger } from "../lib/platform/logger";
+import { getMetrics, metricsAuthorized } from "../lib/platform/metrics";
 
 export async function startStatusServer(options: {
   port: number;

@@ -7,9 +7,9 @@ import { clientAddress } from "@/lib/auth/login-limit";
 import { getCaller } from "@/lib/auth/session";
 import type { changeOwnPasswordSchema } from "@/lib/auth/password-schema";
 import { changeOwnPassword } from "@/lib/auth/users";
-import { getDb } from "@/lib/db";
+import { getDb } from "@/lib/platform/db";
 import { toActionResult } from "@/lib/dashboard/action-result";
-import { getWebRuntime } from "@/lib/web-runtime";
+import { getWebRuntime } from "@/lib/platform/web-runtime";
 
 /** Ends every session of the user on success, this one included: the client signs in again. */
 export async function changeOwnPasswordAction(input: z.input<typeof changeOwnPasswordSchema>) {

@@ -6,8 +6,8 @@ import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 import { UnauthenticatedError, type Caller } from "@/lib/auth/caller";
 import { getCaller } from "@/lib/auth/session";
-import { getConfig } from "@/lib/config";
-import { getDb } from "@/lib/db";
+import { getConfig } from "@/lib/platform/config";
+import { getDb } from "@/lib/platform/db";
 import { toActionResult, type ActionResult } from "@/lib/dashboard/action-result";
 import * as commands from "@/lib/dashboard/commands";
 import { getDeliveryDetail, type DeliveryDetail } from "@/lib/dashboard/deliveries";
@@ -20,7 +20,7 @@ import {
   setEndpointEnabledSchema,
 } from "@/lib/dashboard/schemas";
 import { authorizeApp } from "@/lib/auth/caller";
-import { getWebRuntime } from "@/lib/web-runtime";
+import { getWebRuntime } from "@/lib/platform/web-runtime";
 
 function deps(): commands.CommandDeps {
   const runtime = getWebRuntime();

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { Shell } from "@/components/topbar";
 import { requireOperator } from "@/lib/auth/page";
-import { getDb } from "@/lib/db";
+import { getDb } from "@/lib/platform/db";
 import { listAppOverviews } from "@/lib/dashboard/apps";
-import { pageQuerySchema } from "@/lib/pagination";
+import { pageQuerySchema } from "@/lib/platform/pagination";
 
 export const dynamic = "force-dynamic";
 

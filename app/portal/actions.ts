@@ -3,8 +3,8 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { endPortalSession, linkSessionApp, PORTAL_COOKIE, redeemPortalLink } from "@/lib/auth/portal";
-import { getConfig } from "@/lib/config";
-import { getDb } from "@/lib/db";
+import { getConfig } from "@/lib/platform/config";
+import { getDb } from "@/lib/platform/db";
 
 const openPortalSchema = z.object({ token: z.string().min(20).max(200) });
 

@@ -3,10 +3,10 @@ import Link from "next/link";
 import { Shell } from "@/components/topbar";
 import { ThroughputChart } from "@/components/throughput-chart";
 import { requireOperator } from "@/lib/auth/page";
-import { getDb } from "@/lib/db";
-import { BACKLOG_COUNT_LIMIT } from "@/lib/delivery-backlog";
-import { systemStats, type EndpointFigure } from "@/lib/system-stats";
-import { getWebRuntime } from "@/lib/web-runtime";
+import { getDb } from "@/lib/platform/db";
+import { BACKLOG_COUNT_LIMIT } from "@/lib/deliveries/backlog";
+import { systemStats, type EndpointFigure } from "@/lib/dashboard/system-stats";
+import { getWebRuntime } from "@/lib/platform/web-runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 // Reading API requests: a bounded body, strict JSON, and zod validation
 // whose first problem is reported with the field it concerns.
 import type { z } from "zod";
-import { HookpostError, ValidationError } from "../errors";
-import { fieldAt, fieldName, invalidNumberField, memberSource } from "../json-source";
+import { HookpostError, ValidationError } from "../platform/errors";
+import { fieldAt, fieldName, invalidNumberField, memberSource } from "../platform/json-source";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Deeper JSON is refused rather than risking the stack in every later step. */
@@ -114,7 +114,7 @@ function invalidUtf8(bytes: Uint8Array): HookpostError {
 
 interface ParsedJson {
   value: unknown;
-  /** The body as text, for finding a member's source (lib/json-source.ts). */
+  /** The body as text, for finding a member's source (lib/platform/json-source.ts). */
   text: string;
 }
 

@@ -5,12 +5,12 @@
 // Response only for Next.js. The route server/main.ts serves itself writes
 // the JSON to Node's response: building a Response and reading it back
 // cost that route about 4% of the web process's time.
-import { authenticateApiKey } from "../api-keys";
-import { getDb, type Db } from "../db";
-import { HookpostError, UnavailableError } from "../errors";
-import { stringifyWithRaw } from "../json-source";
-import { getWebRuntime } from "../web-runtime";
-import { currentTraceId } from "../tracing";
+import { authenticateApiKey } from "../auth/api-keys";
+import { getDb, type Db } from "../platform/db";
+import { HookpostError, UnavailableError } from "../platform/errors";
+import { stringifyWithRaw } from "../platform/json-source";
+import { getWebRuntime } from "../platform/web-runtime";
+import { currentTraceId } from "../platform/tracing";
 import type { ApiRequest } from "./request";
 import { isUnavailable } from "./unavailable";
 
@@ -24,7 +24,7 @@ export interface ApiContext<Params> {
 /** A JSON answer, not yet in any server's response type. */
 export class JsonReply {
   constructor(
-    /** May hold RawJson, written as its text (lib/json-source.ts). */
+    /** May hold RawJson, written as its text (lib/platform/json-source.ts). */
     readonly body: unknown,
     readonly status: number,
   ) {}

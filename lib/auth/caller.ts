@@ -2,9 +2,9 @@
 // goes through these checks with explicit ids, so an id from another app is
 // "not found" and a viewer's mutation is refused, whatever the page showed.
 import type { App } from "@prisma/client";
-import type { Db } from "../db";
-import { HookpostError, NotFoundError } from "../errors";
-import { getApp } from "../apps";
+import type { Db } from "../platform/db";
+import { HookpostError, NotFoundError } from "../platform/errors";
+import { getApp } from "../apps/apps";
 
 export type Caller =
   | { kind: "operator"; email: string; role: "admin" | "viewer" }

@@ -1,9 +1,9 @@
 // Sign-in rate limit: a run of failures locks out the account and, more
 // loosely, the address it came from, for a window. Attempts are rows in
 // PostgreSQL so that every web process sees the same count.
-import type { Db } from "../db";
-import { HookpostError } from "../errors";
-import { newId } from "../ids";
+import type { Db } from "../platform/db";
+import { HookpostError } from "../platform/errors";
+import { newId } from "../platform/ids";
 import type { SignedInUser } from "./users";
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;

@@ -2,8 +2,8 @@
 // goes through the rate limit in login-limit.ts before the password is checked.
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getConfig } from "../config";
-import { getDb } from "../db";
+import { getConfig } from "../platform/config";
+import { getDb } from "../platform/db";
 import { sameOriginUrl } from "./callback-url";
 import { clientAddress, signIn } from "./login-limit";
 import { signInSchema } from "./sign-in-schema";

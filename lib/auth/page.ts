@@ -2,8 +2,8 @@
 // they may see (else 404), so that every page starts with the same checks.
 import type { App } from "@prisma/client";
 import { notFound, redirect } from "next/navigation";
-import { getDb } from "../db";
-import { NotFoundError } from "../errors";
+import { getDb } from "../platform/db";
+import { NotFoundError } from "../platform/errors";
 import { authorizeApp, type Caller } from "./caller";
 import { getCaller } from "./session";
 

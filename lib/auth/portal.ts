@@ -4,8 +4,8 @@
 // session of its own, kept in an http-only cookie. Tokens are stored as
 // SHA-256 hashes, so a database dump opens no portal.
 import { createHash, randomBytes } from "node:crypto";
-import type { Db } from "../db";
-import { newId } from "../ids";
+import type { Db } from "../platform/db";
+import { newId } from "../platform/ids";
 
 export const PORTAL_COOKIE = "hookpost_portal";
 

@@ -2,7 +2,7 @@
 // operator signed in with next-auth, or a consumer with a portal session.
 import { cookies } from "next/headers";
 import { getServerSession } from "next-auth";
-import { getDb } from "../db";
+import { getDb } from "../platform/db";
 import type { Caller } from "./caller";
 import { authOptions } from "./options";
 import { PORTAL_COOKIE, portalSessionApp } from "./portal";

@@ -2,10 +2,10 @@
 import { randomBytes } from "node:crypto";
 import type { User, UserRole } from "@prisma/client";
 import { z } from "zod";
-import type { Db } from "../db";
-import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { newId } from "../ids";
-import { isUniqueViolation } from "../prisma-errors";
+import type { Db } from "../platform/db";
+import { ConflictError, NotFoundError, ValidationError } from "../platform/errors";
+import { newId } from "../platform/ids";
+import { isUniqueViolation } from "../platform/prisma-errors";
 import { RateLimitedError, signIn } from "./login-limit";
 import { changeOwnPasswordSchema, passwordSchema } from "./password-schema";
 import { hashPassword, verifyPassword } from "./passwords";

@@ -1,7 +1,7 @@
 // The one answer shape of every dashboard server action, so the client can
 // show "403: ..." or a field error without a thrown error's lost details.
 import { z } from "zod";
-import { HookpostError } from "../errors";
+import { HookpostError } from "../platform/errors";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number; message: string; field?: string };
 

@@ -1,7 +1,7 @@
 // The operators' list of apps, with what needs attention in each.
-import type { Db } from "../db";
-import { pageArgs, toPage, type Page, type PageQuery } from "../pagination";
-import { idAt } from "../ids";
+import type { Db } from "../platform/db";
+import { pageArgs, toPage, type Page, type PageQuery } from "../platform/pagination";
+import { idAt } from "../platform/ids";
 
 export interface AppOverview {
   id: string;

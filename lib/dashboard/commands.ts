@@ -4,10 +4,10 @@
 // through the domain functions, and writes the activity log. Nothing here
 // sends a webhook: retries, replays and test events go through the queue.
 import type { z } from "zod";
-import { recordActivity } from "../activity";
+import { recordActivity } from "../apps/activity";
 import { assertCanMutate, actorName, authorizeApp, type Caller } from "../auth/caller";
-import type { Db } from "../db";
-import { getDelivery } from "../deliveries";
+import type { Db } from "../platform/db";
+import { getDelivery } from "../deliveries/deliveries";
 import {
   createEndpoint as createEndpointRow,
   getEndpoint,
@@ -15,12 +15,12 @@ import {
   rotateEndpointSecret,
   toRotationResource,
   updateEndpoint,
-} from "../endpoints";
-import { ValidationError } from "../errors";
-import type { Logger } from "../logger";
+} from "../endpoints/endpoints";
+import { ValidationError } from "../platform/errors";
+import type { Logger } from "../platform/logger";
 import type { DeliveryProducer } from "../queue/producer";
-import { sendTestEvent as queueTestEvent } from "../test-events";
-import type { DestinationPolicy } from "../url-guard";
+import { sendTestEvent as queueTestEvent } from "../endpoints/test-events";
+import type { DestinationPolicy } from "../endpoints/url-guard";
 import type {
   createEndpointInputSchema,
   deliveryRefSchema,
@@ -29,7 +29,7 @@ import type {
   ReplayInput,
   setEndpointEnabledSchema,
 } from "./schemas";
-import { idAt } from "../ids";
+import { idAt } from "../platform/ids";
 
 export interface CommandDeps {
   db: Db;

@@ -1,13 +1,13 @@
 // The endpoint log (deliveries, filtered, keyset-paginated) and the detail
 // of one delivery with every attempt.
 import { Prisma } from "@prisma/client";
-import type { Db } from "../db";
-import { NotFoundError } from "../errors";
-import { indentJson } from "../json-source";
-import { getEndpoint } from "../endpoints";
-import { decodeCursor, encodeCursor, type Page } from "../pagination";
+import type { Db } from "../platform/db";
+import { NotFoundError } from "../platform/errors";
+import { indentJson } from "../platform/json-source";
+import { getEndpoint } from "../endpoints/endpoints";
+import { decodeCursor, encodeCursor, type Page } from "../platform/pagination";
 import type { LogFilter } from "./log-filter";
-import { idAt } from "../ids";
+import { idAt } from "../platform/ids";
 
 export interface DeliveryRow {
   id: string;

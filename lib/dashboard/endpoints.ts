@@ -1,13 +1,13 @@
 // Endpoints of an app as the dashboard shows them: state, 24-hour success
 // rate, last attempt and an hourly success/failure series for the chart.
-import { getConfig } from "../config";
-import { endpointWarning, type FailureClass } from "../endpoint-health";
+import { getConfig } from "../platform/config";
+import { endpointWarning, type FailureClass } from "../endpoints/health";
 import type { Endpoint } from "@prisma/client";
-import type { Db } from "../db";
-import { getEndpoint } from "../endpoints";
-import { livePreviousSecrets, readPreviousSecrets } from "../previous-secrets";
-import type { Page } from "../pagination";
-import { idAt } from "../ids";
+import type { Db } from "../platform/db";
+import { getEndpoint } from "../endpoints/endpoints";
+import { livePreviousSecrets, readPreviousSecrets } from "../endpoints/previous-secrets";
+import type { Page } from "../platform/pagination";
+import { idAt } from "../platform/ids";
 
 const HOUR_MS = 60 * 60 * 1000;
 export const CHART_HOURS = 24;

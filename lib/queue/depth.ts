@@ -1,7 +1,7 @@
 // Samples how many jobs wait in each state, for the queue-depth gauge.
 import type { Queue } from "bullmq";
-import type { Logger } from "../logger";
-import { getMetrics } from "../metrics";
+import type { Logger } from "../platform/logger";
+import { getMetrics } from "../platform/metrics";
 
 const STATES = ["waiting", "delayed", "active", "failed", "prioritized"] as const;
 

@@ -2,7 +2,7 @@
 // (consumer): one queue, its job names, and a zod schema per job that the
 // worker checks again before acting. Job data holds ids only, never secrets.
 import { z } from "zod";
-import { newUlid } from "../ids";
+import { newUlid } from "../platform/ids";
 
 export const DELIVERY_QUEUE = "deliveries";
 
@@ -29,7 +29,7 @@ export const jobSchemas = {
   /**
    * Scheduled attempts that came due together, mostly retries: the
    * scheduler claims every due delivery no job holds and queues them as one
-   * job, as ingestion does with first attempts (lib/delivery/scheduler.ts).
+   * job, as ingestion does with first attempts (lib/sending/scheduler.ts).
    */
   "due-attempts": z.object({
     attempts: z

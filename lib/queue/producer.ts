@@ -2,9 +2,9 @@
 // events) and by the worker (due attempts, the sweeper's finds).
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { currentTraceCarrier } from "../tracing";
-import { newUlid } from "../ids";
-import { withTimeout } from "../with-timeout";
+import { currentTraceCarrier } from "../platform/tracing";
+import { newUlid } from "../platform/ids";
+import { withTimeout } from "../platform/with-timeout";
 import { DELIVERY_QUEUE, scheduledAttemptJobId, type JobData, type JobName } from "./jobs";
 
 /** Completed and failed jobs are dropped: the attempts table is the log, and a kept job id would block re-enqueueing. */

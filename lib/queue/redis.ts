@@ -2,7 +2,7 @@
 // waits on a dead Redis (the database already holds the event and the
 // sweeper enqueues it later); workers retry forever, as BullMQ requires.
 import { Redis, type RedisOptions } from "ioredis";
-import type { Logger } from "../logger";
+import type { Logger } from "../platform/logger";
 
 export function createProducerConnection(url: string, logger: Logger): Redis {
   return withErrorLogging(

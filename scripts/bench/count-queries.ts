@@ -30,19 +30,19 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   return (original as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof original;
 
-const { closeDb, getDb, getHotPathPool } = await import("../../lib/db");
-const { getConfig } = await import("../../lib/config");
-const { createEndpoint } = await import("../../lib/endpoints");
-const { ingestEvent } = await import("../../lib/events");
-const { makeScheduledAttempt } = await import("../../lib/delivery/make-attempt");
-const { createAttemptStore } = await import("../../lib/delivery/attempt-store");
-const { createDeliveryAgent } = await import("../../lib/delivery/http-client");
-const { EndpointSlots } = await import("../../lib/delivery/endpoint-slots");
-const { createEndpointBreaker } = await import("../../lib/delivery/endpoint-breaker");
-const { EndpointRateLimiter } = await import("../../lib/delivery/rate-limiter");
+const { closeDb, getDb, getHotPathPool } = await import("../../lib/platform/db");
+const { getConfig } = await import("../../lib/platform/config");
+const { createEndpoint } = await import("../../lib/endpoints/endpoints");
+const { ingestEvent } = await import("../../lib/events/events");
+const { makeScheduledAttempt } = await import("../../lib/sending/make-attempt");
+const { createAttemptStore } = await import("../../lib/deliveries/attempt-store");
+const { createDeliveryAgent } = await import("../../lib/sending/http-client");
+const { EndpointSlots } = await import("../../lib/sending/endpoint-slots");
+const { createEndpointBreaker } = await import("../../lib/sending/endpoint-breaker");
+const { EndpointRateLimiter } = await import("../../lib/sending/rate-limiter");
 const { DeliveryProducer } = await import("../../lib/queue/producer");
-const { createLogger } = await import("../../lib/logger");
-const { defaultSchedule } = await import("../../lib/retry-schedule");
+const { createLogger } = await import("../../lib/platform/logger");
+const { defaultSchedule } = await import("../../lib/deliveries/retry-schedule");
 
 let status = 200;
 const server = createServer((req, res) => {
@@ -89,7 +89,7 @@ const report = (label: string) => {
 };
 try {
   for (const [label, code] of [
-    ["ingest one event (lib/events.ts)", 0],
+    ["ingest one event (lib/events/events.ts)", 0],
     ["scheduled attempt, 200", 200],
     ["scheduled attempt, 500 (retry scheduled)", 500],
   ] as const) {

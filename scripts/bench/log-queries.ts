@@ -10,7 +10,7 @@ import pg from "pg";
 import { getDeliveryDetail, listEndpointDeliveries } from "../../lib/dashboard/deliveries";
 import { listEndpointOverviews } from "../../lib/dashboard/endpoints";
 import { logFilterSchema } from "../../lib/dashboard/log-filter";
-import { encodeCursor } from "../../lib/pagination";
+import { encodeCursor } from "../../lib/platform/pagination";
 
 /**
  * 800,000 events with one delivery each; every fourth delivery needed a

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
-import { createApiKey } from "../../lib/api-keys";
+import { createApiKey } from "../../lib/auth/api-keys";
 import { DELIVERY_QUEUE } from "../../lib/queue/jobs";
 import {
   Api,

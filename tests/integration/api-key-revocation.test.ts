@@ -2,7 +2,7 @@
 // sharing one database and Redis: once `api-key revoke` returns, both refuse
 // the key on their next request, well before their memory of it expires.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_KEY_TTL_MS, createApiKey } from "../../lib/api-keys";
+import { API_KEY_TTL_MS, createApiKey } from "../../lib/auth/api-keys";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 
 let hookpost: RunningHookpost;

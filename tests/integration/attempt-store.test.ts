@@ -4,16 +4,16 @@
 // the schedule step only its holder may move, and the lock order that keeps
 // two statements over the same deliveries from deadlocking.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../lib/apps";
+import { createApp } from "../../lib/apps/apps";
 import {
   createAttemptStore,
   loadDeliveries,
   recordRoutines,
   type RoutineRecord,
-} from "../../lib/delivery/attempt-store";
-import { createEndpoint } from "../../lib/endpoints";
-import { ingestEvents } from "../../lib/events";
-import { newId } from "../../lib/ids";
+} from "../../lib/deliveries/attempt-store";
+import { createEndpoint } from "../../lib/endpoints/endpoints";
+import { ingestEvents } from "../../lib/events/events";
+import { newId } from "../../lib/platform/ids";
 import { createTestDatabase, waitFor, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;

@@ -11,11 +11,11 @@ import * as commands from "../../lib/dashboard/commands";
 import { getDeliveryDetail, listEndpointDeliveries } from "../../lib/dashboard/deliveries";
 import { getEndpointOverview } from "../../lib/dashboard/endpoints";
 import { logFilterSchema } from "../../lib/dashboard/log-filter";
-import { createApp } from "../../lib/apps";
-import { createEndpoint } from "../../lib/endpoints";
-import { ingestEvent } from "../../lib/events";
-import { newId } from "../../lib/ids";
-import { createLogger } from "../../lib/logger";
+import { createApp } from "../../lib/apps/apps";
+import { createEndpoint } from "../../lib/endpoints/endpoints";
+import { ingestEvent } from "../../lib/events/events";
+import { newId } from "../../lib/platform/ids";
+import { createLogger } from "../../lib/platform/logger";
 import type { DeliveryProducer } from "../../lib/queue/producer";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 

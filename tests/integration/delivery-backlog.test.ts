@@ -1,8 +1,8 @@
 // The backlog as the System page and the metrics read it, from the
 // deliveries' own rows in a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readDeliveryBacklog, refreshBacklogGauges } from "../../lib/delivery-backlog";
-import { getMetrics } from "../../lib/metrics";
+import { readDeliveryBacklog, refreshBacklogGauges } from "../../lib/deliveries/backlog";
+import { getMetrics } from "../../lib/platform/metrics";
 import { firstAttemptsJobId } from "../../lib/queue/jobs";
 import { pendingDeliveries } from "../support/queue-fixture";
 import { createTestDatabase, type TestDatabase } from "../support/services";

@@ -6,9 +6,9 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDeliveryDetail } from "../../lib/dashboard/deliveries";
-import { createLogger } from "../../lib/logger";
+import { createLogger } from "../../lib/platform/logger";
 import { DeliveryProducer } from "../../lib/queue/producer";
-import { sendTestEvent } from "../../lib/test-events";
+import { sendTestEvent } from "../../lib/endpoints/test-events";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
 import { REDIS_URL, waitFor } from "../support/services";

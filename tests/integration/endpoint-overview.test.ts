@@ -2,11 +2,11 @@
 // and success rate, the hourly chart and the last attempt, per endpoint,
 // unaffected by other endpoints' attempts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../lib/apps";
+import { createApp } from "../../lib/apps/apps";
 import { CHART_HOURS, listEndpointOverviews } from "../../lib/dashboard/endpoints";
-import { createEndpoint } from "../../lib/endpoints";
-import { ingestEvent } from "../../lib/events";
-import { idAt } from "../../lib/ids";
+import { createEndpoint } from "../../lib/endpoints/endpoints";
+import { ingestEvent } from "../../lib/events/events";
+import { idAt } from "../../lib/platform/ids";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;

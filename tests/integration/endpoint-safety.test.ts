@@ -3,7 +3,7 @@
 // operational events posted to the operator.
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateSecret } from "@/lib/signing";
+import { generateSecret } from "@/lib/sending/signing";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
 import { waitFor } from "../support/services";

@@ -7,7 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validate } from "../../lib/api/request";
 import { getDeliveryDetail } from "../../lib/dashboard/deliveries";
-import { idempotencyKeySchema } from "../../lib/events";
+import { idempotencyKeySchema } from "../../lib/events/events";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { startReceiver, type TestReceiver } from "../support/receiver";
 import { waitFor } from "../support/services";

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGzip } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ingestEvent } from "@/lib/events";
+import { ingestEvent } from "@/lib/events/events";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { seriesValue } from "../support/metrics";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";

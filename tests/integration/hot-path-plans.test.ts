@@ -1,15 +1,15 @@
-// The hot path's statements on the pool made for them (lib/db.ts): planned
+// The hot path's statements on the pool made for them (lib/platform/db.ts): planned
 // once per connection, and by key, even when the plan is made while the
 // tables are nearly empty, as in a fresh install. A plan made then that
 // scanned a table whole would be kept as the table grew.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../lib/apps";
-import { createHotPathPool } from "../../lib/db";
-import { loadDeliveries, postponeDeliveries, recordRoutines } from "../../lib/delivery/attempt-store";
-import { createEndpoint } from "../../lib/endpoints";
-import { ingestEvents } from "../../lib/events";
-import { newId } from "../../lib/ids";
+import { createApp } from "../../lib/apps/apps";
+import { createHotPathPool } from "../../lib/platform/db";
+import { loadDeliveries, postponeDeliveries, recordRoutines } from "../../lib/deliveries/attempt-store";
+import { createEndpoint } from "../../lib/endpoints/endpoints";
+import { ingestEvents } from "../../lib/events/events";
+import { newId } from "../../lib/platform/ids";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;

@@ -3,12 +3,12 @@
 // keys within the batch and across batches.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../lib/apps";
-import { createEndpoint } from "../../lib/endpoints";
-import type { SqlRunner } from "../../lib/db";
-import { EventsRefusedError, ingestEvents, type IngestRequest } from "../../lib/events";
-import { writeApart, type IngestionRequest } from "../../lib/ingestion";
-import { idAt } from "../../lib/ids";
+import { createApp } from "../../lib/apps/apps";
+import { createEndpoint } from "../../lib/endpoints/endpoints";
+import type { SqlRunner } from "../../lib/platform/db";
+import { EventsRefusedError, ingestEvents, type IngestRequest } from "../../lib/events/events";
+import { writeApart, type IngestionRequest } from "../../lib/events/ingestion";
+import { idAt } from "../../lib/platform/ids";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;

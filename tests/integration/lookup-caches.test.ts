@@ -5,9 +5,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_KEY_TTL_MS, authenticateApiKey, createApiKey } from "../../lib/api-keys";
-import { createApp, resolveAppId } from "../../lib/apps";
-import { NotFoundError } from "../../lib/errors";
+import { API_KEY_TTL_MS, authenticateApiKey, createApiKey } from "../../lib/auth/api-keys";
+import { createApp, resolveAppId } from "../../lib/apps/apps";
+import { NotFoundError } from "../../lib/platform/errors";
 import { createTestDatabase, uniqueName, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;

@@ -7,9 +7,9 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { resealEndpointSecrets } from "../../lib/endpoints";
-import { createSecretBox, generateKeyEntry } from "../../lib/secret-box";
-import { generateSecret } from "../../lib/signing";
+import { resealEndpointSecrets } from "../../lib/endpoints/endpoints";
+import { createSecretBox, generateKeyEntry } from "../../lib/endpoints/secret-box";
+import { generateSecret } from "../../lib/sending/signing";
 import { dropDatabase, ensureDatabase } from "../../scripts/services";
 import { POSTGRES_URL, uniqueName } from "../support/services";
 

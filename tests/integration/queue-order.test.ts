@@ -5,12 +5,12 @@
 import { Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../lib/apps";
-import { createEndpoint } from "../../lib/endpoints";
-import { createLogger } from "../../lib/logger";
+import { createApp } from "../../lib/apps/apps";
+import { createEndpoint } from "../../lib/endpoints/endpoints";
+import { createLogger } from "../../lib/platform/logger";
 import { DELIVERY_QUEUE, firstAttemptsJobId } from "../../lib/queue/jobs";
 import type { DeliveryProducer } from "../../lib/queue/producer";
-import { sendTestEvent } from "../../lib/test-events";
+import { sendTestEvent } from "../../lib/endpoints/test-events";
 import { createQueueFixture, type QueueFixture } from "../support/queue-fixture";
 import { REDIS_URL } from "../support/services";
 

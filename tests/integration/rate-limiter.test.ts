@@ -3,7 +3,7 @@
 import { Redis } from "ioredis";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EndpointRateLimiter } from "../../lib/delivery/rate-limiter";
+import { EndpointRateLimiter } from "../../lib/sending/rate-limiter";
 import { REDIS_URL, uniqueName } from "../support/services";
 
 let connections: Redis[];

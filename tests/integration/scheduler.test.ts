@@ -5,11 +5,11 @@
 // rows. A job that could not be added leaves rows the sweeper recovers.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { postponeDeliveries } from "../../lib/delivery/attempt-store";
-import { queueDueAttempts } from "../../lib/delivery/scheduler";
-import { sweepDueDeliveries } from "../../lib/delivery/sweeper";
-import { createLogger } from "../../lib/logger";
-import { getMetrics } from "../../lib/metrics";
+import { postponeDeliveries } from "../../lib/deliveries/attempt-store";
+import { queueDueAttempts } from "../../lib/sending/scheduler";
+import { sweepDueDeliveries } from "../../lib/sending/sweeper";
+import { createLogger } from "../../lib/platform/logger";
+import { getMetrics } from "../../lib/platform/metrics";
 import { firstAttemptsJobId, scheduledAttemptJobId, type JobData } from "../../lib/queue/jobs";
 import { DeliveryProducer } from "../../lib/queue/producer";
 import { createQueueFixture, pendingDeliveries, type QueueFixture } from "../support/queue-fixture";

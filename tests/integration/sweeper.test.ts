@@ -3,9 +3,9 @@
 // alone while the batch job its row names is queued, and leave a retry no
 // job names to the scheduler.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postponeDeliveries } from "../../lib/delivery/attempt-store";
-import { SWEEP_BATCH, sweepDueDeliveries } from "../../lib/delivery/sweeper";
-import { createLogger } from "../../lib/logger";
+import { postponeDeliveries } from "../../lib/deliveries/attempt-store";
+import { SWEEP_BATCH, sweepDueDeliveries } from "../../lib/sending/sweeper";
+import { createLogger } from "../../lib/platform/logger";
 import { dueAttemptsJobId, firstAttemptsJobId, scheduledAttemptJobId } from "../../lib/queue/jobs";
 import type { DeliveryProducer } from "../../lib/queue/producer";
 import { createQueueFixture, pendingDeliveries, type QueueFixture } from "../support/queue-fixture";

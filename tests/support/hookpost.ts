@@ -4,9 +4,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { createApiKey } from "../../lib/api-keys";
+import { createApiKey } from "../../lib/auth/api-keys";
 import { createUser } from "../../lib/auth/users";
-import { generateKeyEntry } from "../../lib/secret-box";
+import { generateKeyEntry } from "../../lib/endpoints/secret-box";
 import { NODE_FLAGS, PROCESS_BUNDLES, WORKER_NODE_FLAGS } from "../../scripts/bundle";
 import { createTestDatabase, freePort, REDIS_URL, uniqueName, waitFor, type TestDatabase } from "./services";
 

@@ -2,9 +2,9 @@
 // runs beside its jobs (the sweeper, the scheduler), and pending
 // deliveries for them to find.
 import { Redis } from "ioredis";
-import { createApp } from "../../lib/apps";
-import { createEndpoint } from "../../lib/endpoints";
-import { ingestEvents } from "../../lib/events";
+import { createApp } from "../../lib/apps/apps";
+import { createEndpoint } from "../../lib/endpoints/endpoints";
+import { ingestEvents } from "../../lib/events/events";
 import { DeliveryProducer } from "../../lib/queue/producer";
 import { createTestDatabase, REDIS_URL, uniqueName, type TestDatabase } from "./services";
 

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
-import { createHotPathPool } from "../../lib/db";
+import { createHotPathPool } from "../../lib/platform/db";
 import { LOCAL_DEFAULTS } from "../../scripts/env-defaults";
 import { dropDatabase, ensureDatabase, migrate } from "../../scripts/services";
 
@@ -19,7 +19,7 @@ export function uniqueName(prefix: string): string {
 export interface TestDatabase {
   url: string;
   db: PrismaClient;
-  /** For what the app runs on the pg pool directly (lib/db.ts); connects on first use. */
+  /** For what the app runs on the pg pool directly (lib/platform/db.ts); connects on first use. */
   pool: pg.Pool;
   /** For the hot path's statements, planned as in the app (createHotPathPool); connects on first use. */
   hotPathPool: pg.Pool;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBatcher } from "@/lib/batching";
+import { createBatcher } from "@/lib/platform/batching";
 
 /** A write that records its batches and finishes when the test says so. */
 function controlledWrite() {

@@ -1,12 +1,12 @@
 // Pure parts of the dashboard: its production settings, the endpoint log's
 // URL state, and time ranges turned into id ranges.
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../lib/config";
+import { parseConfig } from "../../lib/platform/config";
 import { logFilterSchema, logFilterToSearch } from "../../lib/dashboard/log-filter";
 import { replayFormSchema } from "../../lib/dashboard/schemas";
-import { idAt } from "../../lib/ids";
-import { newId } from "../../lib/ids";
-import { generateKeyEntry } from "../../lib/secret-box";
+import { idAt } from "../../lib/platform/ids";
+import { newId } from "../../lib/platform/ids";
+import { generateKeyEntry } from "../../lib/endpoints/secret-box";
 
 describe("dashboard settings", () => {
   const production = { NODE_ENV: "production", SECRETS_ENCRYPTION_KEYS: generateKeyEntry("k1") };

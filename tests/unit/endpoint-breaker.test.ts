@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakerVerdict, summarize } from "@/lib/delivery/endpoint-breaker";
+import { breakerVerdict, summarize } from "@/lib/sending/endpoint-breaker";
 
 describe("breakerVerdict", () => {
   const now = new Date("2026-12-05T12:00:00Z");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { endpointWarning, failureClass } from "@/lib/endpoint-health";
+import { endpointWarning, failureClass } from "@/lib/endpoints/health";
 
 describe("failureClass", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EndpointSlots } from "@/lib/delivery/endpoint-slots";
+import { EndpointSlots } from "@/lib/sending/endpoint-slots";
 
 /** A settable clock, in epoch ms. */
 function clock(start = 1_000_000) {

@@ -10,8 +10,8 @@ import {
   postWebhook,
   toStoredText,
   type Resolver,
-} from "@/lib/delivery/http-client";
-import type { DestinationPolicy } from "@/lib/url-guard";
+} from "@/lib/sending/http-client";
+import type { DestinationPolicy } from "@/lib/endpoints/url-guard";
 
 const open: DestinationPolicy = { allowPrivate: true, allowedCidrs: [] };
 const strict: DestinationPolicy = { allowPrivate: false, allowedCidrs: [] };

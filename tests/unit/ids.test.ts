@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idAt, newId } from "@/lib/ids";
+import { idAt, newId } from "@/lib/platform/ids";
 
 describe("ids", () => {
   it("are prefixed and sort by creation", () => {

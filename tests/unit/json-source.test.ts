@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indentJson, invalidNumberField, memberSource, RawJson, stringifyWithRaw } from "@/lib/json-source";
+import { indentJson, invalidNumberField, memberSource, RawJson, stringifyWithRaw } from "@/lib/platform/json-source";
 
 describe("memberSource", () => {
   it.each([

@@ -7,8 +7,8 @@ import {
   retireSecret,
   storePreviousSecrets,
   type PreviousSecret,
-} from "@/lib/previous-secrets";
-import { generateSecret, signatureHeader } from "@/lib/signing";
+} from "@/lib/endpoints/previous-secrets";
+import { generateSecret, signatureHeader } from "@/lib/sending/signing";
 
 const HOUR = 3600_000;
 const start = new Date("2026-12-05T00:00:00Z");

@@ -7,7 +7,7 @@ import {
   nextAttemptAt,
   parseRetryAfter,
   RETRY_AFTER_MAX,
-} from "@/lib/retry-schedule";
+} from "@/lib/deliveries/retry-schedule";
 
 const start = new Date("2026-01-01T00:00:00Z");
 const middle = () => 0.5;

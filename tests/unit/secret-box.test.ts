@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSecretBox, generateKeyEntry, parseKeyring, SecretKeyError } from "@/lib/secret-box";
+import { createSecretBox, generateKeyEntry, parseKeyring, SecretKeyError } from "@/lib/endpoints/secret-box";
 
 describe("secret box", () => {
   const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { generateSecret, isValidSecret, signatureHeader } from "@/lib/signing";
+import { generateSecret, isValidSecret, signatureHeader } from "@/lib/sending/signing";
 
 describe("signing", () => {
   it("generates whsec_ secrets of 32 random bytes", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "@/lib/errors";
-import { checkEndpointUrl, isAllowedAddress } from "@/lib/url-guard";
+import { ValidationError } from "@/lib/platform/errors";
+import { checkEndpointUrl, isAllowedAddress } from "@/lib/endpoints/url-guard";
 
 const strict = { allowPrivate: false, allowedCidrs: [] };
 

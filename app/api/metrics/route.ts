@@ -1,8 +1,8 @@
-import { getConfig } from "@/lib/config";
-import { getDb } from "@/lib/db";
-import { metricsForScrape } from "@/lib/delivery-backlog";
-import { getMetrics, metricsAuthorized } from "@/lib/metrics";
-import { getWebRuntime } from "@/lib/web-runtime";
+import { getConfig } from "@/lib/platform/config";
+import { getDb } from "@/lib/platform/db";
+import { metricsForScrape } from "@/lib/deliveries/backlog";
+import { getMetrics, metricsAuthorized } from "@/lib/platform/metrics";
+import { getWebRuntime } from "@/lib/platform/web-runtime";
 
 export const dynamic = "force-dynamic";
 

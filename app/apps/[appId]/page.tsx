@@ -5,7 +5,7 @@ import { Shell } from "@/components/topbar";
 import { OutcomeBadge } from "@/components/status-badge";
 import { canMutate } from "@/lib/auth/caller";
 import { requireApp, requireCaller } from "@/lib/auth/page";
-import { getDb } from "@/lib/db";
+import { getDb } from "@/lib/platform/db";
 import { listEndpointOverviews } from "@/lib/dashboard/endpoints";
 
 export const dynamic = "force-dynamic";

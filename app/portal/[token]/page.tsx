@@ -1,6 +1,6 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { getDb } from "@/lib/db";
+import { getDb } from "@/lib/platform/db";
 import { linkSessionApp, peekPortalLink, PORTAL_COOKIE } from "@/lib/auth/portal";
 import { OpenPortalForm } from "@/components/open-portal-form";
 

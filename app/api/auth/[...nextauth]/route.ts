@@ -1,5 +1,5 @@
 import NextAuth from "next-auth";
-import { getDb } from "@/lib/db";
+import { getDb } from "@/lib/platform/db";
 import { clientAddress, isLoginBlocked, loginAccount, LOGIN_WINDOW_MS } from "@/lib/auth/login-limit";
 import { authOptions } from "@/lib/auth/options";
 

@@ -1,6 +1,6 @@
-import { getDb } from "@/lib/db";
-import { checkReadiness } from "@/lib/health";
-import { getWebRuntime } from "@/lib/web-runtime";
+import { getDb } from "@/lib/platform/db";
+import { checkReadiness } from "@/lib/platform/health";
+import { getWebRuntime } from "@/lib/platform/web-runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { apiRoute, json } from "@/lib/api/route";
 import { readJson, searchParams, validate } from "@/lib/api/request";
-import { createApp, createAppSchema, listApps, toAppResource } from "@/lib/apps";
-import { pageQuerySchema } from "@/lib/pagination";
+import { createApp, createAppSchema, listApps, toAppResource } from "@/lib/apps/apps";
+import { pageQuerySchema } from "@/lib/platform/pagination";
 
 export const POST = apiRoute(async ({ req, db }) => {
   const input = await readJson(req, createAppSchema);

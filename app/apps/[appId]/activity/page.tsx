@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { TimeAgo } from "@/components/time-ago";
 import { Shell } from "@/components/topbar";
-import { listActivity, type ActivityAction } from "@/lib/activity";
+import { listActivity, type ActivityAction } from "@/lib/apps/activity";
 import { requireApp, requireCaller } from "@/lib/auth/page";
-import { getDb } from "@/lib/db";
-import { pageQuerySchema } from "@/lib/pagination";
+import { getDb } from "@/lib/platform/db";
+import { pageQuerySchema } from "@/lib/platform/pagination";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { DeliveryView } from "@/components/delivery-view";
 import { Shell } from "@/components/topbar";
 import { canMutate } from "@/lib/auth/caller";
 import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
-import { getDb } from "@/lib/db";
+import { getDb } from "@/lib/platform/db";
 import { getDeliveryDetail } from "@/lib/dashboard/deliveries";
 
 export const dynamic = "force-dynamic";

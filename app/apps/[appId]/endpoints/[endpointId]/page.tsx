@@ -9,10 +9,10 @@ import { TimeAgo } from "@/components/time-ago";
 import { Shell } from "@/components/topbar";
 import { canMutate } from "@/lib/auth/caller";
 import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
-import { getDb } from "@/lib/db";
+import { getDb } from "@/lib/platform/db";
 import { getEndpointOverview } from "@/lib/dashboard/endpoints";
 import { logFilterSchema } from "@/lib/dashboard/log-filter";
-import { MAX_PREVIOUS_SECRETS } from "@/lib/previous-secrets";
+import { MAX_PREVIOUS_SECRETS } from "@/lib/endpoints/previous-secrets";
 
 export const dynamic = "force-dynamic";
 

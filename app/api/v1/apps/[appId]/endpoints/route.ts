@@ -1,9 +1,9 @@
 import { readJson, searchParams, validate } from "@/lib/api/request";
 import { apiRoute, json } from "@/lib/api/route";
-import { getApp } from "@/lib/apps";
-import { createEndpoint, createEndpointSchema, listEndpoints, toEndpointResource } from "@/lib/endpoints";
-import { pageQuerySchema } from "@/lib/pagination";
-import { getWebRuntime } from "@/lib/web-runtime";
+import { getApp } from "@/lib/apps/apps";
+import { createEndpoint, createEndpointSchema, listEndpoints, toEndpointResource } from "@/lib/endpoints/endpoints";
+import { pageQuerySchema } from "@/lib/platform/pagination";
+import { getWebRuntime } from "@/lib/platform/web-runtime";
 
 export const POST = apiRoute<{ appId: string }>(async ({ req, params, db }) => {
   const app = await getApp(db, params.appId);

@@ -1,7 +1,7 @@
 import { apiRoute, json } from "@/lib/api/route";
-import { getApp } from "@/lib/apps";
+import { getApp } from "@/lib/apps/apps";
 import { createPortalAccess } from "@/lib/auth/portal";
-import { getConfig } from "@/lib/config";
+import { getConfig } from "@/lib/platform/config";
 
 /** A link to the app's portal for its consumer: usable once, before `expiresAt`. */
 export const POST = apiRoute<{ appId: string }>(async ({ req, params, db }) => {

@@ -3,8 +3,8 @@ import { EndpointForm } from "@/components/endpoint-form";
 import { Shell } from "@/components/topbar";
 import { canMutate } from "@/lib/auth/caller";
 import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
-import { getDb } from "@/lib/db";
-import { getEndpoint } from "@/lib/endpoints";
+import { getDb } from "@/lib/platform/db";
+import { getEndpoint } from "@/lib/endpoints/endpoints";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,14 @@
 import { readJson } from "@/lib/api/request";
 import { apiRoute, json } from "@/lib/api/route";
-import { getApp } from "@/lib/apps";
-import { deleteEndpoint, getEndpoint, toEndpointResource, updateEndpoint, updateEndpointSchema } from "@/lib/endpoints";
-import { getWebRuntime } from "@/lib/web-runtime";
+import { getApp } from "@/lib/apps/apps";
+import {
+  deleteEndpoint,
+  getEndpoint,
+  toEndpointResource,
+  updateEndpoint,
+  updateEndpointSchema,
+} from "@/lib/endpoints/endpoints";
+import { getWebRuntime } from "@/lib/platform/web-runtime";
 
 type Params = { appId: string; endpointId: string };
 

@@ -1,7 +1,7 @@
 import { apiRoute, json } from "@/lib/api/route";
-import { getApp } from "@/lib/apps";
-import { requestManualAttempt } from "@/lib/deliveries";
-import { getWebRuntime } from "@/lib/web-runtime";
+import { getApp } from "@/lib/apps/apps";
+import { requestManualAttempt } from "@/lib/deliveries/deliveries";
+import { getWebRuntime } from "@/lib/platform/web-runtime";
 
 export const POST = apiRoute<{ appId: string; deliveryId: string }>(async ({ params, db, apiKeyId }) => {
   const app = await getApp(db, params.appId);

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { readJson } from "@/lib/api/request";
 import { apiRoute, json } from "@/lib/api/route";
-import { getApp } from "@/lib/apps";
-import { endpointHeadersSchema } from "@/lib/endpoint-headers";
-import { getEndpointHeaders, setEndpointHeaders } from "@/lib/endpoints";
+import { getApp } from "@/lib/apps/apps";
+import { endpointHeadersSchema } from "@/lib/endpoints/headers";
+import { getEndpointHeaders, setEndpointHeaders } from "@/lib/endpoints/endpoints";
 
 type Params = { appId: string; endpointId: string };
 

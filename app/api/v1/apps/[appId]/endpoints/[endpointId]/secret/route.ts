@@ -1,6 +1,6 @@
 import { apiRoute, json } from "@/lib/api/route";
-import { getApp } from "@/lib/apps";
-import { revealEndpointSecret } from "@/lib/endpoints";
+import { getApp } from "@/lib/apps/apps";
+import { revealEndpointSecret } from "@/lib/endpoints/endpoints";
 
 export const GET = apiRoute<{ appId: string; endpointId: string }>(async ({ params, db }) => {
   const app = await getApp(db, params.appId);

@@ -4,10 +4,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
-import type { Db } from "./db";
-import { NotFoundError } from "./errors";
-import { newId } from "./ids";
-import type { Logger } from "./logger";
+import type { Db } from "../platform/db";
+import { NotFoundError } from "../platform/errors";
+import { newId } from "../platform/ids";
+import type { Logger } from "../platform/logger";
 
 const KEY_PREFIX = "hp_";
 

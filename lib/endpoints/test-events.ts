@@ -1,10 +1,10 @@
 // "Send test event": an example event for one endpoint only, stored and
 // queued like any other so that the worker, not the web process, sends it.
-import type { Db } from "./db";
-import { newId } from "./ids";
-import type { Logger } from "./logger";
-import { scheduledAttemptJobId } from "./queue/jobs";
-import type { DeliveryProducer } from "./queue/producer";
+import type { Db } from "../platform/db";
+import { newId } from "../platform/ids";
+import type { Logger } from "../platform/logger";
+import { scheduledAttemptJobId } from "../queue/jobs";
+import type { DeliveryProducer } from "../queue/producer";
 
 export const TEST_EVENT_TYPE = "hookpost.test";
 

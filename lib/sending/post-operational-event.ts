@@ -4,7 +4,7 @@ import type { Outcome, AttemptDeps } from "./make-attempt";
 import { postWebhook } from "./http-client";
 import { buildWebhookRequest } from "./webhook-request";
 import type { JobData } from "../queue/jobs";
-import { statusClass } from "../metrics";
+import { statusClass } from "../platform/metrics";
 
 export async function postOperationalEvent(deps: AttemptDeps, job: JobData<"operational-event">): Promise<Outcome> {
   const { OPERATOR_WEBHOOK_URL: url, OPERATOR_WEBHOOK_SECRET: secret } = deps.config;

@@ -1,9 +1,9 @@
 // The figures an operator looks at first: is delivery flowing, is it
 // succeeding, is the queue growing, and which endpoints hurt.
-import type { Db } from "./db";
-import { readDeliveryBacklog, type DeliveryBacklog } from "./delivery-backlog";
-import { idAt } from "./ids";
-import type { DeliveryProducer } from "./queue/producer";
+import type { Db } from "../platform/db";
+import { readDeliveryBacklog, type DeliveryBacklog } from "../deliveries/backlog";
+import { idAt } from "../platform/ids";
+import type { DeliveryProducer } from "../queue/producer";
 
 export interface MinuteBucket {
   minute: string;

@@ -4,11 +4,11 @@
 // own. A delivery whose job is still in Redis is left to it: the batch job
 // its row names (first attempts, due attempts), or its own job (ids are
 // deterministic). A row that names no job is the scheduler's to queue
-// (lib/delivery/scheduler.ts).
-import type { Db } from "../db";
-import type { Logger } from "../logger";
-import { runPeriodically, type Periodic } from "../periodic";
-import { getMetrics } from "../metrics";
+// (lib/sending/scheduler.ts).
+import type { Db } from "../platform/db";
+import type { Logger } from "../platform/logger";
+import { runPeriodically, type Periodic } from "../platform/periodic";
+import { getMetrics } from "../platform/metrics";
 import { scheduledAttemptJobId } from "../queue/jobs";
 import type { DeliveryProducer } from "../queue/producer";
 

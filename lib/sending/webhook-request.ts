@@ -1,10 +1,10 @@
 // What goes on the wire for one attempt, per Standard Webhooks.
 import type { Endpoint, Event } from "@prisma/client";
-import { customHeaders } from "../endpoint-headers";
-import { signingSecrets } from "../endpoints";
-import { RawJson, stringifyWithRaw } from "../json-source";
-import { signatureHeader } from "../signing";
-import { USER_AGENT } from "../version";
+import { customHeaders } from "../endpoints/headers";
+import { signingSecrets } from "../endpoints/endpoints";
+import { RawJson, stringifyWithRaw } from "../platform/json-source";
+import { signatureHeader } from "./signing";
+import { USER_AGENT } from "../platform/version";
 
 export interface WebhookRequest {
   headers: Record<string, string>;

@@ -2,11 +2,11 @@
 import type { App } from "@prisma/client";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
-import type { Db } from "./db";
-import { ConflictError, NotFoundError } from "./errors";
-import { newId } from "./ids";
-import { pageArgs, toPage, type PageQuery } from "./pagination";
-import { isUniqueViolation } from "./prisma-errors";
+import type { Db } from "../platform/db";
+import { ConflictError, NotFoundError } from "../platform/errors";
+import { newId } from "../platform/ids";
+import { pageArgs, toPage, type PageQuery } from "../platform/pagination";
+import { isUniqueViolation } from "../platform/prisma-errors";
 
 export const createAppSchema = z.object({
   name: z.string().trim().min(1).max(256),

@@ -3,9 +3,9 @@
 // whole ingestion batch, and a retry waits in its row, not in Redis, until
 // it is due.
 import { Prisma } from "@prisma/client";
-import type { Db } from "./db";
-import type { Logger } from "./logger";
-import { getMetrics } from "./metrics";
+import type { Db } from "../platform/db";
+import type { Logger } from "../platform/logger";
+import { getMetrics } from "../platform/metrics";
 
 /**
  * Counting stops here: enough to see a backlog and watch it grow or

@@ -3,18 +3,18 @@
 // the source server/main.ts loads), and both must use one set of
 // connections.
 import type { Redis } from "ioredis";
-import { listenForApiKeyRevocations } from "./api-keys";
+import { listenForApiKeyRevocations } from "../auth/api-keys";
 import { getConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
-import { DeliveryProducer } from "./queue/producer";
-import { createProducerConnection, createSubscriberConnection } from "./queue/redis";
-import type { DestinationPolicy } from "./url-guard";
+import { DeliveryProducer } from "../queue/producer";
+import { createProducerConnection, createSubscriberConnection } from "../queue/redis";
+import type { DestinationPolicy } from "../endpoints/url-guard";
 
 interface WebRuntime {
   logger: Logger;
   producer: DeliveryProducer;
   policy: DestinationPolicy;
-  /** Listens for API key revocations (lib/api-keys.ts). */
+  /** Listens for API key revocations (lib/auth/api-keys.ts). */
   subscriber: Redis;
 }
 

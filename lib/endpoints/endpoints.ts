@@ -1,12 +1,12 @@
 // Endpoints: where an app's events are sent, with the secret that signs them.
 import type { Endpoint, Prisma } from "@prisma/client";
 import { z } from "zod";
-import type { Db } from "./db";
-import { NotFoundError, ValidationError } from "./errors";
-import { newId } from "./ids";
-import { pageArgs, toPage, type PageQuery } from "./pagination";
-import { customHeaders, type EndpointHeaders } from "./endpoint-headers";
-import { needsResealing, openSecret, sealSecret } from "./endpoint-secrets";
+import type { Db } from "../platform/db";
+import { NotFoundError, ValidationError } from "../platform/errors";
+import { newId } from "../platform/ids";
+import { pageArgs, toPage, type PageQuery } from "../platform/pagination";
+import { customHeaders, type EndpointHeaders } from "./headers";
+import { needsResealing, openSecret, sealSecret } from "./secrets";
 import {
   livePreviousSecrets,
   readPreviousSecrets,
@@ -14,7 +14,7 @@ import {
   storePreviousSecrets,
   type PreviousSecret,
 } from "./previous-secrets";
-import { generateSecret, isValidSecret } from "./signing";
+import { generateSecret, isValidSecret } from "../sending/signing";
 import { checkEndpointUrl, type DestinationPolicy } from "./url-guard";
 
 const eventTypeSchema = z
@@ -168,7 +168,7 @@ export interface Rotation {
   key: string;
   /** Every rotated-out secret still signing, newest first: the one just replaced, then older ones. */
   previousSecrets: Array<{ expiresAt: Date }>;
-  /** Older secrets this rotation stopped before their overlap ended (lib/previous-secrets.ts). */
+  /** Older secrets this rotation stopped before their overlap ended (lib/endpoints/previous-secrets.ts). */
   droppedSecrets: Array<{ expiresAt: Date }>;
 }
 

@@ -3,10 +3,10 @@
 // crash or Redis outage that follows (the sweeper enqueues what is missing).
 import { Prisma, type App, type Event } from "@prisma/client";
 import { z } from "zod";
-import { RawJson } from "./json-source";
-import { runSql, type Db, type SqlRunner } from "./db";
-import { NotFoundError } from "./errors";
-import { idTimePrefix, newId } from "./ids";
+import { RawJson } from "../platform/json-source";
+import { runSql, type Db, type SqlRunner } from "../platform/db";
+import { NotFoundError } from "../platform/errors";
+import { idTimePrefix, newId } from "../platform/ids";
 
 /** How long an Idempotency-Key (or eventId) maps to the event it created. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -114,9 +114,9 @@ export async function ingestEvent(
  * The API passes the pool itself: through Prisma, compiling and mapping
  * these statements cost more than running them. `firstAttemptJob` names
  * the queue job that will hold the new deliveries' first attempts; without
- * one, the scheduler in the worker queues them (lib/delivery/scheduler.ts).
+ * one, the scheduler in the worker queues them (lib/sending/scheduler.ts).
  * A refusal of the writing statements for the data of one of the events
- * throws EventsRefusedError (lib/ingestion.ts writes such a batch apart).
+ * throws EventsRefusedError (lib/events/ingestion.ts writes such a batch apart).
  */
 export async function ingestEvents(
   db: SqlRunner,
@@ -195,7 +195,7 @@ export async function ingestEvents(
         RETURNING id, event_id, endpoint_id
       )
       -- Grouped rather than joined: the hot-path pool plans no hash join
-      -- (lib/db.ts), and a nested loop would compare every event with every
+      -- (lib/platform/db.ts), and a nested loop would compare every event with every
       -- delivery of the batch.
       SELECT id, max(created_at) AS created_at,
              array_remove(array_agg(delivery_id ORDER BY endpoint_id), NULL) AS delivery_ids

@@ -2,7 +2,7 @@
 // in plain words, and how long until Hookpost disables it.
 import type { Attempt, Endpoint } from "@prisma/client";
 
-/** "probing": its attempts are held back but for a probe now and then (lib/delivery/endpoint-breaker.ts). */
+/** "probing": its attempts are held back but for a probe now and then (lib/sending/endpoint-breaker.ts). */
 export type FailureClass =
   "DNS" | "TLS" | "timeout" | "refused" | "reset" | "blocked" | "redirect" | "4xx" | "5xx" | "network" | "probing";
 

@@ -4,9 +4,9 @@
 // them with each delivery in the statement it already makes, no join.
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
-import type { Db } from "./db";
-import type { Logger } from "./logger";
-import { runPeriodically, type Periodic } from "./periodic";
+import type { Db } from "../platform/db";
+import type { Logger } from "../platform/logger";
+import { runPeriodically, type Periodic } from "../platform/periodic";
 
 /**
  * How many rotated-out secrets sign alongside the current one: a request
@@ -16,7 +16,7 @@ import { runPeriodically, type Periodic } from "./periodic";
 export const MAX_PREVIOUS_SECRETS = 4;
 
 export interface PreviousSecret {
-  /** Sealed (lib/endpoint-secrets.ts). */
+  /** Sealed (lib/endpoints/secrets.ts). */
   secret: string;
   expiresAt: Date;
 }

@@ -2,7 +2,7 @@
 // bad variable stops the process with a message naming it.
 import ms from "ms";
 import { z } from "zod";
-import { parseKeyring } from "./secret-box";
+import { parseKeyring } from "../endpoints/secret-box";
 
 /** A duration such as "15s", "24h" or "500ms", in milliseconds. */
 const duration = z.string().transform((value, ctx) => {
@@ -91,7 +91,7 @@ const schema = z.object({
   /**
    * Failed attempts in a row after which an endpoint is only probed until
    * it answers 2xx, its other deliveries waiting unsent
-   * (lib/delivery/endpoint-breaker.ts); 0 never stops sending.
+   * (lib/sending/endpoint-breaker.ts); 0 never stops sending.
    */
   ENDPOINT_BREAKER_FAILURES: z.coerce.number().int().min(0).max(1_000_000).default(10),
   /**

@@ -19,8 +19,8 @@
 // endpoint's successes and an open breaker's held deliveries cost nothing.
 import { Prisma } from "@prisma/client";
 import { LRUCache } from "lru-cache";
-import { createBatcher } from "../batching";
-import { queryRows, type Pool } from "../db";
+import { createBatcher } from "../platform/batching";
+import { queryRows, type Pool } from "../platform/db";
 
 /** Wait before the first probe of an open breaker; doubled after each probe. */
 export const PROBE_AFTER_MS = 5_000;

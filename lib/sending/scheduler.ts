@@ -9,13 +9,13 @@
 //
 // Claiming names the job in the rows before the job is added: if the add
 // fails, the rows name a job that is not in Redis, and the sweeper
-// enqueues them on its own (lib/delivery/sweeper.ts). Several workers
+// enqueues them on its own (lib/sending/sweeper.ts). Several workers
 // claim disjoint rows (SKIP LOCKED).
 import { Prisma } from "@prisma/client";
-import { queryRows, type Pool } from "../db";
-import type { Logger } from "../logger";
-import { getMetrics } from "../metrics";
-import { runPeriodically, type Periodic } from "../periodic";
+import { queryRows, type Pool } from "../platform/db";
+import type { Logger } from "../platform/logger";
+import { getMetrics } from "../platform/metrics";
+import { runPeriodically, type Periodic } from "../platform/periodic";
 import { dueAttemptsJobId } from "../queue/jobs";
 import type { DeliveryProducer } from "../queue/producer";
 

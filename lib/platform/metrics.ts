@@ -2,7 +2,7 @@
 // web from worker). Labels are bounded: app ids and classes, never event
 // ids or URLs.
 import client from "prom-client";
-import type { ExchangeResult } from "./delivery/http-client";
+import type { ExchangeResult } from "../sending/http-client";
 
 function createMetrics() {
   const registry = new client.Registry();
@@ -63,7 +63,7 @@ function createMetrics() {
       labelNames: ["state"] as const,
       registers,
     }),
-    // Read from the database at each scrape, by whichever process is scraped (lib/delivery-backlog.ts).
+    // Read from the database at each scrape, by whichever process is scraped (lib/deliveries/backlog.ts).
     deliveriesDue: new client.Gauge({
       name: "hookpost_deliveries_due",
       help: "Pending deliveries whose next attempt is due now (counted up to 100000)",

@@ -2,8 +2,8 @@
 // the dashboard. Recorded in the same transaction as the change they
 // describe; posted to OPERATOR_WEBHOOK_URL by the worker when one is set.
 import type { Prisma } from "@prisma/client";
-import type { Tx } from "./db";
-import { newId } from "./ids";
+import type { Tx } from "../platform/db";
+import { newId } from "../platform/ids";
 
 export type OperationalEventType = "endpoint.disabled" | "delivery.exhausted";
 

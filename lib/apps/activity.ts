@@ -2,9 +2,9 @@
 // edited, enabled or disabled what, and when. Written by the dashboard's
 // commands next to the change they describe.
 import type { Prisma } from "@prisma/client";
-import type { Db, Tx } from "./db";
-import { newId } from "./ids";
-import { pageArgs, toPage, type PageQuery } from "./pagination";
+import type { Db, Tx } from "../platform/db";
+import { newId } from "../platform/ids";
+import { pageArgs, toPage, type PageQuery } from "../platform/pagination";
 
 export type ActivityAction =
   | "endpoint.created"

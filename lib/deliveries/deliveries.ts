@@ -1,10 +1,10 @@
 // Reading deliveries and their attempts, and asking for a manual attempt.
 import type { Attempt, Delivery } from "@prisma/client";
-import type { Db } from "./db";
-import { NotFoundError } from "./errors";
-import { getEvent } from "./events";
-import { pageArgs, toPage, type PageQuery } from "./pagination";
-import type { DeliveryProducer } from "./queue/producer";
+import type { Db } from "../platform/db";
+import { NotFoundError } from "../platform/errors";
+import { getEvent } from "../events/events";
+import { pageArgs, toPage, type PageQuery } from "../platform/pagination";
+import type { DeliveryProducer } from "../queue/producer";
 
 export function toDeliveryResource(delivery: Delivery) {
   return {

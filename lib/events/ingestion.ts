@@ -1,14 +1,14 @@
 // The web process's way into ingestEvents: concurrent API requests are
-// written to PostgreSQL in shared batches (see lib/batching.ts), and each
+// written to PostgreSQL in shared batches (see lib/platform/batching.ts), and each
 // batch's first attempts go to Redis as one job. Each request is still
 // answered only after its own event has committed, so batching changes the
 // cost, not the guarantee; and one request PostgreSQL refuses fails alone.
-import { createBatcher } from "./batching";
-import type { Pool } from "./db";
+import { createBatcher } from "../platform/batching";
+import type { Pool } from "../platform/db";
 import { EventsRefusedError, ingestEvents, type IngestRequest, type IngestResult } from "./events";
-import type { Logger } from "./logger";
-import { firstAttemptsJobId } from "./queue/jobs";
-import type { DeliveryProducer } from "./queue/producer";
+import type { Logger } from "../platform/logger";
+import { firstAttemptsJobId } from "../queue/jobs";
+import type { DeliveryProducer } from "../queue/producer";
 
 export interface IngestionRequest extends IngestRequest {
   /** The request's trace context, carried into its delivery jobs. */

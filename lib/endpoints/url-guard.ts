@@ -1,8 +1,8 @@
 // Keeps customer-supplied endpoint URLs from reaching the operator's own
 // network. Checked when an endpoint is saved and again on the addresses a
-// name resolves to at connect time (see lib/delivery/http-client.ts).
+// name resolves to at connect time (see lib/sending/http-client.ts).
 import ipaddr from "ipaddr.js";
-import { ValidationError } from "./errors";
+import { ValidationError } from "../platform/errors";
 
 export interface DestinationPolicy {
   allowPrivate: boolean;

@@ -1,7 +1,7 @@
 // Sealing and opening endpoint signing secrets with the configured keys.
 // Everything that stores or reads a secret goes through here.
 import { LRUCache } from "lru-cache";
-import { getConfig } from "./config";
+import { getConfig } from "../platform/config";
 import { createSecretBox, type SecretBox } from "./secret-box";
 
 let box: SecretBox | undefined;

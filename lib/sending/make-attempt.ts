@@ -5,18 +5,18 @@
 import { context, SpanStatusCode } from "@opentelemetry/api";
 import type { LimitFunction } from "p-limit";
 import type { Agent } from "undici";
-import type { Config } from "../config";
-import type { Db, Tx } from "../db";
-import { recordOperationalEvent } from "../operational-events";
-import { newId } from "../ids";
-import type { Logger } from "../logger";
-import { getMetrics, statusClass } from "../metrics";
-import { contextFromCarrier, tracer } from "../tracing";
+import type { Config } from "../platform/config";
+import type { Db, Tx } from "../platform/db";
+import { recordOperationalEvent } from "../events/operational-events";
+import { newId } from "../platform/ids";
+import type { Logger } from "../platform/logger";
+import { getMetrics, statusClass } from "../platform/metrics";
+import { contextFromCarrier, tracer } from "../platform/tracing";
 import type { JobData } from "../queue/jobs";
 import type { DeliveryProducer } from "../queue/producer";
-import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../retry-schedule";
-import type { DestinationPolicy } from "../url-guard";
-import type { AttemptStore, LoadedDelivery } from "./attempt-store";
+import { nextAttemptAt, parseRetryAfter, type RetrySchedule } from "../deliveries/retry-schedule";
+import type { DestinationPolicy } from "../endpoints/url-guard";
+import type { AttemptStore, LoadedDelivery } from "../deliveries/attempt-store";
 import type { EndpointBreaker } from "./endpoint-breaker";
 import type { EndpointSlots, Release } from "./endpoint-slots";
 import type { EndpointRateLimiter } from "./rate-limiter";
@@ -565,7 +565,7 @@ export function makeScheduledAttempt(
   return makeBatchAttempts(deps, [job]);
 }
 
-/** The scheduled attempts the scheduler found due together (lib/delivery/scheduler.ts). */
+/** The scheduled attempts the scheduler found due together (lib/sending/scheduler.ts). */
 export function makeDueAttempts(deps: AttemptDeps, job: JobData<"due-attempts">): Promise<BatchOutcome | Deferred> {
   return makeBatchAttempts(deps, job.attempts);
 }

@@ -1,12 +1,12 @@
 // The two statements every attempt makes, loading its delivery and
 // recording its outcome, shared by the worker's concurrent attempts: calls
 // that arrive while a statement is running go out together in the next one
-// (lib/batching.ts). An idle worker sends each at once; a busy one sends
+// (lib/platform/batching.ts). An idle worker sends each at once; a busy one sends
 // one statement and one commit for many attempts instead of one each.
 import { Prisma, type DeliveryStatus, type Endpoint, type Event } from "@prisma/client";
-import { createBatcher } from "../batching";
-import { queryRows, type Pool } from "../db";
-import type { Postponed } from "./endpoint-slots";
+import { createBatcher } from "../platform/batching";
+import { queryRows, type Pool } from "../platform/db";
+import type { Postponed } from "../sending/endpoint-slots";
 
 /** What an attempt needs of a delivery, its endpoint and its event. */
 export interface LoadedDelivery {
@@ -67,7 +67,7 @@ export interface AttemptStore {
    * Hands a pending delivery its endpoint refused back to the scheduler:
    * its next attempt moves to when the endpoint's cap or rate limit lets it
    * through, and its row names no job, so the scheduler queues it then
-   * with whatever else is due (lib/delivery/scheduler.ts).
+   * with whatever else is due (lib/sending/scheduler.ts).
    */
   postpone(deferral: Deferral): Promise<void>;
   /**
@@ -78,7 +78,7 @@ export interface AttemptStore {
   wake(postponed: Postponed): Promise<void>;
   /**
    * Makes a pending delivery wait, unsent, for its endpoint's breaker to
-   * close (lib/delivery/endpoint-breaker.ts): no attempt is recorded, its
+   * close (lib/sending/endpoint-breaker.ts): no attempt is recorded, its
    * schedule does not move, and its row is due again at `until`, its
    * deadline. Should the breaker have closed meanwhile, it is due now.
    */
@@ -221,7 +221,7 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
       -- NO KEY UPDATE, as the update itself would take: no key changes, so
       -- inserts whose foreign keys name these rows need not wait. Carries
       -- the input the update needs, so that it joins no other CTE (the
-      -- hot-path pool plans no hash join, lib/db.ts).
+      -- hot-path pool plans no hash join, lib/platform/db.ts).
       SELECT d.id, i.created_at, i.status_code, i.attempt_number, i.status, i.next_attempt_at,
              (d.status = 'pending' AND d.scheduled_attempts = i.attempt_number - 1) AS moves
       FROM deliveries d JOIN input i ON i.delivery_id = d.id

@@ -4,14 +4,14 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { StringDecoder } from "node:string_decoder";
 import { Agent, request } from "undici";
-import { ipLiteral, isAllowedAddress, type DestinationPolicy } from "../url-guard";
+import { ipLiteral, isAllowedAddress, type DestinationPolicy } from "../endpoints/url-guard";
 
 /** Read at most this much of a response: enough for any error page, bounded for hostile ones. */
 export const MAX_RESPONSE_READ_BYTES = 64 * 1024;
 /** Keep at most this much of it in the attempt log. */
 export const MAX_RESPONSE_STORED_BYTES = 16 * 1024;
 
-/** Why an attempt got no answer; "endpoint_failing" was not sent at all (lib/delivery/endpoint-breaker.ts). */
+/** Why an attempt got no answer; "endpoint_failing" was not sent at all (lib/sending/endpoint-breaker.ts). */
 export type ErrorClass =
   | "timeout"
   | "connection_refused"
