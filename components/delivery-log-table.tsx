@@ -21,6 +21,7 @@ import { CODE_CLASSES, logFilterToSearch, STATUS_FILTERS, type LogFilter } from 
 import type { Page } from "@/lib/platform/pagination";
 import { OutcomeBadge, StatusBadge } from "./status-badge";
 import { TimeAgo } from "./time-ago";
+import { fromInputValue, toInputValue, useTimeZone } from "./time-zone";
 
 const features = tableFeatures({ rowSortingFeature, rowPaginationFeature, columnFilteringFeature });
 
@@ -28,18 +29,6 @@ const FILTER_KEYS = ["status", "eventType", "code", "from", "to", "q"] as const;
 
 function resolve<T>(updater: Updater<T>, old: T): T {
   return typeof updater === "function" ? (updater as (old: T) => T)(old) : updater;
-}
-
-function toLocalInput(iso: string | undefined): string {
-  if (!iso) return "";
-  const date = new Date(iso);
-  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
-function fromLocalInput(value: FormDataEntryValue | null): string | undefined {
-  if (typeof value !== "string" || value === "") return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 export function DeliveryLogTable({
@@ -54,6 +43,7 @@ export function DeliveryLogTable({
   filter: LogFilter;
 }) {
   const router = useRouter();
+  const { zone, label: zoneLabel } = useTimeZone();
   const [loading, startTransition] = useTransition();
   const go = (next: Partial<LogFilter>) =>
     startTransition(() => router.push(`${basePath}${logFilterToSearch(next)}`, { scroll: false }));
@@ -154,8 +144,8 @@ export function DeliveryLogTable({
         { id: "status", value: text("status") },
         { id: "eventType", value: text("eventType") },
         { id: "code", value: text("code") },
-        { id: "from", value: fromLocalInput(form.get("from")) },
-        { id: "to", value: fromLocalInput(form.get("to")) },
+        { id: "from", value: fromInputValue(form.get("from"), zone) || undefined },
+        { id: "to", value: fromInputValue(form.get("to"), zone) || undefined },
         { id: "q", value: text("q") },
       ].filter((entry) => entry.value !== undefined),
     );
@@ -194,12 +184,24 @@ export function DeliveryLogTable({
           <input id="f-type" name="eventType" defaultValue={filter.eventType ?? ""} />
         </div>
         <div className="field">
-          <label htmlFor="f-from">From</label>
-          <input id="f-from" name="from" type="datetime-local" defaultValue={toLocalInput(filter.from)} />
+          <label htmlFor="f-from">From ({zoneLabel})</label>
+          <input
+            key={zone}
+            id="f-from"
+            name="from"
+            type="datetime-local"
+            defaultValue={filter.from ? toInputValue(new Date(filter.from), zone) : ""}
+          />
         </div>
         <div className="field">
-          <label htmlFor="f-to">To</label>
-          <input id="f-to" name="to" type="datetime-local" defaultValue={toLocalInput(filter.to)} />
+          <label htmlFor="f-to">To ({zoneLabel})</label>
+          <input
+            key={zone}
+            id="f-to"
+            name="to"
+            type="datetime-local"
+            defaultValue={filter.to ? toInputValue(new Date(filter.to), zone) : ""}
+          />
         </div>
         <div className="field">
           <label htmlFor="f-q">Event id</label>

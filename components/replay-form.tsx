@@ -5,26 +5,15 @@ import { useState, type FormEvent } from "react";
 import { previewReplayAction, replayFailedAction } from "@/app/apps/actions";
 import { replayFormSchema } from "@/lib/dashboard/schemas";
 import { textField } from "./form-fields";
-
-function toLocalInput(date: Date): string {
-  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 16);
-}
-
-function fromLocalInput(value: FormDataEntryValue | null): string {
-  if (typeof value !== "string" || value === "") return "";
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? "" : date.toISOString();
-}
+import { fromInputValue, toInputValue, useTimeZone } from "./time-zone";
 
 export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endpointId: string; allowed: boolean }) {
-  const [defaults] = useState(() => {
-    const now = new Date();
-    return {
-      from: toLocalInput(new Date(now.getTime() - 24 * 3_600_000)),
-      to: toLocalInput(new Date(now.getTime() + 60_000)),
-    };
-  });
+  const { zone, label: zoneLabel } = useTimeZone();
+  const [now] = useState(() => Date.now());
+  const defaults = {
+    from: toInputValue(new Date(now - 24 * 3_600_000), zone),
+    to: toInputValue(new Date(now + 60_000), zone),
+  };
   const [pending, setPending] = useState<{
     input: { from: string; to: string; eventTypes: string };
     count: number;
@@ -40,8 +29,8 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
     setError(undefined);
     const form = new FormData(event.currentTarget);
     const input = {
-      from: fromLocalInput(form.get("from")),
-      to: fromLocalInput(form.get("to")),
+      from: fromInputValue(form.get("from"), zone),
+      to: fromInputValue(form.get("to"), zone),
       eventTypes: textField(form, "eventTypes"),
     };
     const checked = replayFormSchema.safeParse(input);
@@ -75,12 +64,12 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
       <form onSubmit={(event) => void preview(event)} noValidate>
         <div className="filters">
           <div className="field">
-            <label htmlFor="replay-from">From</label>
-            <input id="replay-from" name="from" type="datetime-local" defaultValue={defaults.from} />
+            <label htmlFor="replay-from">From ({zoneLabel})</label>
+            <input key={zone} id="replay-from" name="from" type="datetime-local" defaultValue={defaults.from} />
           </div>
           <div className="field">
-            <label htmlFor="replay-to">To</label>
-            <input id="replay-to" name="to" type="datetime-local" defaultValue={defaults.to} />
+            <label htmlFor="replay-to">To ({zoneLabel})</label>
+            <input key={zone} id="replay-to" name="to" type="datetime-local" defaultValue={defaults.to} />
           </div>
           <div className="field">
             <label htmlFor="replay-types">Event types (optional)</label>

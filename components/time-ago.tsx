@@ -1,6 +1,9 @@
 "use client";
-// A time shown relative ("3 min ago"), the exact time on hover.
+// A time shown exactly, with its zone, and relative to now ("3 minutes
+// ago") beside it: someone matching it against their own logs needs the
+// first, someone asking "is this the one I just sent?" the second.
 import { useEffect, useState } from "react";
+import { formatExact, useTimeZone } from "./time-zone";
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ["day", 86_400_000],
@@ -20,16 +23,21 @@ export function relativeTime(iso: string, now: number): string {
 }
 
 export function TimeAgo({ iso }: { iso: string | null }) {
+  const { zone } = useTimeZone();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 15_000);
     return () => clearInterval(timer);
   }, []);
   if (!iso) return <span className="muted">never</span>;
-  const exact = new Date(iso).toUTCString();
   return (
-    <time dateTime={iso} title={exact} suppressHydrationWarning>
-      {relativeTime(iso, now)}
+    <time className="when" dateTime={iso} suppressHydrationWarning>
+      <span className="exact" suppressHydrationWarning>
+        {formatExact(iso, zone)}
+      </span>{" "}
+      <span className="relative" suppressHydrationWarning>
+        ({relativeTime(iso, now)})
+      </span>
     </time>
   );
 }

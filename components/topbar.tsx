@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import type { Caller } from "@/lib/auth/caller";
 import { leavePortalAction } from "@/app/portal/actions";
 import { SignOutButton } from "./sign-out";
+import { TimeZoneSwitch } from "./time-zone";
 
 export function Shell({ caller, appId, children }: { caller: Caller; appId?: string; children: ReactNode }) {
   return (
@@ -20,6 +21,7 @@ export function Shell({ caller, appId, children }: { caller: Caller; appId?: str
             {appId && <Link href={`/apps/${appId}/activity`}>Activity</Link>}
           </nav>
           <div className="who">
+            <TimeZoneSwitch />
             {caller.kind === "operator" ? (
               <>
                 <Link href="/account" title="Your account: change your password">

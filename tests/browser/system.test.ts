@@ -75,8 +75,10 @@ describe("system page", () => {
     await page.goto(`${hookpost.baseUrl}/apps/${app.id}`);
     await expect(page.getByText("failing: refused").isVisible()).resolves.toBe(true);
     await page.goto(`${hookpost.baseUrl}/apps/${app.id}/endpoints/${endpoint.id}`);
-    const notice = page.getByRole("status").filter({ hasText: "Failing since" });
-    await expect(notice.innerText()).resolves.toMatch(/\(refused\)\. Hookpost disables it in 5 days unless/);
+    const notice = page.getByRole("status").filter({ hasText: "Failing (refused) since" });
+    await expect(notice.innerText()).resolves.toMatch(
+      /Hookpost disables it on \d{4}-\d\d-\d\d [\d:]+ \S+ \(in 5 days\) unless/,
+    );
     await page.close();
   });
 

@@ -69,7 +69,7 @@ export default async function AppPage({ params }: { params: Promise<{ appId: str
                           failing{endpoint.warning.failureClass ? `: ${endpoint.warning.failureClass}` : ""}
                         </span>
                         <div className="muted small">
-                          disabled <TimeAgo iso={endpoint.warning.disablesAt} />
+                          disabled on <TimeAgo iso={endpoint.warning.disablesAt} />
                         </div>
                       </>
                     ) : (

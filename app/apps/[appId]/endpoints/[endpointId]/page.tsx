@@ -45,15 +45,15 @@ export default async function EndpointPage({
       </p>
       {endpoint.disabled && (
         <p className="notice" role="status">
-          Disabled <TimeAgo iso={endpoint.disabledAt} />: {endpoint.disabledReason ?? "no reason recorded"}. It gets no
-          new deliveries until it is enabled.
+          Disabled on <TimeAgo iso={endpoint.disabledAt} />: {endpoint.disabledReason ?? "no reason recorded"}. It gets
+          no new deliveries until it is enabled.
         </p>
       )}
       {endpoint.warning && endpoint.failingSince && (
         <p className="notice" role="status">
-          Failing since <TimeAgo iso={endpoint.failingSince} />
-          {endpoint.warning.failureClass ? ` (${endpoint.warning.failureClass})` : ""}. Hookpost disables it{" "}
-          <TimeAgo iso={endpoint.warning.disablesAt} /> unless a delivery succeeds first.
+          Failing{endpoint.warning.failureClass ? ` (${endpoint.warning.failureClass})` : ""} since{" "}
+          <TimeAgo iso={endpoint.failingSince} />. Hookpost disables it on <TimeAgo iso={endpoint.warning.disablesAt} />{" "}
+          unless a delivery succeeds first.
         </p>
       )}
       <div className="grid" style={{ marginBottom: 12, marginTop: 12 }}>
