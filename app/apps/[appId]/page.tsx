@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Breadcrumbs } from "@/components/breadcrumbs";
 import { SuccessChart } from "@/components/success-chart";
 import { TimeAgo } from "@/components/time-ago";
 import { Shell } from "@/components/topbar";
@@ -16,11 +17,7 @@ export default async function AppPage({ params }: { params: Promise<{ appId: str
   const endpoints = await listEndpointOverviews(getDb(), app.id);
   return (
     <Shell caller={caller} appId={app.id}>
-      {caller.kind === "operator" && (
-        <div className="breadcrumbs">
-          <Link href="/apps">Apps</Link> /
-        </div>
-      )}
+      {caller.kind === "operator" && <Breadcrumbs trail={[{ href: "/apps", label: "Apps" }]} current={app.name} />}
       <div className="actions" style={{ justifyContent: "space-between" }}>
         <div>
           <h1>{app.name}</h1>

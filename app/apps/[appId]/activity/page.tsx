@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
 import { TimeAgo } from "@/components/time-ago";
 import { Shell } from "@/components/topbar";
 import { listActivity, type ActivityAction } from "@/lib/apps/activity";
@@ -33,9 +34,7 @@ export default async function ActivityPage({
   const page = await listActivity(getDb(), app.id, query.success ? query.data : { limit: 50 });
   return (
     <Shell caller={caller} appId={app.id}>
-      <div className="breadcrumbs">
-        <Link href={`/apps/${app.id}`}>{app.name}</Link> /
-      </div>
+      <Breadcrumbs trail={appTrail(caller.kind, app)} current="Activity" />
       <h1>Activity</h1>
       <p className="subtitle">Who changed what in this app, newest first.</p>
       {page.data.length === 0 ? (

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
 import { DeliveryView } from "@/components/delivery-view";
 import { Shell } from "@/components/topbar";
 import { canMutate } from "@/lib/auth/caller";
@@ -15,13 +15,13 @@ export default async function DeliveryPage({ params }: { params: Promise<{ appId
   const delivery = await orNotFound(() => getDeliveryDetail(getDb(), app.id, deliveryId));
   return (
     <Shell caller={caller} appId={app.id}>
-      <div className="breadcrumbs">
-        <Link href={`/apps/${app.id}`}>{app.name}</Link> /{" "}
-        <Link href={`/apps/${app.id}/endpoints/${delivery.endpoint.id}`} className="break">
-          {delivery.endpoint.url}
-        </Link>{" "}
-        /
-      </div>
+      <Breadcrumbs
+        trail={[
+          ...appTrail(caller.kind, app),
+          { href: `/apps/${app.id}/endpoints/${delivery.endpoint.id}`, label: delivery.endpoint.url },
+        ]}
+        current="Delivery"
+      />
       <h1>Delivery</h1>
       <p className="subtitle mono">{delivery.id}</p>
       <DeliveryView initial={delivery} allowed={canMutate(caller)} />

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
 import { Suspense } from "react";
 import { DeliveryLog } from "@/components/delivery-log";
 import { EndpointActions } from "@/components/endpoint-actions";
@@ -33,11 +33,7 @@ export default async function EndpointPage({
   const allowed = canMutate(caller);
   return (
     <Shell caller={caller} appId={app.id}>
-      <div className="breadcrumbs">
-        {caller.kind === "operator" && <Link href="/apps">Apps</Link>}
-        {caller.kind === "operator" && " / "}
-        <Link href={`/apps/${app.id}`}>{app.name}</Link> /
-      </div>
+      <Breadcrumbs trail={appTrail(caller.kind, app)} current="Endpoint" />
       <h1 className="break">{endpoint.url}</h1>
       <p className="subtitle">
         {endpoint.description || "No description"} ·{" "}

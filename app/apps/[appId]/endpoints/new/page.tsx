@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
 import { EndpointForm } from "@/components/endpoint-form";
 import { Shell } from "@/components/topbar";
 import { canMutate } from "@/lib/auth/caller";
@@ -11,9 +11,7 @@ export default async function NewEndpointPage({ params }: { params: Promise<{ ap
   const app = await requireApp(caller, (await params).appId);
   return (
     <Shell caller={caller} appId={app.id}>
-      <div className="breadcrumbs">
-        <Link href={`/apps/${app.id}`}>{app.name}</Link> /
-      </div>
+      <Breadcrumbs trail={appTrail(caller.kind, app)} current="Add an endpoint" />
       <h1>Add an endpoint</h1>
       <p className="subtitle">Hookpost signs every request; the secret is created for you.</p>
       {canMutate(caller) ? <EndpointForm appId={app.id} /> : <p className="notice">Your role cannot add endpoints.</p>}

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
 import { EndpointForm } from "@/components/endpoint-form";
 import { Shell } from "@/components/topbar";
 import { canMutate } from "@/lib/auth/caller";
@@ -15,10 +15,13 @@ export default async function EditEndpointPage({ params }: { params: Promise<{ a
   const endpoint = await orNotFound(() => getEndpoint(getDb(), app.id, endpointId));
   return (
     <Shell caller={caller} appId={app.id}>
-      <div className="breadcrumbs">
-        <Link href={`/apps/${app.id}`}>{app.name}</Link> /{" "}
-        <Link href={`/apps/${app.id}/endpoints/${endpoint.id}`}>{endpoint.url}</Link> /
-      </div>
+      <Breadcrumbs
+        trail={[
+          ...appTrail(caller.kind, app),
+          { href: `/apps/${app.id}/endpoints/${endpoint.id}`, label: endpoint.url },
+        ]}
+        current="Edit"
+      />
       <h1>Edit endpoint</h1>
       {canMutate(caller) ? (
         <EndpointForm
