@@ -2,6 +2,7 @@
 // The endpoint log: a TanStack Table in manual mode. The server filters,
 // sorts and paginates (keyset, by delivery id); this component only turns
 // the view state into the URL, so any view can be shared as a link.
+import { TableScroller } from "./table-scroller";
 import {
   columnFilteringFeature,
   rowPaginationFeature,
@@ -216,7 +217,7 @@ export function DeliveryLogTable({
           )}
         </div>
       </form>
-      <div className="table-wrap" aria-busy={loading}>
+      <TableScroller label="Deliveries" busy={loading}>
         <table>
           <thead>
             {table.getHeaderGroups().map((group) => (
@@ -255,7 +256,7 @@ export function DeliveryLogTable({
         {page.data.length === 0 && (
           <div className="empty">{filtered ? "No deliveries match these filters." : "No deliveries yet."}</div>
         )}
-      </div>
+      </TableScroller>
       <div className="pager">
         {filter.cursor ? (
           <button type="button" onClick={() => go(base)}>

@@ -1,6 +1,7 @@
 "use client";
 // A delivery with every attempt. "Retry" queues one attempt through the
 // worker; the page then asks the server every 1.5 s until it is recorded.
+import { TableScroller } from "./table-scroller";
 import { useCallback, useEffect, useState } from "react";
 import { getDeliveryAction, retryDeliveryAction } from "@/app/apps/actions";
 import type { DeliveryDetail } from "@/lib/dashboard/deliveries";
@@ -139,7 +140,7 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
       {latestHeaders && (
         <>
           <h2>Headers sent (latest attempt)</h2>
-          <div className="table-wrap">
+          <TableScroller label="Headers sent">
             <table>
               <tbody>
                 {Object.entries(latestHeaders).map(([name, value]) => (
@@ -150,7 +151,7 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroller>
         </>
       )}
 

@@ -1,3 +1,4 @@
+import { TableScroller } from "@/components/table-scroller";
 import Link from "next/link";
 import { Shell } from "@/components/topbar";
 import { requireOperator } from "@/lib/auth/page";
@@ -24,7 +25,7 @@ export default async function AppsPage({
           No apps yet. Create one with <code>POST /api/v1/apps</code>.
         </div>
       ) : (
-        <div className="table-wrap">
+        <TableScroller label="Apps">
           <table>
             <thead>
               <tr>
@@ -54,7 +55,7 @@ export default async function AppsPage({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroller>
       )}
       {page.nextCursor && (
         <div className="pager">

@@ -1,3 +1,4 @@
+import { TableScroller } from "@/components/table-scroller";
 import ms from "ms";
 import Link from "next/link";
 import { Shell } from "@/components/topbar";
@@ -22,7 +23,7 @@ function EndpointTable({ title, rows, empty }: { title: string; rows: EndpointFi
       {rows.length === 0 ? (
         <p className="muted">{empty}</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroller label={title}>
           <table>
             <thead>
               <tr>
@@ -45,7 +46,7 @@ function EndpointTable({ title, rows, empty }: { title: string; rows: EndpointFi
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroller>
       )}
     </section>
   );

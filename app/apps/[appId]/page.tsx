@@ -1,3 +1,4 @@
+import { TableScroller } from "@/components/table-scroller";
 import Link from "next/link";
 import { Breadcrumbs } from "@/components/breadcrumbs";
 import { SuccessChart } from "@/components/success-chart";
@@ -32,7 +33,7 @@ export default async function AppPage({ params }: { params: Promise<{ appId: str
       {endpoints.data.length === 0 ? (
         <div className="panel empty">No endpoints yet: add one to start receiving webhooks.</div>
       ) : (
-        <div className="table-wrap">
+        <TableScroller label="Endpoints">
           <table>
             <thead>
               <tr>
@@ -96,7 +97,7 @@ export default async function AppPage({ params }: { params: Promise<{ appId: str
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroller>
       )}
     </Shell>
   );

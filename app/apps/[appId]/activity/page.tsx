@@ -1,3 +1,4 @@
+import { TableScroller } from "@/components/table-scroller";
 import Link from "next/link";
 import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
 import { TimeAgo } from "@/components/time-ago";
@@ -40,7 +41,7 @@ export default async function ActivityPage({
       {page.data.length === 0 ? (
         <div className="panel empty">Nothing has been changed from the dashboard yet.</div>
       ) : (
-        <div className="table-wrap">
+        <TableScroller label="Activity">
           <table>
             <thead>
               <tr>
@@ -76,7 +77,7 @@ export default async function ActivityPage({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroller>
       )}
       {page.nextCursor && (
         <div className="pager">
