@@ -59,8 +59,11 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
   }
 
   return (
-    <div className="panel">
-      <h3>Replay failed deliveries</h3>
+    // Collapsed: a rare action, and open it would push the log a screen down on a phone.
+    <details className="panel replay">
+      <summary>
+        <h3>Replay failed deliveries</h3>
+      </summary>
       <form onSubmit={(event) => void preview(event)} noValidate>
         <div className="filters">
           <div className="field">
@@ -111,6 +114,6 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
           {error}
         </p>
       )}
-    </div>
+    </details>
   );
 }

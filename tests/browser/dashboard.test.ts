@@ -119,7 +119,9 @@ describe("dashboard", () => {
 
     receiver.respond(answer(200));
     await page.goto(`${hookpost.baseUrl}/apps/${appId}/endpoints/${endpointId}`);
-    await page.getByRole("button", { name: "Replay failed" }).click();
+    // The replay panel is collapsed until asked for.
+    await page.getByText("Replay failed deliveries").click();
+    await page.getByRole("button", { name: "Replay failed", exact: true }).click();
     await page.getByText("3 failed deliveries will be sent again").waitFor();
     // Narrowed to one event type, the count follows.
     await page.getByLabel("Event types (optional)").fill("user.created");

@@ -82,6 +82,11 @@ describe("at a phone's width", () => {
     await waitFor("the log to scroll from the keyboard", async () =>
       (await log.evaluate((box) => box.scrollLeft)) > 0 ? true : undefined,
     );
+    // The log starts within about a screen and a half, not below every panel.
+    const logTop = await page
+      .getByRole("heading", { name: "Deliveries", exact: true })
+      .evaluate((heading) => heading.getBoundingClientRect().top + window.scrollY);
+    expect(logTop).toBeLessThan(1_300);
     await screenshots(page, "phone-endpoint");
     await page.close();
   });

@@ -99,6 +99,7 @@ describe("times on the dashboard", () => {
 
     // Replay's range names its zone too, and starts a day back in it.
     const replay = page.locator(".panel", { hasText: "Replay failed deliveries" });
+    await replay.getByText("Replay failed deliveries").click();
     await replay.getByLabel(`To (${zoneName})`).waitFor();
     const replayFrom = await replay.getByLabel(`From (${zoneName})`).inputValue();
     const dayBack = new Date(Date.now() - 24 * 3_600_000);

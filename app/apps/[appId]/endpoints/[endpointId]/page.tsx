@@ -52,7 +52,7 @@ export default async function EndpointPage({
           unless a delivery succeeds first.
         </p>
       )}
-      <div className="grid" style={{ marginBottom: 12, marginTop: 12 }}>
+      <div className="grid stats" style={{ marginBottom: 12, marginTop: 12 }}>
         <div className="panel stat">
           <div className="label">Success rate, 24 h</div>
           <div className="value">
