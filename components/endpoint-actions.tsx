@@ -131,9 +131,15 @@ export function EndpointActions({
         >
           Reveal secret
         </button>
-        <a className="button" href={`/apps/${appId}/endpoints/${endpointId}/edit`} aria-disabled={!allowed}>
-          Edit
-        </a>
+        {allowed ? (
+          <a className="button" href={`/apps/${appId}/endpoints/${endpointId}/edit`}>
+            Edit
+          </a>
+        ) : (
+          <button type="button" disabled>
+            Edit
+          </button>
+        )}
         <button
           type="button"
           className={disabled ? undefined : "danger"}

@@ -104,4 +104,20 @@ describe("navigation", () => {
     await page.waitForURL(`${hookpost.baseUrl}/login`);
     await page.close();
   });
+
+  it("offers a viewer no way to start a change their role cannot make", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, hookpost.baseUrl, await hookpost.createUser("viewer"));
+    await page.goto(`${hookpost.baseUrl}/apps/${app.id}`);
+    await page.getByRole("heading", { name: "Harbour" }).waitFor();
+    expect(await page.getByRole("link", { name: "Add endpoint" }).count()).toBe(0);
+    await page.goto(`${hookpost.baseUrl}/apps/${app.id}/endpoints/${endpoint.id}`);
+    const actions = page.locator(".panel", { has: page.getByRole("heading", { name: "Actions" }) });
+    await actions.waitFor();
+    expect(await actions.getByRole("link").count()).toBe(0);
+    for (const name of ["Send test event", "Rotate secret", "Reveal secret", "Edit", "Disable"]) {
+      expect(await actions.getByRole("button", { name, exact: true }).isDisabled(), name).toBe(true);
+    }
+    await page.close();
+  });
 });
