@@ -1,6 +1,7 @@
 // POST /api/v1/apps/:appId/events, the one hot route: every event a
 // producer sends comes through here, so server/main.ts answers it directly
-// instead of through Next.js's router (see docs/performance.md). It goes
+// instead of through Next.js's router, whose per-request work would cost
+// more than the event itself. It goes
 // through the same apiRoute wrapper as every other /api/v1 route, so its
 // authentication, errors and request log are theirs.
 import { SpanStatusCode } from "@opentelemetry/api";

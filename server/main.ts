@@ -1,7 +1,7 @@
 // The web process. Next.js serves the dashboard and the API, except
 // `POST /api/v1/apps/:appId/events`: every event comes through that one
 // route, and answering it here skips Next.js's per-request routing and
-// rendering machinery, about three quarters of its cost (docs/performance.md).
+// rendering machinery, most of what a request through Next.js costs.
 //
 //   npm run web -- [--port 3000] [--hostname 127.0.0.1]
 //

@@ -23,8 +23,8 @@ export class MalformedRequestError extends HookpostError {
 /**
  * What the API reads of a request. A Fetch API Request is one; the web
  * server's own route (server/create-event.ts) passes Node's request as it
- * is, since building a Request for every event cost 13% of the web
- * process's CPU (docs/performance.md).
+ * is, since building a Request (headers, a body stream, an abort signal)
+ * for every event is a large share of the web process's CPU.
  */
 export interface ApiRequest {
   method: string;

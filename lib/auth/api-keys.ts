@@ -58,7 +58,7 @@ export function apiKeyRevocationChannel(queuePrefix: string): string {
  * from every process's memory by a message, else after at most the TTL.
  * When a key's entry expires, the requests that arrive while it is looked
  * up again share that one lookup: with 50 requests in flight, each asking
- * on its own took the pool to all its connections, newly opened, every TTL.
+ * on its own would take the pool to all its connections, newly opened, every TTL.
  * The lookup also records the key's use, so "last used" costs one write
  * per key per TTL, not one per request.
  *

@@ -162,7 +162,7 @@ function toLoadedDelivery(row: DeliveryRow, event: LoadedDelivery["event"]): Loa
 
 /**
  * The joins written out, on the pool directly: the ORM's include costs a
- * query per relation plus its compilation (see docs/performance.md).
+ * query per relation plus its compilation, once per delivery sent.
  */
 export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<LoadedDelivery | undefined>> {
   const rows = await queryRows<DeliveryRow>(

@@ -108,9 +108,9 @@ export async function ingestEvent(
  * one result per request in order. Every event and its deliveries are
  * written by one statement, so they commit together (the rule "stored before
  * acknowledged") without a multi-statement transaction, and a batch of
- * events costs the same one or two round trips as one (see
- * docs/performance.md). Requests repeating an idempotency key, within the
- * batch or of an earlier event, get that event back and create nothing.
+ * events costs the same one or two round trips as one. Requests repeating
+ * an idempotency key, within the batch or of an earlier event, get that
+ * event back and create nothing.
  * The API passes the pool itself: through Prisma, compiling and mapping
  * these statements cost more than running them. `firstAttemptJob` names
  * the queue job that will hold the new deliveries' first attempts; without
@@ -165,7 +165,7 @@ export async function ingestEvents(
     // inserts no event, so no deliveries either. The subscribed endpoints are
     // read by the same statement, under its snapshot: an endpoint committed
     // before it started gets its delivery, one committed later does not.
-    // Reading them first cost a round trip per batch (docs/performance.md).
+    // Reading them first would cost a round trip per batch.
     // Each delivery's id is made here too, its random part from random():
     // gen_random_uuid() reads the kernel's random source, a system call per
     // row. Ids must be unique, not secret.

@@ -21,8 +21,8 @@ export interface Ingestion {
 
 /**
  * One batch of up to 100 events writing at a time: what arrives meanwhile
- * waits for the next, so batches grow with load. Allowing 4 at once made
- * more, smaller batches and cost more per event (docs/performance.md).
+ * waits for the next, so batches grow with load. Several at once would
+ * make more, smaller batches, each paying a statement's fixed cost.
  */
 const BATCHING = { maxBatchSize: 100, maxInFlight: 1 };
 

@@ -33,10 +33,10 @@ export function getPool(): pg.Pool {
 /**
  * How the hot-path pool's sessions plan. Its statements (ingestion, the
  * worker's load, record and postpone) are prepared once per connection
- * and planned once, generically, instead of on every call: planning was a
- * quarter of PostgreSQL's CPU on them (docs/performance.md). A generic
- * plan is made with the table sizes of its moment, and one made while the
- * tables were small scanned them whole as they grew. With sequential scans, hash and
+ * and planned once, generically, instead of on every call: planned per
+ * call, they cost PostgreSQL more to plan than to run. A generic plan is
+ * made with the table sizes of its moment, and one made while the tables
+ * are small scans them whole as they grow. With sequential scans, hash and
  * merge joins priced out, the only plans left read each row by its key,
  * which is what these statements do at any size. Nothing else runs here:
  * the dashboard's queries need the planner's full choice.
@@ -113,11 +113,11 @@ export function getDb(): PrismaClient {
 /**
  * Runs a statement written with Prisma.sql on the pool itself. For the
  * statements that run once per delivery: the ORM's own work per raw query
- * (compiling, mapping the result) costs more than the query (see
- * docs/performance.md). Columns come back as pg maps them. A `name` makes
- * it a prepared statement, parsed once per connection; its text must then
- * never vary, and it belongs on the hot-path pool, whose sessions plan it
- * in a way that cannot go stale (KEY_ONLY_GENERIC_PLANS).
+ * (compiling, mapping the result) costs more than the query. Columns come
+ * back as pg maps them. A `name` makes it a prepared statement, parsed
+ * once per connection; its text must then never vary, and it belongs on
+ * the hot-path pool, whose sessions plan it in a way that cannot go stale
+ * (KEY_ONLY_GENERIC_PLANS).
  */
 export async function queryRows<Row extends pg.QueryResultRow>(
   pool: pg.Pool,

@@ -4,7 +4,7 @@ import pino from "pino";
 /**
  * Lines are collected and written together, once 8 KiB have gathered or
  * 200 ms after the first of them. Written one by one, every request and
- * every attempt cost a system call and a wakeup of whatever reads the
+ * every attempt would cost a system call and a wakeup of whatever reads the
  * output. pino writes what is left when the process exits; only a SIGKILL
  * loses the last 200 ms.
  */

@@ -535,8 +535,8 @@ async function makeBatchAttempts(deps: AttemptDeps, items: BatchItem[]): Promise
     } else counts[result.value]++;
   });
   // A hanging endpoint refuses hundreds of attempts a second; as delayed
-  // jobs of their own they cost Redis more than the attempts that were
-  // made (docs/performance.md, "waits in its row, for the scheduler").
+  // jobs of their own they would cost Redis more than the attempts made, so
+  // each waits in its row and the scheduler queues it with the rest due.
   // Should this fail, the job is retried, and its rows still name it until then.
   await Promise.all(deferred.map(({ deliveryId, delayMs }) => deps.store.postpone({ deliveryId, delayMs })));
   // Only once the rows say so: a wake before the postpone would be undone by it.
@@ -640,9 +640,9 @@ async function attemptIfDue(
 
   if (advanced && outcome !== "retry") getMetrics().deliveriesCompleted.inc({ outcome });
   // Every attempt is in the attempt log and the metrics. A line for each
-  // success, thousands a second under load, was a quarter of what the
-  // worker allocated (docs/performance.md); failures, what someone reading
-  // the logs looks for, stay at info.
+  // success, thousands a second under load, would be a large share of what
+  // the worker allocates (pino's redaction and a child logger per line);
+  // failures, what someone reading the logs looks for, stay at info.
   log[outcome === "succeeded" ? "debug" : "info"](
     {
       ...about,

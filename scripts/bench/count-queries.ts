@@ -1,6 +1,7 @@
 // Counts the SQL statements (round trips to PostgreSQL) one scheduled
 // attempt makes, successful and failed, by wrapping node-postgres's query.
-// A measurement aid for docs/performance.md, not part of the benchmark run.
+// A measurement aid for profiling (docs/performance.md, "How to profile"),
+// not part of the benchmark run.
 //
 //   npx tsx scripts/bench/count-queries.ts
 import { createServer } from "node:http";

@@ -71,6 +71,20 @@ export async function createBenchApp(
   return { id: app.id, uid, endpointIds, eventTypes };
 }
 
+/**
+ * An app of `endpoints` endpoints at `path`0, `path`1, ..., each subscribed
+ * to one event type; an event reaches `perEvent` of them.
+ */
+export function healthyApp(api: Api, uid: string, endpoints: number, path: string, perEvent: 1 | 5): Promise<BenchApp> {
+  const types = perEvent === 1 ? endpoints : endpoints / perEvent;
+  return createBenchApp(
+    api,
+    uid,
+    Array.from({ length: endpoints }, (_, k) => ({ url: `${path}${k}`, eventTypes: [`${uid}.t${k % types}`] })),
+    Array.from({ length: types }, (_, k) => `${uid}.t${k}`),
+  );
+}
+
 /** A 1 KiB event body (the JSON as sent, payload included). */
 export function eventBody(eventType: string, sequence: number): string {
   const head = JSON.stringify({ eventType, payload: { sequence, filler: "" } });
@@ -185,19 +199,32 @@ export async function attemptsBetween(pool: pg.Pool, appId: string, from: Date, 
   return Number(rows[0]!.count);
 }
 
-export async function pendingFirstAttempts(pool: pg.Pool, appId: string): Promise<number> {
-  const { rows } = await pool.query<{ count: string }>(
-    `SELECT count(*) FROM deliveries WHERE app_id = $1 AND attempt_count = 0`,
-    [appId],
-  );
+/** Deliveries of the app (of `endpointIds` only, when given) still waiting for their first attempt. */
+export async function pendingFirstAttempts(pool: pg.Pool, appId: string, endpointIds?: string[]): Promise<number> {
+  const { rows } = endpointIds
+    ? await pool.query<{ count: string }>(
+        `SELECT count(*) FROM deliveries WHERE app_id = $1 AND attempt_count = 0 AND endpoint_id = ANY($2)`,
+        [appId, endpointIds],
+      )
+    : await pool.query<{ count: string }>(`SELECT count(*) FROM deliveries WHERE app_id = $1 AND attempt_count = 0`, [
+        appId,
+      ]);
   return Number(rows[0]!.count);
 }
 
-/** Waits until every delivery of the app has had its first attempt; false if that takes longer than `timeoutMs`. */
-export async function waitForFirstAttempts(pool: pg.Pool, appId: string, timeoutMs: number): Promise<boolean> {
+/**
+ * Waits until every delivery of the app (of `endpointIds` only, when given)
+ * has had its first attempt; false if that takes longer than `timeoutMs`.
+ */
+export async function waitForFirstAttempts(
+  pool: pg.Pool,
+  appId: string,
+  timeoutMs: number,
+  endpointIds?: string[],
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await pendingFirstAttempts(pool, appId)) === 0) return true;
+    if ((await pendingFirstAttempts(pool, appId, endpointIds)) === 0) return true;
     await sleep(250);
   }
   return false;
