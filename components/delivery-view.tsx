@@ -5,6 +5,7 @@ import { TableScroller } from "./table-scroller";
 import { useCallback, useEffect, useState } from "react";
 import { getDeliveryAction, retryDeliveryAction } from "@/app/apps/actions";
 import type { DeliveryDetail } from "@/lib/dashboard/deliveries";
+import { CopyButton } from "./copy-button";
 import { OutcomeBadge, StatusBadge } from "./status-badge";
 import { TimeAgo } from "./time-ago";
 
@@ -17,6 +18,7 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
   const [waitingFor, setWaitingFor] = useState<{ count: number; until: number }>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [payloadExpanded, setPayloadExpanded] = useState(false);
 
   const dueSoon =
     delivery.status === "pending" &&
@@ -62,6 +64,7 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
             <dt>Event</dt>
             <dd className="mono">
               {delivery.event.id}
+              <CopyButton value={delivery.event.id} label="event id" />
               {delivery.event.externalId && <span className="muted"> ({delivery.event.externalId})</span>}
             </dd>
             <dt>Event type</dt>
@@ -100,7 +103,10 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
               </>
             )}
             <dt>Endpoint</dt>
-            <dd className="break">{delivery.endpoint.url}</dd>
+            <dd className="break">
+              {delivery.endpoint.url}
+              <CopyButton value={delivery.endpoint.url} label="endpoint URL" />
+            </dd>
           </dl>
         </div>
         <div className="panel">
@@ -132,8 +138,19 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
         </div>
       </div>
 
-      <h2>Payload</h2>
-      <pre className="body" data-testid="payload">
+      <div className="section-head">
+        <h2>Payload</h2>
+        <CopyButton value={delivery.event.payload} label="payload" />
+        <button
+          type="button"
+          className="copy"
+          aria-expanded={payloadExpanded}
+          onClick={() => setPayloadExpanded(!payloadExpanded)}
+        >
+          {payloadExpanded ? "Collapse" : "Expand"}
+        </button>
+      </div>
+      <pre className={payloadExpanded ? "body expanded" : "body"} data-testid="payload">
         {delivery.event.payload}
       </pre>
 
@@ -147,6 +164,9 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
                   <tr key={name}>
                     <td className="mono nowrap">{name}</td>
                     <td className="mono small break">{value}</td>
+                    <td className="nowrap">
+                      <CopyButton value={value} label={name} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -181,9 +201,12 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
               </div>
               {attempt.errorDetail && <p className="small muted">{attempt.errorDetail}</p>}
               {attempt.responseBody !== null && attempt.responseBody !== "" ? (
-                <pre className="body" data-testid="response-body">
-                  {attempt.responseBody}
-                </pre>
+                <>
+                  <pre className="body" data-testid="response-body">
+                    {attempt.responseBody}
+                  </pre>
+                  <CopyButton value={attempt.responseBody} label="response body" />
+                </>
               ) : (
                 <p className="small muted">No response body.</p>
               )}

@@ -1,4 +1,5 @@
 import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
+import { CopyButton } from "@/components/copy-button";
 import { DeliveryView } from "@/components/delivery-view";
 import { Shell } from "@/components/topbar";
 import { canMutate } from "@/lib/auth/caller";
@@ -23,7 +24,10 @@ export default async function DeliveryPage({ params }: { params: Promise<{ appId
         current="Delivery"
       />
       <h1>Delivery</h1>
-      <p className="subtitle mono">{delivery.id}</p>
+      <p className="subtitle mono">
+        {delivery.id}
+        <CopyButton value={delivery.id} label="delivery id" />
+      </p>
       <DeliveryView initial={delivery} allowed={canMutate(caller)} />
     </Shell>
   );

@@ -1,5 +1,6 @@
 import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
 import { Suspense } from "react";
+import { CopyButton } from "@/components/copy-button";
 import { DeliveryLog } from "@/components/delivery-log";
 import { EndpointActions } from "@/components/endpoint-actions";
 import { ReplayForm } from "@/components/replay-form";
@@ -34,7 +35,10 @@ export default async function EndpointPage({
   return (
     <Shell caller={caller} appId={app.id}>
       <Breadcrumbs trail={appTrail(caller.kind, app)} current="Endpoint" />
-      <h1 className="break">{endpoint.url}</h1>
+      <h1 className="break">
+        {endpoint.url}
+        <CopyButton value={endpoint.url} label="endpoint URL" />
+      </h1>
       <p className="subtitle">
         {endpoint.description || "No description"} ·{" "}
         {endpoint.eventTypes.length === 0 ? "all event types" : endpoint.eventTypes.join(", ")}
