@@ -28,6 +28,7 @@ function EndpointTable({ title, rows, empty }: { title: string; rows: EndpointFi
             <thead>
               <tr>
                 <th>Endpoint</th>
+                <th>App</th>
                 <th className="num">Attempts</th>
                 <th className="num">Failed</th>
                 <th className="num">Avg ms</th>
@@ -38,6 +39,9 @@ function EndpointTable({ title, rows, empty }: { title: string; rows: EndpointFi
                 <tr key={row.endpointId}>
                   <td>
                     <Link href={`/apps/${row.appId}/endpoints/${row.endpointId}`}>{row.url}</Link>
+                  </td>
+                  <td>
+                    <Link href={`/apps/${row.appId}`}>{row.appName}</Link>
                   </td>
                   <td className="num">{row.attempts}</td>
                   <td className="num">{row.failures}</td>

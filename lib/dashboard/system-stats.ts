@@ -14,6 +14,7 @@ export interface MinuteBucket {
 export interface EndpointFigure {
   endpointId: string;
   appId: string;
+  appName: string;
   url: string;
   attempts: number;
   failures: number;
@@ -68,12 +69,20 @@ export async function systemStats(
       FROM attempts WHERE id >= ${since}
       GROUP BY 1 ORDER BY 1`,
     db.$queryRaw<
-      Array<{ endpoint_id: string; app_id: string; url: string; attempts: bigint; failures: bigint; avg_ms: number }>
+      Array<{
+        endpoint_id: string;
+        app_id: string;
+        app_name: string;
+        url: string;
+        attempts: bigint;
+        failures: bigint;
+        avg_ms: number;
+      }>
     >`
-      SELECT a.endpoint_id, e.app_id, e.url, count(*) AS attempts,
+      SELECT a.endpoint_id, e.app_id, min(ap.name) AS app_name, e.url, count(*) AS attempts,
              count(*) FILTER (WHERE NOT a.succeeded) AS failures,
              avg(a.duration_ms)::float8 AS avg_ms
-      FROM attempts a JOIN endpoints e ON e.id = a.endpoint_id
+      FROM attempts a JOIN endpoints e ON e.id = a.endpoint_id JOIN apps ap ON ap.id = e.app_id
       WHERE a.id >= ${since}
       GROUP BY a.endpoint_id, e.app_id, e.url`,
     readDeliveryBacklog(db),
@@ -82,6 +91,7 @@ export async function systemStats(
   const figures: EndpointFigure[] = endpoints.map((row) => ({
     endpointId: row.endpoint_id,
     appId: row.app_id,
+    appName: row.app_name,
     url: row.url,
     attempts: Number(row.attempts),
     failures: Number(row.failures),

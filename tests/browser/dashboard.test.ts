@@ -198,6 +198,8 @@ describe("dashboard", () => {
     await screenshots(page, "apps");
     await page.goto(`${hookpost.baseUrl}/apps/${appId}/activity`);
     await page.getByText("sent a test event to").waitFor();
+    // Named by its URL, not its id.
+    await page.getByRole("region", { name: "Activity" }).getByRole("link", { name: receiver.url }).first().waitFor();
     await screenshots(page, "activity");
   });
 

@@ -55,6 +55,8 @@ describe("system page", () => {
     await expect(due.getByText("none waiting").isVisible()).resolves.toBe(true);
     const failing = page.getByRole("region", { name: "Most failing endpoints" });
     await expect(failing.getByRole("link", { name: receiver.url }).isVisible()).resolves.toBe(true);
+    // Each endpoint with the app it belongs to, by name.
+    await expect(failing.getByRole("link", { name: "Busy", exact: true }).isVisible()).resolves.toBe(true);
     await screenshots(page, "system");
     await page.close();
   });

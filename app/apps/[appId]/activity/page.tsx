@@ -3,7 +3,8 @@ import Link from "next/link";
 import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
 import { TimeAgo } from "@/components/time-ago";
 import { Shell } from "@/components/topbar";
-import { listActivity, type ActivityAction } from "@/lib/apps/activity";
+import type { ActivityAction } from "@/lib/apps/activity";
+import { listActivityNamed } from "@/lib/dashboard/activity";
 import { requireApp, requireCaller } from "@/lib/auth/page";
 import { getDb } from "@/lib/platform/db";
 import { pageQuerySchema } from "@/lib/platform/pagination";
@@ -32,7 +33,7 @@ export default async function ActivityPage({
   const caller = await requireCaller();
   const app = await requireApp(caller, (await params).appId);
   const query = pageQuerySchema.safeParse(await searchParams);
-  const page = await listActivity(getDb(), app.id, query.success ? query.data : { limit: 50 });
+  const page = await listActivityNamed(getDb(), app.id, query.success ? query.data : { limit: 50 });
   return (
     <Shell caller={caller} appId={app.id}>
       <Breadcrumbs trail={appTrail(caller.kind, app)} current="Activity" />
@@ -60,14 +61,14 @@ export default async function ActivityPage({
                   <td>
                     {VERBS[entry.action] ?? entry.action}{" "}
                     <Link
-                      className="mono small"
+                      className="break"
                       href={
                         entry.targetType === "delivery"
                           ? `/apps/${app.id}/deliveries/${entry.targetId}`
                           : `/apps/${app.id}/endpoints/${entry.targetId}`
                       }
                     >
-                      {entry.targetId}
+                      {entry.targetName}
                     </Link>
                     {entry.action === "endpoint.replayed" && (
                       <span className="muted small"> ({String(entry.details.queued)} queued)</span>
