@@ -14,8 +14,26 @@ export interface AppOverview {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function listAppOverviews(db: Db, page: PageQuery, now = new Date()): Promise<Page<AppOverview>> {
-  const rows = await db.app.findMany(pageArgs(page));
+/** Apps whose name contains `search`, or whose uid or id is it; every app without one. */
+function matching(search: string | undefined) {
+  if (!search) return {};
+  return {
+    OR: [{ name: { contains: search, mode: "insensitive" as const } }, { uid: search }, { id: search }],
+  };
+}
+
+/** A page of apps, newest first, and how many apps match in all. */
+export async function listAppOverviews(
+  db: Db,
+  page: PageQuery,
+  search?: string,
+  now = new Date(),
+): Promise<Page<AppOverview> & { total: number }> {
+  const args = pageArgs(page);
+  const [rows, total] = await Promise.all([
+    db.app.findMany({ ...args, where: { ...args.where, ...matching(search) } }),
+    db.app.count({ where: matching(search) }),
+  ]);
   const apps = rows.slice(0, page.limit);
   const appIds = apps.map((app) => app.id);
   const [endpointCounts, failingCounts, deliveryCounts] = await Promise.all([
@@ -31,7 +49,7 @@ export async function listAppOverviews(db: Db, page: PageQuery, now = new Date()
       _count: { _all: true },
     }),
   ]);
-  return toPage(rows, page.limit, (app) => {
+  const overviews = toPage(rows, page.limit, (app) => {
     const last24h = { succeeded: 0, failed: 0, pending: 0 };
     for (const row of deliveryCounts) if (row.appId === app.id) last24h[row.status] = row._count._all;
     return {
@@ -43,4 +61,5 @@ export async function listAppOverviews(db: Db, page: PageQuery, now = new Date()
       last24h,
     };
   });
+  return { ...overviews, total };
 }

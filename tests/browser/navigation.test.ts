@@ -120,4 +120,38 @@ describe("navigation", () => {
     }
     await page.close();
   });
+
+  it("searches the apps by name, uid or id, counts them and pages through them", async () => {
+    for (let i = 1; i <= 30; i++) {
+      const name = `Fleet ${String(i).padStart(2, "0")}`;
+      const created = await hookpost.api("/apps", { body: { name, uid: `fleet-${i}` } });
+      expect(created.status).toBe(201);
+    }
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, hookpost.baseUrl, await hookpost.createUser("viewer"));
+    const list = page.getByRole("region", { name: "Apps" });
+    await page.getByText("31 apps").waitFor();
+    expect(await list.locator("tbody tr").count()).toBe(25);
+    await page.getByRole("link", { name: "Older apps" }).click();
+    await page.getByRole("link", { name: "Newest apps" }).waitFor();
+    expect(await list.locator("tbody tr").count()).toBe(6);
+    await list.getByRole("link", { name: "Harbour" }).waitFor();
+
+    const search = page.getByRole("search", { name: "Search apps" });
+    await search.getByLabel("Name, uid or id").fill("fleet 07");
+    await search.getByRole("button", { name: "Search" }).click();
+    await page.getByText("1 app matching “fleet 07”").waitFor();
+    expect(await list.locator("tbody tr").count()).toBe(1);
+    await search.getByLabel("Name, uid or id").fill("fleet-12");
+    await search.getByRole("button", { name: "Search" }).click();
+    await list.getByRole("link", { name: "Fleet 12" }).waitFor();
+    expect(await list.locator("tbody tr").count()).toBe(1);
+    await search.getByLabel("Name, uid or id").fill(app.id);
+    await search.getByRole("button", { name: "Search" }).click();
+    await list.getByRole("link", { name: "Harbour" }).waitFor();
+    await search.getByLabel("Name, uid or id").fill("no such fleet");
+    await search.getByRole("button", { name: "Search" }).click();
+    await page.getByText("No app matches.").waitFor();
+    await page.close();
+  });
 });
