@@ -26,6 +26,7 @@ import { revealSecret } from "@/lib/endpoints/reveal-secret";
 import { rotateSecret } from "@/lib/endpoints/rotate-secret";
 import { sendTestEvent } from "@/lib/endpoints/send-test-event";
 import { getUseCaseDeps, getWebRuntime } from "@/lib/platform/web-runtime";
+
 function action<Schema extends z.ZodType, T>(
   schema: Schema,
   run: (caller: Caller, input: z.infer<Schema>) => Promise<T>,
