@@ -1,6 +1,7 @@
 // Where a page sits: the pages above it as links, then the page itself.
 import Link from "next/link";
 import { Fragment } from "react";
+import type { Caller } from "@/lib/auth/caller";
 
 export interface Crumb {
   href: string;
@@ -24,7 +25,7 @@ export function Breadcrumbs({ trail, current }: { trail: Crumb[]; current: strin
 }
 
 /** The trail down to an app: its operators come from the apps list; a consumer's portal starts at the app. */
-export function appTrail(callerKind: "operator" | "portal", app: { id: string; name: string }): Crumb[] {
-  const apps = callerKind === "operator" ? [{ href: "/apps", label: "Apps" }] : [];
+export function appTrail(callerKind: Caller["kind"], app: { id: string; name: string }): Crumb[] {
+  const apps = callerKind !== "portal" ? [{ href: "/apps", label: "Apps" }] : [];
   return [...apps, { href: `/apps/${app.id}`, label: app.name }];
 }

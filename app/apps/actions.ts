@@ -1,15 +1,14 @@
 "use server";
 // Server actions of the dashboard and the portal: each resolves the caller,
-// validates its input with the form's zod schema and hands over to a
-// command in lib/dashboard/commands.ts, which checks ownership and role.
+// validates its input with the form's zod schema, hands over to the use
+// case the API calls too (which checks ownership and role and logs the
+// activity), and shapes its answer for the page.
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
-import { UnauthenticatedError, type Caller } from "@/lib/auth/caller";
+import { authorizeApp, UnauthenticatedError, type Caller } from "@/lib/auth/caller";
 import { getCaller } from "@/lib/auth/session";
-import { getConfig } from "@/lib/platform/config";
 import { getDb } from "@/lib/platform/db";
 import { toActionResult, type ActionResult } from "@/lib/dashboard/action-result";
-import * as commands from "@/lib/dashboard/commands";
 import { getDeliveryDetail, type DeliveryDetail } from "@/lib/dashboard/deliveries";
 import {
   createEndpointInputSchema,
@@ -19,19 +18,14 @@ import {
   replayInputSchema,
   setEndpointEnabledSchema,
 } from "@/lib/dashboard/schemas";
-import { authorizeApp } from "@/lib/auth/caller";
-import { getWebRuntime } from "@/lib/platform/web-runtime";
-
-function deps(): commands.CommandDeps {
-  const runtime = getWebRuntime();
-  return {
-    db: getDb(),
-    producer: runtime.producer,
-    policy: runtime.policy,
-    logger: runtime.logger,
-    rotationOverlapMs: getConfig().SECRET_ROTATION_OVERLAP,
-  };
-}
+import { previewReplay, replayFailed } from "@/lib/deliveries/replay";
+import { retryDelivery } from "@/lib/deliveries/retry";
+import { createEndpoint, editEndpoint, setEndpointEnabled } from "@/lib/endpoints/endpoint-changes";
+import { toRotationResource } from "@/lib/endpoints/endpoints";
+import { revealSecret } from "@/lib/endpoints/reveal-secret";
+import { rotateSecret } from "@/lib/endpoints/rotate-secret";
+import { sendTestEvent } from "@/lib/endpoints/send-test-event";
+import { getUseCaseDeps, getWebRuntime } from "@/lib/platform/web-runtime";
 
 function action<Schema extends z.ZodType, T>(
   schema: Schema,
@@ -48,7 +42,10 @@ function action<Schema extends z.ZodType, T>(
     );
 }
 
-const retry = action(deliveryRefSchema, (caller, input) => commands.retryDelivery(deps(), caller, input));
+const retry = action(deliveryRefSchema, async (caller, input) => {
+  await retryDelivery(getUseCaseDeps(), caller, input);
+  return { queued: true };
+});
 export async function retryDeliveryAction(input: z.input<typeof deliveryRefSchema>) {
   return retry(input);
 }
@@ -61,48 +58,59 @@ export async function getDeliveryAction(input: z.input<typeof deliveryRefSchema>
   return pollDelivery(input);
 }
 
-const preview = action(replayInputSchema, (caller, input) => commands.previewReplay(deps(), caller, input));
+const preview = action(replayInputSchema, (caller, input) => previewReplay(getUseCaseDeps(), caller, input));
 export async function previewReplayAction(input: z.input<typeof replayInputSchema>) {
   return preview(input);
 }
 
-const replay = action(replayInputSchema, (caller, input) => commands.replayFailed(deps(), caller, input));
+const replay = action(replayInputSchema, (caller, input) => replayFailed(getUseCaseDeps(), caller, input));
 export async function replayFailedAction(input: z.input<typeof replayInputSchema>) {
   return replay(input);
 }
 
-const rotate = action(endpointRefSchema, (caller, input) => commands.rotateSecret(deps(), caller, input));
+const rotate = action(endpointRefSchema, async (caller, input) =>
+  toRotationResource(await rotateSecret(getUseCaseDeps(), caller, input)),
+);
 export async function rotateSecretAction(input: z.input<typeof endpointRefSchema>) {
   return rotate(input);
 }
 
-const reveal = action(endpointRefSchema, (caller, input) => commands.revealSecret(deps(), caller, input));
+const reveal = action(endpointRefSchema, async (caller, input) => ({
+  key: await revealSecret(getUseCaseDeps(), caller, input),
+}));
 export async function revealSecretAction(input: z.input<typeof endpointRefSchema>) {
   return reveal(input);
 }
 
-const test = action(endpointRefSchema, (caller, input) => commands.sendTestEvent(deps(), caller, input));
+const test = action(endpointRefSchema, (caller, input) => sendTestEvent(getUseCaseDeps(), caller, input));
 export async function sendTestEventAction(input: z.input<typeof endpointRefSchema>) {
   return test(input);
 }
 
-const create = action(createEndpointInputSchema, (caller, input) => commands.createEndpoint(deps(), caller, input));
+const create = action(createEndpointInputSchema, async (caller, input) => {
+  const endpoint = await createEndpoint(getUseCaseDeps(), caller, input);
+  return { id: endpoint.id };
+});
 export async function createEndpointAction(input: z.input<typeof createEndpointInputSchema>) {
   const result = await create(input);
   if (result.ok) revalidatePath(`/apps/${input.appId}`);
   return result;
 }
 
-const edit = action(editEndpointInputSchema, (caller, input) => commands.editEndpoint(deps(), caller, input));
+const edit = action(editEndpointInputSchema, async (caller, input) => {
+  const endpoint = await editEndpoint(getUseCaseDeps(), caller, input);
+  return { id: endpoint.id };
+});
 export async function editEndpointAction(input: z.input<typeof editEndpointInputSchema>) {
   const result = await edit(input);
   if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
   return result;
 }
 
-const setEnabled = action(setEndpointEnabledSchema, (caller, input) =>
-  commands.setEndpointEnabled(deps(), caller, input),
-);
+const setEnabled = action(setEndpointEnabledSchema, async (caller, input) => {
+  const endpoint = await setEndpointEnabled(getUseCaseDeps(), caller, input);
+  return { disabled: endpoint.disabled };
+});
 export async function setEndpointEnabledAction(input: z.input<typeof setEndpointEnabledSchema>) {
   const result = await setEnabled(input);
   if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");

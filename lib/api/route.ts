@@ -5,7 +5,8 @@
 // Response only for Next.js. The route server/main.ts serves itself writes
 // the JSON to Node's response: building a Response and reading it back
 // cost that route about 4% of the web process's time.
-import { authenticateApiKey } from "../auth/api-keys";
+import { identifyApiKey } from "../auth/api-keys";
+import type { ApiKeyCaller } from "../auth/caller";
 import { getDb, type Db } from "../platform/db";
 import { HookpostError, UnavailableError } from "../platform/errors";
 import { stringifyWithRaw } from "../platform/json-source";
@@ -18,7 +19,8 @@ export interface ApiContext<Params> {
   req: ApiRequest;
   params: Params;
   db: Db;
-  apiKeyId: string;
+  /** The API key the request was made with. */
+  caller: ApiKeyCaller;
 }
 
 /** A JSON answer, not yet in any server's response type. */
@@ -66,12 +68,12 @@ class UnauthorizedError extends HookpostError {
   }
 }
 
-async function authenticate(req: ApiRequest, db: Db): Promise<string> {
+async function authenticate(req: ApiRequest, db: Db): Promise<ApiKeyCaller> {
   const header = req.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const keyId = match?.[1] ? await authenticateApiKey(db, match[1]) : undefined;
-  if (!keyId) throw new UnauthorizedError();
-  return keyId;
+  const key = match?.[1] ? await identifyApiKey(db, match[1]) : undefined;
+  if (!key) throw new UnauthorizedError();
+  return { kind: "apiKey", keyId: key.id, name: key.name };
 }
 
 type Handler<Params> = (ctx: ApiContext<Params>) => Promise<ApiReply>;
@@ -83,8 +85,8 @@ export function apiHandler<Params = Record<string, never>>(handler: Handler<Para
     let response: ApiReply;
     try {
       const db = getDb();
-      const apiKeyId = await authenticate(req, db);
-      response = await handler({ req, params: await segment.params, db, apiKeyId });
+      const caller = await authenticate(req, db);
+      response = await handler({ req, params: await segment.params, db, caller });
     } catch (error) {
       response = errorResponse(error);
     }

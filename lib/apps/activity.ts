@@ -1,6 +1,7 @@
 // The activity log of an app: who retried, replayed, rotated, created,
-// edited, enabled or disabled what, and when. Written by the dashboard's
-// commands next to the change they describe.
+// edited, enabled, disabled or deleted what, and when, from the dashboard,
+// the portal or the API. Written by withActivity (./with-activity.ts) next
+// to the change it describes.
 import type { Prisma } from "@prisma/client";
 import type { Db, Tx } from "../platform/db";
 import { newId } from "../platform/ids";
@@ -11,6 +12,8 @@ export type ActivityAction =
   | "endpoint.updated"
   | "endpoint.disabled"
   | "endpoint.enabled"
+  | "endpoint.deleted"
+  | "endpoint.headers_set"
   | "endpoint.secret_rotated"
   | "endpoint.secret_revealed"
   | "endpoint.test_sent"
@@ -19,6 +22,7 @@ export type ActivityAction =
 
 export interface ActivityInput {
   appId: string;
+  /** A user's email, "portal" for the app's consumer, or "api key <name>" (lib/auth/caller.ts). */
   actor: string;
   action: ActivityAction;
   targetType: "endpoint" | "delivery";

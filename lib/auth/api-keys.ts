@@ -65,27 +65,38 @@ export function apiKeyRevocationChannel(queuePrefix: string): string {
  * Kept on globalThis: the web process holds two copies of lib/ (Next.js's
  * bundle and server/main.ts's source), and a revocation must reach both.
  */
-function knownKeys(): LRUCache<string, string, Db> {
-  const global = globalThis as unknown as { hookpostKnownApiKeys?: LRUCache<string, string, Db> };
-  global.hookpostKnownApiKeys ??= new LRUCache<string, string, Db>({
+function knownKeys(): LRUCache<string, ApiKeyIdentity, Db> {
+  const global = globalThis as unknown as { hookpostKnownApiKeys?: LRUCache<string, ApiKeyIdentity, Db> };
+  global.hookpostKnownApiKeys ??= new LRUCache<string, ApiKeyIdentity, Db>({
     max: 1000,
     ttl: API_KEY_TTL_MS,
     // An unknown key resolves to undefined, which is not stored: misses are asked again.
     fetchMethod: async (keyHash, _stale, { context: db }) => {
-      const [row] = await db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      const [row] = await db.$queryRaw<ApiKeyIdentity[]>(Prisma.sql`
         UPDATE "api_keys" SET last_used_at = now()
         WHERE key_hash = ${keyHash} AND revoked_at IS NULL
-        RETURNING id`);
-      return row?.id;
+        RETURNING id, name`);
+      return row;
     },
   });
   return global.hookpostKnownApiKeys;
 }
 
+/** Who a key is, as its requests are recorded. */
+export interface ApiKeyIdentity {
+  id: string;
+  name: string;
+}
+
 /** The key's id when `key` is a known API key that is not revoked, else undefined. */
 export async function authenticateApiKey(db: Db, key: string): Promise<string | undefined> {
+  return (await identifyApiKey(db, key))?.id;
+}
+
+/** The key's id and name when `key` is a known API key that is not revoked, else undefined. */
+export async function identifyApiKey(db: Db, key: string): Promise<ApiKeyIdentity | undefined> {
   if (!key.startsWith(KEY_PREFIX)) return undefined;
-  const status: LRUCache.Status<string, string, Db> = {};
+  const status: LRUCache.Status<string, ApiKeyIdentity, Db> = {};
   try {
     return await knownKeys().fetch(hashKey(key), { context: db, status });
   } catch (error) {

@@ -1,6 +1,7 @@
-// Who is asking, and what they may touch. Every dashboard read and action
-// goes through these checks with explicit ids, so an id from another app is
-// "not found" and a viewer's mutation is refused, whatever the page showed.
+// Who is asking, and what they may touch. Every dashboard read and every
+// change, from the dashboard, the portal or the API, goes through these
+// checks with explicit ids, so an id from another app is "not found" and a
+// viewer's change is refused, whatever the page showed.
 import type { App } from "@prisma/client";
 import type { Db } from "../platform/db";
 import { HookpostError, NotFoundError } from "../platform/errors";
@@ -9,7 +10,15 @@ import { getApp } from "../apps/apps";
 export type Caller =
   | { kind: "operator"; email: string; role: "admin" | "viewer" }
   /** A consumer inside the portal of one app. */
-  | { kind: "portal"; appId: string };
+  | { kind: "portal"; appId: string }
+  /** The operator's backend, with one of its API keys: it acts on every app. */
+  | ApiKeyCaller;
+
+export interface ApiKeyCaller {
+  kind: "apiKey";
+  keyId: string;
+  name: string;
+}
 
 export class ForbiddenError extends HookpostError {
   constructor(message = "your role cannot change anything here") {
@@ -25,11 +34,18 @@ export class UnauthenticatedError extends HookpostError {
 
 /** The name written into attempts and the activity log. */
 export function actorName(caller: Caller): string {
-  return caller.kind === "operator" ? caller.email : "portal";
+  switch (caller.kind) {
+    case "operator":
+      return caller.email;
+    case "portal":
+      return "portal";
+    case "apiKey":
+      return `api key ${caller.name}`;
+  }
 }
 
 export function canMutate(caller: Caller): boolean {
-  return caller.kind === "portal" || caller.role === "admin";
+  return caller.kind !== "operator" || caller.role === "admin";
 }
 
 export function assertCanMutate(caller: Caller): void {

@@ -1,10 +1,9 @@
-// Reading deliveries and their attempts, and asking for a manual attempt.
+// Reading deliveries and their attempts.
 import type { Attempt, Delivery } from "@prisma/client";
 import type { Db } from "../platform/db";
 import { NotFoundError } from "../platform/errors";
 import { getEvent } from "../events/events";
 import { pageArgs, toPage, type PageQuery } from "../platform/pagination";
-import type { DeliveryProducer } from "../queue/producer";
 
 export function toDeliveryResource(delivery: Delivery) {
   return {
@@ -52,16 +51,4 @@ export async function listAttempts(db: Db, appId: string, deliveryId: string, pa
   const args = pageArgs(page);
   const rows = await db.attempt.findMany({ ...args, where: { ...args.where, deliveryId: delivery.id } });
   return toPage(rows, page.limit, toAttemptResource);
-}
-
-/** Queues one extra attempt; the worker makes it, never the caller. */
-export async function requestManualAttempt(
-  db: Db,
-  producer: DeliveryProducer,
-  appId: string,
-  deliveryId: string,
-  requestedBy: string,
-): Promise<void> {
-  const delivery = await getDelivery(db, appId, deliveryId);
-  await producer.addManual(delivery.id, requestedBy);
 }

@@ -46,6 +46,12 @@ export const updateEndpointSchema = z
 
 export const rotateSecretSchema = z.object({ key: secretSchema.optional() });
 
+/** An endpoint named by its app and its own id, as a caller names it. */
+export interface EndpointRef {
+  appId: string;
+  endpointId: string;
+}
+
 export function toEndpointResource(endpoint: Endpoint) {
   return {
     id: endpoint.id,
@@ -159,9 +165,10 @@ export async function setEndpointHeaders(db: Db, appId: string, endpointId: stri
   return headers;
 }
 
-export async function deleteEndpoint(db: Db, appId: string, endpointId: string): Promise<void> {
+/** Deletes the endpoint, and answers what it was. */
+export async function deleteEndpoint(db: Db, appId: string, endpointId: string): Promise<Endpoint> {
   const existing = await getEndpoint(db, appId, endpointId);
-  await db.endpoint.delete({ where: { id: existing.id } });
+  return db.endpoint.delete({ where: { id: existing.id } });
 }
 
 export interface Rotation {

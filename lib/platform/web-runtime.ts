@@ -5,6 +5,7 @@
 import type { Redis } from "ioredis";
 import { listenForApiKeyRevocations } from "../auth/api-keys";
 import { getConfig } from "./config";
+import { getDb, type Db } from "./db";
 import { createLogger, type Logger } from "./logger";
 import { DeliveryProducer } from "../queue/producer";
 import { createProducerConnection, createSubscriberConnection } from "../queue/redis";
@@ -16,6 +17,16 @@ interface WebRuntime {
   policy: DestinationPolicy;
   /** Listens for API key revocations (lib/auth/api-keys.ts). */
   subscriber: Redis;
+}
+
+/** What the use cases (a retry, a rotation, a new endpoint...) need of the web process. */
+export interface UseCaseDeps {
+  db: Db;
+  producer: DeliveryProducer;
+  policy: DestinationPolicy;
+  logger: Logger;
+  /** SECRET_ROTATION_OVERLAP */
+  rotationOverlapMs: number;
 }
 
 const globalForRuntime = globalThis as unknown as { hookpostWebRuntime?: WebRuntime };
@@ -37,4 +48,15 @@ export function getWebRuntime(): WebRuntime {
     };
   }
   return globalForRuntime.hookpostWebRuntime;
+}
+
+export function getUseCaseDeps(): UseCaseDeps {
+  const runtime = getWebRuntime();
+  return {
+    db: getDb(),
+    producer: runtime.producer,
+    policy: runtime.policy,
+    logger: runtime.logger,
+    rotationOverlapMs: getConfig().SECRET_ROTATION_OVERLAP,
+  };
 }

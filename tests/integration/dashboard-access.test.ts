@@ -7,7 +7,17 @@ import type { Caller } from "../../lib/auth/caller";
 import { signIn } from "../../lib/auth/login-limit";
 import { createPortalAccess, peekPortalLink, portalSessionApp, redeemPortalLink } from "../../lib/auth/portal";
 import { checkCredentials, createUser, ensureFirstAdmin } from "../../lib/auth/users";
-import * as commands from "../../lib/dashboard/commands";
+import { previewReplay, replayFailed } from "../../lib/deliveries/replay";
+import { retryDelivery } from "../../lib/deliveries/retry";
+import {
+  createEndpoint as createEndpointAs,
+  editEndpoint,
+  setEndpointEnabled,
+} from "../../lib/endpoints/endpoint-changes";
+import { revealSecret } from "../../lib/endpoints/reveal-secret";
+import { rotateSecret } from "../../lib/endpoints/rotate-secret";
+import { sendTestEvent } from "../../lib/endpoints/send-test-event";
+import type { UseCaseDeps } from "../../lib/platform/web-runtime";
 import { getDeliveryDetail, listEndpointDeliveries } from "../../lib/dashboard/deliveries";
 import { getEndpointOverview } from "../../lib/dashboard/endpoints";
 import { logFilterSchema } from "../../lib/dashboard/log-filter";
@@ -33,7 +43,18 @@ const producer = {
 } as unknown as DeliveryProducer;
 
 const policy = { allowPrivate: true, allowedCidrs: [] };
-let deps: commands.CommandDeps;
+const commands = {
+  retryDelivery,
+  previewReplay,
+  replayFailed,
+  rotateSecret,
+  revealSecret,
+  sendTestEvent,
+  createEndpoint: createEndpointAs,
+  editEndpoint,
+  setEndpointEnabled,
+};
+let deps: UseCaseDeps;
 
 interface Fixture {
   appId: string;

@@ -16,6 +16,8 @@ const VERBS: Record<ActivityAction, string> = {
   "endpoint.updated": "edited endpoint",
   "endpoint.disabled": "disabled endpoint",
   "endpoint.enabled": "enabled endpoint",
+  "endpoint.deleted": "deleted endpoint",
+  "endpoint.headers_set": "set the custom headers of",
   "endpoint.secret_rotated": "rotated the secret of",
   "endpoint.secret_revealed": "revealed the secret of",
   "endpoint.test_sent": "sent a test event to",
@@ -40,7 +42,7 @@ export default async function ActivityPage({
       <h1>Activity</h1>
       <p className="subtitle">Who changed what in this app, newest first.</p>
       {page.data.length === 0 ? (
-        <div className="panel empty">Nothing has been changed from the dashboard yet.</div>
+        <div className="panel empty">Nothing has been changed yet.</div>
       ) : (
         <TableScroller label="Activity">
           <table>
@@ -60,16 +62,21 @@ export default async function ActivityPage({
                   <td className="break">{entry.actor}</td>
                   <td>
                     {VERBS[entry.action] ?? entry.action}{" "}
-                    <Link
-                      className="break"
-                      href={
-                        entry.targetType === "delivery"
-                          ? `/apps/${app.id}/deliveries/${entry.targetId}`
-                          : `/apps/${app.id}/endpoints/${entry.targetId}`
-                      }
-                    >
-                      {entry.targetName}
-                    </Link>
+                    {entry.action === "endpoint.deleted" ? (
+                      // Nothing to link to any more.
+                      <span className="break">{entry.targetName}</span>
+                    ) : (
+                      <Link
+                        className="break"
+                        href={
+                          entry.targetType === "delivery"
+                            ? `/apps/${app.id}/deliveries/${entry.targetId}`
+                            : `/apps/${app.id}/endpoints/${entry.targetId}`
+                        }
+                      >
+                        {entry.targetName}
+                      </Link>
+                    )}
                     {entry.action === "endpoint.replayed" && (
                       <span className="muted small"> ({String(entry.details.queued)} queued)</span>
                     )}

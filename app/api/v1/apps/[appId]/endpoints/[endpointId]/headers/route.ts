@@ -2,8 +2,11 @@ import { z } from "zod";
 import { readJson } from "@/lib/api/request";
 import { apiRoute, json } from "@/lib/api/route";
 import { getApp } from "@/lib/apps/apps";
+import { authorizeApp } from "@/lib/auth/caller";
+import { setEndpointHeaders } from "@/lib/endpoints/endpoint-changes";
 import { endpointHeadersSchema } from "@/lib/endpoints/headers";
-import { getEndpointHeaders, setEndpointHeaders } from "@/lib/endpoints/endpoints";
+import { getEndpointHeaders } from "@/lib/endpoints/endpoints";
+import { getUseCaseDeps } from "@/lib/platform/web-runtime";
 
 type Params = { appId: string; endpointId: string };
 
@@ -13,8 +16,15 @@ export const GET = apiRoute<Params>(async ({ params, db }) => {
   return json({ headers: await getEndpointHeaders(db, app.id, params.endpointId) });
 });
 
-export const PUT = apiRoute<Params>(async ({ req, params, db }) => {
-  const app = await getApp(db, params.appId);
+export const PUT = apiRoute<Params>(async ({ req, params, db, caller }) => {
+  // An unknown app is answered before the body is read.
+  const app = await authorizeApp(db, caller, params.appId);
   const { headers } = await readJson(req, z.object({ headers: endpointHeadersSchema }));
-  return json({ headers: await setEndpointHeaders(db, app.id, params.endpointId, headers) });
+  return json({
+    headers: await setEndpointHeaders(getUseCaseDeps(), caller, {
+      appId: app.id,
+      endpointId: params.endpointId,
+      headers,
+    }),
+  });
 });

@@ -1,8 +1,7 @@
 import { apiRoute, json } from "@/lib/api/route";
-import { getApp } from "@/lib/apps/apps";
-import { revealEndpointSecret } from "@/lib/endpoints/endpoints";
+import { revealSecret } from "@/lib/endpoints/reveal-secret";
+import { getUseCaseDeps } from "@/lib/platform/web-runtime";
 
-export const GET = apiRoute<{ appId: string; endpointId: string }>(async ({ params, db }) => {
-  const app = await getApp(db, params.appId);
-  return json({ key: await revealEndpointSecret(db, app.id, params.endpointId) });
-});
+export const GET = apiRoute<{ appId: string; endpointId: string }>(async ({ params, caller }) =>
+  json({ key: await revealSecret(getUseCaseDeps(), caller, params) }),
+);

@@ -1,0 +1,31 @@
+// Retry: one extra attempt of a delivery, asked for by an operator, the
+// app's portal or an API key. The worker makes it, never the caller.
+import { withActivity } from "../apps/with-activity";
+import type { Caller } from "../auth/caller";
+import type { UseCaseDeps } from "../platform/web-runtime";
+import { getDelivery } from "./deliveries";
+
+export interface DeliveryRef {
+  appId: string;
+  deliveryId: string;
+}
+
+export async function retryDelivery(
+  deps: Pick<UseCaseDeps, "db" | "producer">,
+  caller: Caller,
+  ref: DeliveryRef,
+): Promise<void> {
+  await withActivity(deps.db, caller, ref.appId, async (app, actor) => {
+    const delivery = await getDelivery(deps.db, app.id, ref.deliveryId);
+    await deps.producer.addManual(delivery.id, actor);
+    return {
+      result: undefined,
+      activity: {
+        action: "delivery.retried",
+        targetType: "delivery",
+        targetId: delivery.id,
+        details: { endpointId: delivery.endpointId, eventId: delivery.eventId },
+      },
+    };
+  });
+}
