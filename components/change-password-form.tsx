@@ -3,38 +3,17 @@
 // server action uses; the action checks the current password and ends
 // every session, so on success the form signs out to the sign-in page.
 import { signOut } from "next-auth/react";
-import { useState, type FormEvent } from "react";
 import { changeOwnPasswordAction } from "@/app/account/actions";
 import { changeOwnPasswordSchema } from "@/lib/auth/password-schema";
-import { FormError, firstIssue, textField, type FieldError } from "./form-fields";
+import { FormError, useFormAction } from "./form-fields";
 
 export function ChangePasswordForm() {
-  const [error, setError] = useState<FieldError>();
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const input = {
-      currentPassword: textField(form, "currentPassword"),
-      newPassword: textField(form, "newPassword"),
-      confirmPassword: textField(form, "confirmPassword"),
-    };
-    const checked = changeOwnPasswordSchema.safeParse(input);
-    if (!checked.success) {
-      setError(firstIssue(checked.error));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const result = await changeOwnPasswordAction(input);
-    if (!result.ok) {
-      setBusy(false);
-      setError({ message: `${result.status}: ${result.message}`, field: result.field });
-      return;
-    }
-    await signOut({ callbackUrl: "/login?changed=password" });
-  }
+  const { error, busy, submit } = useFormAction({
+    fields: ["currentPassword", "newPassword", "confirmPassword"],
+    schema: changeOwnPasswordSchema,
+    action: changeOwnPasswordAction,
+    onDone: () => signOut({ callbackUrl: "/login?changed=password" }),
+  });
 
   const invalid = (field: string) => (error?.field === field ? true : undefined);
   return (

@@ -2,10 +2,9 @@
 // Create or edit an endpoint. The fields are checked with the same schema
 // the server action uses, then the action checks them (and the caller) again.
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
 import { createEndpointAction, editEndpointAction } from "@/app/apps/actions";
 import { endpointFormSchema } from "@/lib/dashboard/schemas";
-import { FormError, firstIssue, textField, type FieldError } from "./form-fields";
+import { FormError, useFormAction } from "./form-fields";
 
 export function EndpointForm({
   appId,
@@ -15,34 +14,15 @@ export function EndpointForm({
   endpoint?: { id: string; url: string; description: string; eventTypes: string[] };
 }) {
   const router = useRouter();
-  const [error, setError] = useState<FieldError>();
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const input = {
-      url: textField(form, "url"),
-      description: textField(form, "description"),
-      eventTypes: textField(form, "eventTypes"),
-    };
-    const checked = endpointFormSchema.safeParse(input);
-    if (!checked.success) {
-      setError(firstIssue(checked.error));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const result = endpoint
-      ? await editEndpointAction({ appId, endpointId: endpoint.id, ...input })
-      : await createEndpointAction({ appId, ...input });
-    setBusy(false);
-    if (!result.ok) {
-      setError({ message: `${result.status}: ${result.message}`, field: result.field });
-      return;
-    }
-    router.push(`/apps/${appId}/endpoints/${result.data.id}`);
-  }
+  const { error, busy, submit } = useFormAction({
+    fields: ["url", "description", "eventTypes"],
+    schema: endpointFormSchema,
+    action: (input) =>
+      endpoint
+        ? editEndpointAction({ appId, endpointId: endpoint.id, ...input })
+        : createEndpointAction({ appId, ...input }),
+    onDone: (data) => router.push(`/apps/${appId}/endpoints/${data.id}`),
+  });
 
   return (
     <form className="panel" onSubmit={(event) => void submit(event)} noValidate style={{ maxWidth: 640 }}>
