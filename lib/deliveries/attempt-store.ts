@@ -565,11 +565,13 @@ export function createAttemptStore(pool: Pool, db?: Db): AttemptStore {
     load: (id) => loads.submit(id),
     recordRoutine: (record) => records.submit(record),
     async record(decided) {
-      if (!isRoutine(decided)) return transactions().$transaction((tx) => recordWithEvents(tx, decided));
       const { attempt, attemptNumber, decision } = decided;
+      if (attemptNumber === null || !isRoutine(decided)) {
+        return transactions().$transaction((tx) => recordWithEvents(tx, decided));
+      }
       const moved = await records.submit({
         attempt,
-        attemptNumber: attemptNumber!,
+        attemptNumber,
         outcome: decision.outcome === "succeeded" ? "succeeded" : "retry",
         next: decision.next,
       });
