@@ -39,7 +39,7 @@ const operatorAgent = createDeliveryAgent({ allowPrivate: true, allowedCidrs: []
 
 /** Aborted on SIGTERM, so that first-attempts jobs start nothing new and go back to the queue. */
 const stopping = new AbortController();
-const store = createAttemptStore(getHotPathPool());
+const store = createAttemptStore(getHotPathPool(), db);
 const slots = new EndpointSlots({
   limit: config.ENDPOINT_CONCURRENCY,
   timeoutMs: config.DELIVERY_TIMEOUT,

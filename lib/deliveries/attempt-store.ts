@@ -3,10 +3,18 @@
 // that arrive while a statement is running go out together in the next one
 // (lib/platform/batching.ts). An idle worker sends each at once; a busy one sends
 // one statement and one commit for many attempts instead of one each.
+//
+// This is the only code that writes what an attempt did to its delivery
+// and its endpoint's health (lib/deliveries/attempt-outcome.ts decides it).
+// An attempt that fails its delivery for good or disables its endpoint, and
+// a manual attempt, are recorded by the same statement inside a transaction
+// that also writes their operational events.
 import { Prisma, type DeliveryStatus, type Endpoint, type Event } from "@prisma/client";
+import { recordOperationalEvent } from "../events/operational-events";
 import { createBatcher } from "../platform/batching";
-import { queryRows, type Pool } from "../platform/db";
+import { getDb, queryRows, type Db, type Pool, type Tx } from "../platform/db";
 import type { Postponed } from "../sending/endpoint-slots";
+import { type AttemptDecision, type DeliveryMove, type Trigger } from "./attempt-outcome";
 
 /** What an attempt needs of a delivery, its endpoint and its event. */
 export interface LoadedDelivery {
@@ -34,25 +42,55 @@ export interface LoadedDelivery {
   event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">;
 }
 
+/** The attempt's row in the attempt log. */
+export interface AttemptRow {
+  id: string;
+  deliveryId: string;
+  endpointId: string;
+  responseStatusCode: number | null;
+  responseBody: string | null;
+  error: string | null;
+  errorDetail: string | null;
+  durationMs: number;
+  succeeded: boolean;
+  requestHeaders: Record<string, string>;
+  createdAt: Date;
+}
+
 /** A scheduled attempt that neither exhausts its delivery nor disables its endpoint. */
 export interface RoutineRecord {
-  attempt: {
-    id: string;
-    deliveryId: string;
-    endpointId: string;
-    responseStatusCode: number | null;
-    responseBody: string | null;
-    error: string | null;
-    errorDetail: string | null;
-    durationMs: number;
-    succeeded: boolean;
-    requestHeaders: Record<string, string>;
-    createdAt: Date;
-  };
+  attempt: AttemptRow;
   /** The schedule step this attempt holds (the job's attempt number). */
   attemptNumber: number;
   outcome: "succeeded" | "retry";
   next: Date | undefined;
+}
+
+/** An attempt made and what its outcome does (lib/deliveries/attempt-outcome.ts). */
+export interface DecidedAttempt {
+  attempt: AttemptRow & { trigger: Trigger; triggeredBy: string | null };
+  /** The schedule step a scheduled attempt holds; a manual attempt holds none. */
+  attemptNumber: number | null;
+  decision: AttemptDecision;
+  /** What its operational events name. */
+  delivery: Pick<LoadedDelivery, "appId" | "eventId" | "endpointId"> & { url: string };
+}
+
+/** What recording an attempt did. */
+export interface Recorded {
+  /** The delivery made the decided move (for a scheduled attempt: it held its step). */
+  moved: boolean;
+  /** This attempt disabled its endpoint. */
+  disabled: boolean;
+  /** Operational events recorded with it, for the worker to announce. */
+  operationalEvents: string[];
+}
+
+/** A held delivery that fails, unsent, at its deadline (lib/deliveries/attempt-outcome.ts, decideHeld). */
+export interface Expiry {
+  delivery: Pick<LoadedDelivery, "id" | "appId" | "eventId" | "endpointId">;
+  failureReason: string;
+  exhaustion: NonNullable<AttemptDecision["exhaustion"]>;
 }
 
 export interface AttemptStore {
@@ -63,6 +101,23 @@ export interface AttemptStore {
    * next step. True if this call moved the delivery on.
    */
   recordRoutine(record: RoutineRecord): Promise<boolean>;
+  /**
+   * Records an attempt as decided: a routine one through recordRoutine;
+   * one that fails its delivery for good, disables its endpoint, or was
+   * asked for by hand, in a transaction with its operational events.
+   */
+  record(decided: DecidedAttempt): Promise<Recorded>;
+  /**
+   * Fails a pending delivery whose deadline passed while its endpoint's
+   * breaker held it, with its `delivery.exhausted` event. Returns the
+   * events recorded: none if the delivery had settled meanwhile.
+   */
+  expire(expiry: Expiry): Promise<string[]>;
+  /**
+   * Fails a pending delivery whose endpoint is disabled. Kept, not dropped:
+   * the event stays and a replay after re-enabling sends it.
+   */
+  failForDisabledEndpoint(deliveryId: string): Promise<void>;
   /**
    * Hands a pending delivery its endpoint refused back to the scheduler:
    * its next attempt moves to when the endpoint's cap or rate limit lets it
@@ -193,29 +248,42 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
   return ids.map((id) => byId.get(id));
 }
 
+/** One attempt as the record statement takes it. */
+interface StatementRecord {
+  attempt: AttemptRow & { trigger: Trigger; triggeredBy: string | null };
+  /** Null for a manual attempt: its move is not tied to a schedule step. */
+  attemptNumber: number | null;
+  move: DeliveryMove | undefined;
+}
+
+const fromRoutine = (record: RoutineRecord): StatementRecord => ({
+  attempt: { ...record.attempt, trigger: "scheduled", triggeredBy: null },
+  attemptNumber: record.attemptNumber,
+  move: { status: record.outcome === "retry" ? "pending" : record.outcome, next: record.next ?? null },
+});
+
 /**
  * One statement, so atomic on its own, for a batch in which each delivery
  * appears once. Rows are locked in id order, so concurrent batches cannot
  * deadlock on them.
  */
-async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolean[]> {
-  const column = <T>(pick: (record: RoutineRecord) => T) => records.map(pick);
-  const rows = await queryRows<{ id: string; moved: boolean }>(
-    pool,
-    Prisma.sql`
+function recordStatement(records: StatementRecord[]): Prisma.Sql {
+  const column = <T>(pick: (record: StatementRecord) => T) => records.map(pick);
+  return Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(
         ${column((r) => r.attempt.id)}::text[], ${column((r) => r.attempt.deliveryId)}::text[],
         ${column((r) => r.attempt.endpointId)}::text[], ${column((r) => r.attemptNumber)}::int[],
+        ${column((r) => r.attempt.trigger)}::attempt_trigger[], ${column((r) => r.attempt.triggeredBy)}::text[],
         ${column((r) => r.attempt.responseStatusCode)}::int[], ${column((r) => r.attempt.responseBody)}::text[],
         ${column((r) => r.attempt.error)}::text[], ${column((r) => r.attempt.errorDetail)}::text[],
         ${column((r) => r.attempt.durationMs)}::int[], ${column((r) => r.attempt.succeeded)}::boolean[],
         ${column((r) => JSON.stringify(r.attempt.requestHeaders))}::jsonb[],
         ${column((r) => r.attempt.createdAt)}::timestamptz[],
-        ${column((r) => (r.outcome === "retry" ? "pending" : r.outcome))}::delivery_status[],
-        ${column((r) => r.next ?? null)}::timestamptz[]
-      ) AS i(id, delivery_id, endpoint_id, attempt_number, status_code, response_body, error, error_detail,
-             duration_ms, succeeded, request_headers, created_at, status, next_attempt_at)
+        ${column((r) => r.move?.status ?? null)}::delivery_status[],
+        ${column((r) => r.move?.next ?? null)}::timestamptz[]
+      ) AS i(id, delivery_id, endpoint_id, attempt_number, trigger, triggered_by, status_code, response_body,
+             error, error_detail, duration_ms, succeeded, request_headers, created_at, status, next_attempt_at)
     ), current AS (
       -- Locked, so the step check below sees the latest committed state.
       -- NO KEY UPDATE, as the update itself would take: no key changes, so
@@ -223,14 +291,19 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
       -- the input the update needs, so that it joins no other CTE (the
       -- hot-path pool plans no hash join, lib/platform/db.ts).
       SELECT d.id, i.created_at, i.status_code, i.attempt_number, i.status, i.next_attempt_at,
-             (d.status = 'pending' AND d.scheduled_attempts = i.attempt_number - 1) AS moves
+             -- Only the holder of this schedule step moves the delivery on, so a
+             -- duplicate run records its attempt but never schedules twice. A
+             -- manual attempt holds no step: its move (a success) is always made.
+             CASE WHEN i.attempt_number IS NULL THEN i.status IS NOT NULL
+                  ELSE d.status = 'pending' AND d.scheduled_attempts = i.attempt_number - 1
+             END AS moves
       FROM deliveries d JOIN input i ON i.delivery_id = d.id
       ORDER BY d.id
       FOR NO KEY UPDATE OF d
     ), recorded AS (
       INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, triggered_by, response_status_code,
                             response_body, error, error_detail, duration_ms, succeeded, request_headers, created_at)
-      SELECT id, delivery_id, endpoint_id, 'scheduled', NULL, status_code, response_body, error, error_detail,
+      SELECT id, delivery_id, endpoint_id, trigger, triggered_by, status_code, response_body, error, error_detail,
              duration_ms, succeeded, request_headers, created_at
       FROM input
     ), streaks AS (
@@ -273,9 +346,8 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
         last_attempt_at = c.created_at,
         last_status_code = c.status_code,
         first_attempt_at = COALESCE(d.first_attempt_at, c.created_at),
-        -- Only the holder of this schedule step moves the delivery on, so a
-        -- duplicate run records its attempt but never schedules twice.
-        scheduled_attempts = CASE WHEN c.moves THEN c.attempt_number ELSE d.scheduled_attempts END,
+        scheduled_attempts = CASE WHEN c.moves THEN COALESCE(c.attempt_number, d.scheduled_attempts)
+                                  ELSE d.scheduled_attempts END,
         status = CASE WHEN c.moves THEN c.status ELSE d.status END,
         next_attempt_at = CASE WHEN c.moves THEN c.next_attempt_at ELSE d.next_attempt_at END,
         -- No job holds a retry yet: the scheduler claims it when due.
@@ -284,11 +356,86 @@ async function recordBatch(pool: Pool, records: RoutineRecord[]): Promise<boolea
         held_since = CASE WHEN c.moves THEN NULL ELSE d.held_since END
     FROM current c
     WHERE d.id = c.id
-    RETURNING d.id, c.moves AS moved`,
-    "record-attempts",
-  );
+    RETURNING d.id, c.moves AS moved`;
+}
+
+async function recordBatch(pool: Pool, records: StatementRecord[]): Promise<boolean[]> {
+  const rows = await queryRows<{ id: string; moved: boolean }>(pool, recordStatement(records), "record-attempts");
   const moved = new Map(rows.map((row) => [row.id, row.moved]));
   return records.map((record) => moved.get(record.attempt.deliveryId) === true);
+}
+
+/** Whether an attempt is recorded by the batched statement alone: a scheduled one that neither fails its delivery nor disables its endpoint. */
+export function isRoutine(decided: DecidedAttempt): boolean {
+  const { decision } = decided;
+  return decided.attemptNumber !== null && decision.outcome !== "failed" && !decision.disable;
+}
+
+/** Disables the endpoint unless it already is; true if this call did. */
+async function disableEndpoint(tx: Tx, endpointId: string, reason: string, at: Date): Promise<boolean> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    UPDATE endpoints SET disabled = true, disabled_at = ${at}, disabled_reason = ${reason}, updated_at = now()
+    WHERE id = ${endpointId} AND NOT disabled
+    RETURNING id`);
+  return rows.length > 0;
+}
+
+/**
+ * The record statement of the batched path, for one attempt, with what
+ * the batched path leaves out: disabling the endpoint and the operational
+ * events of a disable and of an exhausted delivery.
+ */
+export async function recordWithEvents(tx: Tx, decided: DecidedAttempt): Promise<Recorded> {
+  const { attempt, decision, delivery } = decided;
+  const [row] = await tx.$queryRaw<Array<{ id: string; moved: boolean }>>(
+    recordStatement([{ attempt, attemptNumber: decided.attemptNumber, move: decision.move }]),
+  );
+  const moved = row?.moved === true;
+  const operationalEvents: string[] = [];
+  const { disable } = decision;
+  const disabled =
+    disable !== undefined && (await disableEndpoint(tx, delivery.endpointId, disable.reason, attempt.createdAt));
+  if (disable && disabled) {
+    operationalEvents.push(
+      await recordOperationalEvent(tx, "endpoint.disabled", delivery.appId, {
+        endpointId: delivery.endpointId,
+        url: delivery.url,
+        reason: disable.reason,
+        disabledAt: attempt.createdAt.toISOString(),
+      }),
+    );
+  }
+  if (moved && decision.exhaustion) {
+    operationalEvents.push(await recordExhausted(tx, delivery, attempt.deliveryId, decision.exhaustion));
+  }
+  return { moved, disabled, operationalEvents };
+}
+
+function recordExhausted(
+  tx: Tx,
+  delivery: Pick<LoadedDelivery, "appId" | "eventId" | "endpointId">,
+  deliveryId: string,
+  exhaustion: NonNullable<AttemptDecision["exhaustion"]>,
+): Promise<string> {
+  return recordOperationalEvent(tx, "delivery.exhausted", delivery.appId, {
+    deliveryId,
+    eventId: delivery.eventId,
+    endpointId: delivery.endpointId,
+    attempts: exhaustion.attempts,
+    lastStatus: exhaustion.lastStatus,
+  });
+}
+
+/** Fails a pending delivery that was never sent again, with its `delivery.exhausted` event. */
+export async function expireDelivery(tx: Tx, expiry: Expiry): Promise<string[]> {
+  const { delivery } = expiry;
+  const rows = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    UPDATE deliveries
+    SET status = 'failed', next_attempt_at = NULL, next_attempt_job = NULL, failure_reason = ${expiry.failureReason}
+    WHERE id = ${delivery.id} AND status = 'pending'
+    RETURNING id`);
+  if (rows.length === 0) return [];
+  return [await recordExhausted(tx, delivery, delivery.id, expiry.exhaustion)];
 }
 
 /**
@@ -310,7 +457,7 @@ export async function recordRoutines(pool: Pool, records: RoutineRecord[]): Prom
     }
     const moved = await recordBatch(
       pool,
-      now.map((entry) => entry.record),
+      now.map((entry) => fromRoutine(entry.record)),
     );
     now.forEach((entry, position) => (results[entry.index] = moved[position]!));
     pending = later;
@@ -402,7 +549,13 @@ export async function holdDeliveries(pool: Pool, held: Held[]): Promise<void[]> 
   return held.map(() => undefined);
 }
 
-export function createAttemptStore(pool: Pool): AttemptStore {
+/**
+ * The store of the worker's attempts: batched statements on `pool` (the
+ * hot-path pool), and transactions with operational events on `db`, the
+ * process's Prisma client unless given.
+ */
+export function createAttemptStore(pool: Pool, db?: Db): AttemptStore {
+  const transactions = () => db ?? getDb();
   const loads = createBatcher((ids: string[]) => loadDeliveries(pool, ids), BATCHING);
   const records = createBatcher((batch: RoutineRecord[]) => recordRoutines(pool, batch), RECORD_BATCHING);
   const postponements = createBatcher((batch: Deferral[]) => postponeDeliveries(pool, batch), BATCHING);
@@ -411,6 +564,25 @@ export function createAttemptStore(pool: Pool): AttemptStore {
   return {
     load: (id) => loads.submit(id),
     recordRoutine: (record) => records.submit(record),
+    async record(decided) {
+      const { attempt, attemptNumber, decision } = decided;
+      if (attemptNumber === null || !isRoutine(decided)) {
+        return transactions().$transaction((tx) => recordWithEvents(tx, decided));
+      }
+      const moved = await records.submit({
+        attempt,
+        attemptNumber,
+        outcome: decision.outcome === "succeeded" ? "succeeded" : "retry",
+        next: decision.next,
+      });
+      return { moved, disabled: false, operationalEvents: [] };
+    },
+    expire: (expiry) => transactions().$transaction((tx) => expireDelivery(tx, expiry)),
+    async failForDisabledEndpoint(deliveryId) {
+      await transactions().$executeRaw(Prisma.sql`
+        UPDATE deliveries SET status = 'failed', next_attempt_at = NULL
+        WHERE id = ${deliveryId} AND status = 'pending'`);
+    },
     postpone: (deferral) => postponements.submit(deferral),
     wake: (postponed) => wakings.submit(postponed),
     hold: (item) => holdings.submit(item),

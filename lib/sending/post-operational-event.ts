@@ -1,12 +1,17 @@
 // Posts an operational event to the operator's own URL, signed like any
 // webhook. The URL is the operator's, so it may be on their private network.
-import type { Outcome, AttemptDeps } from "./make-attempt";
+import type { AttemptDeps, Outcome } from "./attempt-deps";
 import { postWebhook } from "./http-client";
 import { buildWebhookRequest } from "./webhook-request";
 import type { JobData } from "../queue/jobs";
 import { statusClass } from "../platform/metrics";
 
-export async function postOperationalEvent(deps: AttemptDeps, job: JobData<"operational-event">): Promise<Outcome> {
+export type OperationalEventDeps = Pick<AttemptDeps, "db" | "config" | "operatorAgent" | "logger">;
+
+export async function postOperationalEvent(
+  deps: OperationalEventDeps,
+  job: JobData<"operational-event">,
+): Promise<Outcome> {
   const { OPERATOR_WEBHOOK_URL: url, OPERATOR_WEBHOOK_SECRET: secret } = deps.config;
   const event = await deps.db.operationalEvent.findUnique({ where: { id: job.operationalEventId } });
   if (!event || event.sentAt || !url || !secret) return "skipped";

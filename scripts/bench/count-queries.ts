@@ -61,7 +61,7 @@ const policy = { allowPrivate: true, allowedCidrs: [] };
 const agent = createDeliveryAgent(policy, 5_000);
 const deps = {
   db,
-  store: createAttemptStore(getHotPathPool()),
+  store: createAttemptStore(getHotPathPool(), db),
   producer,
   agent,
   operatorAgent: agent,

@@ -5,14 +5,17 @@
 // two statements over the same deliveries from deadlocking.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../lib/apps/apps";
+import { decideAttempt, decideHeld, type Trigger } from "../../lib/deliveries/attempt-outcome";
 import {
   createAttemptStore,
+  type DecidedAttempt,
   loadDeliveries,
   recordRoutines,
   type RoutineRecord,
 } from "../../lib/deliveries/attempt-store";
 import { createEndpoint } from "../../lib/endpoints/endpoints";
 import { ingestEvents } from "../../lib/events/events";
+import { explicitSchedule } from "../../lib/deliveries/retry-schedule";
 import { newId } from "../../lib/platform/ids";
 import { createTestDatabase, waitFor, type TestDatabase } from "../support/services";
 
@@ -258,5 +261,179 @@ describe("createAttemptStore", () => {
       succeeded: 20,
       pending: 20,
     });
+  });
+});
+
+describe("the store's transactions: attempts that exhaust, disable or were asked for, and expiries", () => {
+  const rules = {
+    schedule: explicitSchedule([60_000]),
+    config: { OVERLOAD_MIN_DELAY: 0, ENDPOINT_DISABLE_AFTER: 86_400_000 },
+    // No jitter: a retry comes exactly a minute later.
+    random: () => 0.5,
+  };
+
+  /** An attempt answered `statusCode`, decided as the worker decides it. */
+  function decided(
+    delivery: { id: string; appId: string; eventId: string; endpointId: string; attemptCount: number },
+    options: { statusCode: number; second: number; trigger?: Trigger; attemptNumber?: number; failingSince?: Date },
+  ): DecidedAttempt {
+    const trigger = options.trigger ?? "scheduled";
+    const attemptNumber = trigger === "scheduled" ? (options.attemptNumber ?? 1) : null;
+    const routine = record(delivery, { succeeded: options.statusCode < 300, second: options.second });
+    return {
+      attempt: {
+        ...routine.attempt,
+        responseStatusCode: options.statusCode,
+        trigger,
+        triggeredBy: trigger === "manual" ? "someone@example.com" : null,
+      },
+      attemptNumber,
+      decision: decideAttempt(
+        {
+          trigger,
+          attemptNumber: attemptNumber ?? undefined,
+          delivery: {
+            attemptCount: delivery.attemptCount,
+            firstAttemptAt: null,
+            endpoint: { failingSince: options.failingSince ?? null },
+          },
+          result: { statusCode: options.statusCode, durationMs: 3 },
+          startedAt: at(options.second),
+          finishedAt: at(options.second),
+        },
+        rules,
+      ),
+      delivery: { ...delivery, url: "http://127.0.0.1:9/unused" },
+    };
+  }
+
+  const operationalEvents = (appId: string) =>
+    database.db.operationalEvent.findMany({ where: { appId }, orderBy: { id: "asc" } });
+
+  it("fails a delivery at its schedule's last step with one delivery.exhausted event, however often it is recorded", async () => {
+    const { app, endpoints, deliveries } = await setUp("exhausted", 1, 1);
+    const store = createAttemptStore(database.hotPathPool, database.db);
+    const delivery = deliveries[0]!;
+    const last = decided(delivery, { statusCode: 500, second: 1, attemptNumber: 2 });
+    await database.db.delivery.update({ where: { id: delivery.id }, data: { scheduledAttempts: 1, heldSince: at(0) } });
+    expect(await store.record(last)).toMatchObject({ moved: true, disabled: false });
+    expect(await store.record({ ...last, attempt: { ...last.attempt, id: newId("attempt") } })).toEqual({
+      moved: false,
+      disabled: false,
+      operationalEvents: [],
+    });
+    expect(await database.db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      status: "failed",
+      scheduledAttempts: 2,
+      attemptCount: 2,
+      nextAttemptAt: null,
+      heldSince: null,
+    });
+    const events = await operationalEvents(app.id);
+    expect(events.map((event) => [event.type, event.payload])).toEqual([
+      [
+        "delivery.exhausted",
+        {
+          deliveryId: delivery.id,
+          eventId: delivery.eventId,
+          endpointId: endpoints[0]!.id,
+          attempts: 1,
+          lastStatus: "5xx",
+        },
+      ],
+    ]);
+    const endpoint = await database.db.endpoint.findUniqueOrThrow({ where: { id: endpoints[0]!.id } });
+    expect(endpoint.failingSince).toEqual(at(1));
+  });
+
+  it("disables an endpoint whose failure streak lasted ENDPOINT_DISABLE_AFTER, once, and still schedules the retry", async () => {
+    const { app, endpoints, deliveries } = await setUp("disable", 1, 2);
+    const store = createAttemptStore(database.hotPathPool, database.db);
+    await database.db.endpoint.update({ where: { id: endpoints[0]!.id }, data: { failingSince: at(0) } });
+    const since = new Date(at(0).getTime() - 86_400_000);
+    const [first, second] = deliveries.map((delivery, index) =>
+      decided(delivery, { statusCode: 503, second: index + 1, failingSince: since }),
+    );
+    expect(await store.record(first!)).toMatchObject({ moved: true, disabled: true });
+    expect(await store.record(second!)).toEqual({ moved: true, disabled: false, operationalEvents: [] });
+    const endpoint = await database.db.endpoint.findUniqueOrThrow({ where: { id: endpoints[0]!.id } });
+    expect(endpoint).toMatchObject({
+      disabled: true,
+      disabledAt: at(1),
+      disabledReason: `failing since ${since.toISOString()} (last error: 5xx)`,
+      failingSince: at(0),
+    });
+    const events = await operationalEvents(app.id);
+    expect(events.map((event) => event.type)).toEqual(["endpoint.disabled"]);
+    const row = await database.db.delivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } });
+    expect(row).toMatchObject({ status: "pending", scheduledAttempts: 1, nextAttemptAt: at(61) });
+  });
+
+  it("records a manual attempt without moving the schedule, and settles the delivery when it succeeds", async () => {
+    const { deliveries } = await setUp("manual", 1, 1);
+    const store = createAttemptStore(database.hotPathPool, database.db);
+    const delivery = deliveries[0]!;
+    await database.db.delivery.update({
+      where: { id: delivery.id },
+      data: { status: "failed", scheduledAttempts: 3, nextAttemptAt: null, nextAttemptJob: "job-1" },
+    });
+    expect(await store.record(decided(delivery, { statusCode: 500, second: 1, trigger: "manual" }))).toMatchObject({
+      moved: false,
+    });
+    expect(await database.db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      status: "failed",
+      scheduledAttempts: 3,
+      attemptCount: 1,
+      lastStatusCode: 500,
+    });
+    expect(await store.record(decided(delivery, { statusCode: 204, second: 2, trigger: "manual" }))).toMatchObject({
+      moved: true,
+    });
+    expect(await database.db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      status: "succeeded",
+      scheduledAttempts: 3,
+      attemptCount: 2,
+      nextAttemptAt: null,
+      nextAttemptJob: "job-1",
+      firstAttemptAt: at(1),
+    });
+    const attempts = await database.db.attempt.findMany({ where: { deliveryId: delivery.id }, orderBy: { id: "asc" } });
+    expect(attempts.map((attempt) => [attempt.trigger, attempt.triggeredBy, attempt.succeeded])).toEqual([
+      ["manual", "someone@example.com", false],
+      ["manual", "someone@example.com", true],
+    ]);
+  });
+
+  it("expires a held delivery once, with its delivery.exhausted event", async () => {
+    const { app, deliveries } = await setUp("expire", 1, 1);
+    const store = createAttemptStore(database.hotPathPool, database.db);
+    const delivery = deliveries[0]!;
+    const verdict = decideHeld(delivery, new Date(delivery.createdAt.getTime() + 1000), 1000);
+    if (verdict.held) throw new Error("expected the delivery to have expired");
+    const expiry = { delivery, failureReason: verdict.failureReason, exhaustion: verdict.exhaustion };
+    const recorded = await store.expire(expiry);
+    expect(recorded).toHaveLength(1);
+    expect(await store.expire(expiry)).toEqual([]);
+    expect(await database.db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      status: "failed",
+      nextAttemptAt: null,
+      nextAttemptJob: null,
+      failureReason: verdict.failureReason,
+    });
+    const events = await operationalEvents(app.id);
+    expect(events.map((event) => [event.id, event.type])).toEqual([[recorded[0], "delivery.exhausted"]]);
+  });
+
+  it("fails a pending delivery whose endpoint is disabled, and leaves a settled one", async () => {
+    const { deliveries } = await setUp("disabled-endpoint", 1, 2);
+    const store = createAttemptStore(database.hotPathPool, database.db);
+    const [pending, settled] = deliveries;
+    await database.db.delivery.update({ where: { id: settled!.id }, data: { status: "succeeded" } });
+    await store.failForDisabledEndpoint(pending!.id);
+    await store.failForDisabledEndpoint(settled!.id);
+    const rows = await database.db.delivery.findMany({ where: { id: { in: [pending!.id, settled!.id] } } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(pending!.id)).toMatchObject({ status: "failed", nextAttemptAt: null });
+    expect(byId.get(settled!.id)).toMatchObject({ status: "succeeded" });
   });
 });
