@@ -8,7 +8,9 @@
 // and its endpoint's health (lib/deliveries/attempt-outcome.ts decides it).
 // An attempt that fails its delivery for good or disables its endpoint, and
 // a manual attempt, are recorded by the same statement inside a transaction
-// that also writes their operational events.
+// that also writes their operational events. Held deliveries are moved
+// here too, when their endpoint's breaker closes or its probe is due (the
+// breaker, lib/sending/endpoint-breaker.ts, decides when).
 import { Prisma, type DeliveryStatus, type Endpoint, type Event } from "@prisma/client";
 import { recordOperationalEvent } from "../events/operational-events";
 import { createBatcher } from "../platform/batching";
@@ -587,4 +589,65 @@ export function createAttemptStore(pool: Pool, db?: Db): AttemptStore {
     wake: (postponed) => wakings.submit(postponed),
     hold: (item) => holdings.submit(item),
   };
+}
+
+/** Makes every delivery held for these endpoints due now (their breaker closed); the scheduler queues them with whatever else is due. */
+export async function releaseHeldDeliveries(pool: Pool, endpointIds: string[]): Promise<void> {
+  await queryRows(
+    pool,
+    Prisma.sql`
+    WITH held AS (
+      SELECT id FROM deliveries
+      WHERE endpoint_id = ANY(${endpointIds}::text[]) AND status = 'pending' AND held_since IS NOT NULL
+        AND next_attempt_job IS NULL
+      ORDER BY id
+      -- Not SKIP LOCKED: a row being held at this moment is waited for and
+      -- released too, or it would wait for its deadline.
+      FOR NO KEY UPDATE
+    )
+    UPDATE deliveries d SET next_attempt_at = now(), held_since = NULL
+    FROM held WHERE d.id = held.id`,
+  );
+}
+
+/**
+ * Run every second by the worker. Makes one held delivery due for each
+ * endpoint whose probe is due, so that an endpoint with nothing but held
+ * deliveries is still probed; and makes due any delivery held for an
+ * endpoint whose breaker is closed (one held in the instant its breaker
+ * closed, which the closing did not see, or for a disabled endpoint, whose
+ * deliveries then fail as due). Returns how many rows it moved.
+ */
+export async function tendHeldDeliveries(pool: Pool): Promise<number> {
+  const rows = await queryRows(
+    pool,
+    Prisma.sql`
+    WITH probes AS (
+      SELECT (SELECT d.id FROM deliveries d
+              WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.held_since IS NOT NULL
+                AND d.next_attempt_job IS NULL AND d.next_attempt_at > now()
+              -- The oldest first. A held delivery has reached a due attempt of
+              -- its own schedule, so a probe never sends one sooner than its
+              -- schedule would, and one whose probe failed waits for its next
+              -- step before it can be the probe again.
+              ORDER BY d.id LIMIT 1) AS id
+      FROM endpoints e
+      WHERE e.probe_at <= now()
+    ), stranded AS (
+      SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+      WHERE d.status = 'pending' AND d.held_since IS NOT NULL AND d.next_attempt_job IS NULL
+        AND (e.probe_at IS NULL OR e.disabled)
+    ), due AS (
+      SELECT id FROM probes WHERE id IS NOT NULL
+      UNION
+      SELECT id FROM stranded
+    )
+    UPDATE deliveries d
+    SET next_attempt_at = now(),
+        held_since = CASE WHEN d.id IN (SELECT id FROM stranded) THEN NULL ELSE d.held_since END
+    FROM due WHERE d.id = due.id
+    RETURNING d.id`,
+    "tend-held-deliveries",
+  );
+  return rows.length;
 }

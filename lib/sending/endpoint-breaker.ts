@@ -20,6 +20,7 @@
 import { Prisma } from "@prisma/client";
 import { LRUCache } from "lru-cache";
 import { createBatcher } from "../platform/batching";
+import { releaseHeldDeliveries } from "../deliveries/attempt-store";
 import { queryRows, type Pool } from "../platform/db";
 
 /** Wait before the first probe of an open breaker; doubled after each probe. */
@@ -129,30 +130,11 @@ export async function applyBreakerChanges(
   // A statement of its own, after the endpoints' locks are released: recording
   // an attempt locks its delivery before its endpoint, so taking them the
   // other way round in one statement could deadlock.
-  if (closed.length > 0) await releaseHeld(pool, closed);
+  if (closed.length > 0) await releaseHeldDeliveries(pool, closed);
   return rows.map((row) => ({
     endpointId: row.id,
     transition: row.was_open === row.open ? undefined : row.open ? "opened" : "closed",
   }));
-}
-
-/** Makes every delivery held for these endpoints due now; the scheduler queues them with whatever else is due. */
-async function releaseHeld(pool: Pool, endpointIds: string[]): Promise<void> {
-  await queryRows(
-    pool,
-    Prisma.sql`
-    WITH held AS (
-      SELECT id FROM deliveries
-      WHERE endpoint_id = ANY(${endpointIds}::text[]) AND status = 'pending' AND held_since IS NOT NULL
-        AND next_attempt_job IS NULL
-      ORDER BY id
-      -- Not SKIP LOCKED: a row being held at this moment is waited for and
-      -- released too, or it would wait for its deadline.
-      FOR NO KEY UPDATE
-    )
-    UPDATE deliveries d SET next_attempt_at = now(), held_since = NULL
-    FROM held WHERE d.id = held.id`,
-  );
 }
 
 /**
@@ -177,48 +159,6 @@ async function claimProbe(pool: Pool, endpointId: string): Promise<BreakerVerdic
   if (!row) return "hold";
   if (row.claimed) return "probe";
   return row.open ? "hold" : "send";
-}
-
-/**
- * Run every second by the worker. Makes one held delivery due for each
- * endpoint whose probe is due, so that an endpoint with nothing but held
- * deliveries is still probed; and makes due any delivery held for an
- * endpoint whose breaker is closed (one held in the instant its breaker
- * closed, which the closing did not see, or for a disabled endpoint, whose
- * deliveries then fail as due). Returns how many rows it moved.
- */
-export async function tendHeldDeliveries(pool: Pool): Promise<number> {
-  const rows = await queryRows(
-    pool,
-    Prisma.sql`
-    WITH probes AS (
-      SELECT (SELECT d.id FROM deliveries d
-              WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.held_since IS NOT NULL
-                AND d.next_attempt_job IS NULL AND d.next_attempt_at > now()
-              -- The oldest first. A held delivery has reached a due attempt of
-              -- its own schedule, so a probe never sends one sooner than its
-              -- schedule would, and one whose probe failed waits for its next
-              -- step before it can be the probe again.
-              ORDER BY d.id LIMIT 1) AS id
-      FROM endpoints e
-      WHERE e.probe_at <= now()
-    ), stranded AS (
-      SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-      WHERE d.status = 'pending' AND d.held_since IS NOT NULL AND d.next_attempt_job IS NULL
-        AND (e.probe_at IS NULL OR e.disabled)
-    ), due AS (
-      SELECT id FROM probes WHERE id IS NOT NULL
-      UNION
-      SELECT id FROM stranded
-    )
-    UPDATE deliveries d
-    SET next_attempt_at = now(),
-        held_since = CASE WHEN d.id IN (SELECT id FROM stranded) THEN NULL ELSE d.held_since END
-    FROM due WHERE d.id = due.id
-    RETURNING d.id`,
-    "tend-held-deliveries",
-  );
-  return rows.length;
 }
 
 /** The breaker of every endpoint, as its row keeps it; `threshold` 0 keeps every breaker closed. */
