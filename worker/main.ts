@@ -32,7 +32,7 @@ initTracing("worker");
 const db = getDb();
 const producerConnection = createProducerConnection(config.REDIS_URL, logger);
 const workerConnection = createWorkerConnection(config.REDIS_URL, logger);
-const producer = new DeliveryProducer(producerConnection, config.QUEUE_PREFIX);
+const producer = new DeliveryProducer(producerConnection, config.QUEUE_PREFIX, config.QUEUE_SHARDS);
 const policy = { allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS, allowedCidrs: config.ALLOWED_PRIVATE_CIDRS };
 const agent = createDeliveryAgent(policy, config.DELIVERY_TIMEOUT);
 const operatorAgent = createDeliveryAgent({ allowPrivate: true, allowedCidrs: [] }, config.DELIVERY_TIMEOUT);
@@ -68,23 +68,33 @@ const handle = createJobHandler({
   sending: pLimit(config.WORKER_CONCURRENCY),
   attempting: pLimit(config.WORKER_CONCURRENCY + slots.maxWaiting),
   stopping: stopping.signal,
-  rateLimiter: new EndpointRateLimiter(producerConnection, config.QUEUE_PREFIX),
+  rateLimiter: new EndpointRateLimiter(producerConnection, (endpointId) => producer.prefixOf(endpointId)),
   operatorAgent,
 });
 
-const worker = new Worker(DELIVERY_QUEUE, (job: Job, token?: string) => handle(job, token), {
-  connection: workerConnection,
-  prefix: config.QUEUE_PREFIX,
-  // Attempts waiting for their endpoint's slot keep their jobs active: the
-  // queue runs that many more, so that waiters never take other endpoints' place.
-  concurrency: config.WORKER_CONCURRENCY + slots.maxWaiting,
-  lockDuration: config.JOB_LOCK_DURATION,
-  stalledInterval: config.JOB_LOCK_DURATION,
-});
-worker.on("error", (error) => logger.error({ err: error }, "worker error"));
-worker.on("failed", (job, error) =>
-  logger.warn({ err: error, jobId: job?.id, attemptsMade: job?.attemptsMade }, "job failed"),
+// One BullMQ worker per queue shard this process consumes (all of them
+// unless WORKER_SHARDS says otherwise). Each may run as many jobs as the
+// process; what bounds the work is the process's own limits (`sending`,
+// `attempting`), shared by all of them, so an idle shard lends its share.
+const consumed = producer.shards.filter(
+  (shard) => config.WORKER_SHARDS === undefined || config.WORKER_SHARDS.includes(shard.index),
 );
+const workers = consumed.map((shard) => {
+  const worker = new Worker(DELIVERY_QUEUE, (job: Job, token?: string) => handle(job, token), {
+    connection: workerConnection,
+    prefix: shard.prefix,
+    // Attempts waiting for their endpoint's slot keep their jobs active: the
+    // queue runs that many more, so that waiters never take other endpoints' place.
+    concurrency: config.WORKER_CONCURRENCY + slots.maxWaiting,
+    lockDuration: config.JOB_LOCK_DURATION,
+    stalledInterval: config.JOB_LOCK_DURATION,
+  });
+  worker.on("error", (error) => logger.error({ err: error, shard: shard.index }, "worker error"));
+  worker.on("failed", (job, error) =>
+    logger.warn({ err: error, jobId: job?.id, attemptsMade: job?.attemptsMade, shard: shard.index }, "job failed"),
+  );
+  return worker;
+});
 
 const scheduler = startScheduler(getPool(), producer, logger, config.SCHEDULER_INTERVAL);
 const sweeper = startSweeper(db, producer, logger, config.SWEEP_INTERVAL);
@@ -95,7 +105,7 @@ const heldTender = runPeriodically(
   () => tendHeldDeliveries(getPool()),
   (error) => logger.warn({ err: error }, "tending held deliveries failed; retrying next second"),
 );
-const queueDepth = sampleQueueDepth(producer.queue, logger, 5_000);
+const queueDepth = sampleQueueDepth(producer.queues, logger, 5_000);
 const statusServer = await startStatusServer({
   port: config.WORKER_METRICS_PORT,
   token: config.METRICS_TOKEN,
@@ -103,7 +113,14 @@ const statusServer = await startStatusServer({
   redis: producerConnection,
   logger,
 });
-logger.info({ concurrency: config.WORKER_CONCURRENCY, queuePrefix: config.QUEUE_PREFIX }, "worker started");
+logger.info(
+  {
+    concurrency: config.WORKER_CONCURRENCY,
+    queuePrefix: config.QUEUE_PREFIX,
+    shards: consumed.map((shard) => ({ shard: shard.index, prefix: shard.prefix, slot: shard.slot })),
+  },
+  "worker started",
+);
 
 let shuttingDown = false;
 async function shutdown(signal: string) {
@@ -126,7 +143,7 @@ async function shutdown(signal: string) {
   await secretPruner.stop();
   await heldTender.stop();
   queueDepth.stop();
-  await worker.close();
+  await Promise.all(workers.map((worker) => worker.close()));
   await producer.close();
   await agent.close();
   await operatorAgent.close();

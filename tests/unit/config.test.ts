@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "@/lib/platform/config";
+import { parseRedisUrl } from "@/lib/queue/redis-url";
+import { queueShards, shardOf } from "@/lib/queue/shards";
 
 describe("parseConfig", () => {
   it("applies the documented defaults", () => {
@@ -26,9 +28,56 @@ describe("parseConfig", () => {
     ["ALLOW_PRIVATE_ENDPOINTS", "yes"],
     ["SECRETS_ENCRYPTION_KEYS", "k1:tooshort"],
     ["OPERATOR_WEBHOOK_URL", "ftp://ops.example"],
+    ["REDIS_URL", "redis+cluster://"],
+    ["REDIS_URL", "redis+cluster://10.0.0.1:7000,10.0.0.2"],
+    ["QUEUE_SHARDS", "0"],
+    ["QUEUE_PREFIX", "{hookpost}"],
+    ["WORKER_SHARDS", "0,one"],
   ])("names the bad variable %s", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe("Redis Cluster and queue shards", () => {
+  it("reads a cluster from REDIS_URL, with 3 queue shards unless QUEUE_SHARDS says otherwise", () => {
+    const url = "redis+cluster://user:p%40ss@10.0.0.1:7000,10.0.0.2:7001/";
+    expect(parseConfig({ REDIS_URL: url }).QUEUE_SHARDS).toBe(3);
+    expect(parseConfig({ REDIS_URL: url, QUEUE_SHARDS: "6" }).QUEUE_SHARDS).toBe(6);
+    expect(parseConfig({}).QUEUE_SHARDS).toBe(1);
+    expect(parseRedisUrl(url)).toEqual({
+      kind: "cluster",
+      nodes: [
+        { host: "10.0.0.1", port: 7000 },
+        { host: "10.0.0.2", port: 7001 },
+      ],
+      username: "user",
+      password: "p@ss",
+      tls: false,
+    });
+    expect(parseRedisUrl("redis://127.0.0.1:6379")).toEqual({ kind: "single", url: "redis://127.0.0.1:6379" });
+  });
+
+  it("refuses a worker shard that does not exist", () => {
+    expect(() => parseConfig({ QUEUE_SHARDS: "2", WORKER_SHARDS: "1,2" })).toThrow(
+      "WORKER_SHARDS: 2 not below QUEUE_SHARDS (2)",
+    );
+    expect(parseConfig({ QUEUE_SHARDS: "3", WORKER_SHARDS: "2, 0" }).WORKER_SHARDS).toEqual([2, 0]);
+  });
+
+  it("spreads shards' hash tags over the slot space and keeps one shard on one Redis under QUEUE_PREFIX", () => {
+    expect(queueShards("hookpost", 1, false)).toEqual([{ index: 0, prefix: "hookpost", slot: undefined }]);
+    const shards = queueShards("hookpost", 3, true);
+    shards.forEach((shard, index) => {
+      expect(shard.prefix).toMatch(/^\{hookpost-\d+-\d+\}$/);
+      // Each in the middle half of its third, so in the third of the primary that serves it.
+      expect(shard.slot).toBeGreaterThanOrEqual((index * 16384) / 3 + 16384 / 12);
+      expect(shard.slot).toBeLessThan((index * 16384) / 3 + (3 * 16384) / 12);
+    });
+    const counts = [0, 0, 0];
+    for (let n = 0; n < 3000; n++) counts[shardOf(`ep_${n}`, 3)]!++;
+    for (const count of counts) expect(count).toBeGreaterThan(900);
+    expect(shardOf("ep_1", 3)).toBe(shardOf("ep_1", 3));
   });
 });
 
