@@ -113,7 +113,12 @@ export async function identifyApiKey(db: Db, key: string): Promise<ApiKeyIdentit
  * The database is changed first, so a process that misses the message
  * reads the revocation when its entry expires.
  */
-export async function revokeApiKey(db: Db, publisher: RedisClient, queuePrefix: string, id: string): Promise<ApiKeySummary> {
+export async function revokeApiKey(
+  db: Db,
+  publisher: RedisClient,
+  queuePrefix: string,
+  id: string,
+): Promise<ApiKeySummary> {
   const key = await db.apiKey.findUnique({ where: { id } });
   if (!key) throw new NotFoundError(`API key ${id}`);
   const revoked = await db.apiKey.update({
