@@ -147,7 +147,9 @@ const schema = z.object({
   SCHEDULER_INTERVAL: duration.default(ms("100ms")),
   /** When set, /api/metrics and the worker's /metrics require `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  /** The worker's port for /metrics and /health/*; 0 picks a free port. */
+  /** How many worker processes `npm start` runs beside the web process (scripts/start.ts). */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** The worker's port for /metrics and /health/*; 0 picks a free port. `npm start`'s n-th worker adds n. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Signs dashboard sessions (next-auth); required in production (npm start creates one in .hookpost/). */
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
