@@ -18,7 +18,8 @@ import { runPeriodically } from "../lib/platform/periodic";
 import { startSecretPruner } from "../lib/endpoints/previous-secrets";
 import { DELIVERY_QUEUE } from "../lib/queue/jobs";
 import { DeliveryProducer } from "../lib/queue/producer";
-import { createProducerConnection, createWorkerConnection } from "../lib/queue/redis";
+import { createProducerConnection, createWorkerConnection, isCluster } from "../lib/queue/redis";
+import { shardPlacement } from "../lib/queue/shards";
 import { sampleQueueDepth } from "../lib/queue/depth";
 import { scheduleFromConfig } from "../lib/deliveries/retry-schedule";
 import { initTracing, shutdownTracing } from "../lib/platform/tracing";
@@ -113,6 +114,19 @@ const statusServer = await startStatusServer({
   redis: producerConnection,
   logger,
 });
+// On a cluster, says which primary serves each shard once the slot map is
+// known, and warns when shards share a primary while another has none.
+if (isCluster(producerConnection)) {
+  const cluster = producerConnection;
+  const report = () => {
+    const { primaries, crowded } = shardPlacement(producer.shards, cluster.slots);
+    if (crowded)
+      logger.warn({ primaries }, "queue shards share a primary: move their slots apart (docs/deployment.md)");
+    else logger.info({ primaries }, "queue shards on the cluster's primaries");
+  };
+  if (cluster.status === "ready") report();
+  else cluster.once("ready", report);
+}
 logger.info(
   {
     concurrency: config.WORKER_CONCURRENCY,

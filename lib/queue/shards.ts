@@ -44,3 +44,21 @@ export function shardOf(endpointId: string, count: number): number {
   if (count === 1) return 0;
   return createHash("sha1").update(endpointId).digest().readUInt32BE(0) % count;
 }
+
+/**
+ * Which primary serves each shard, from a cluster's slot map (ioredis's
+ * `cluster.slots`: the nodes of each slot, primary first), and whether
+ * shards share a primary that another primary could have taken.
+ */
+export function shardPlacement(
+  shards: QueueShard[],
+  slots: string[][],
+): { primaries: Array<{ shard: number; primary: string | undefined }>; crowded: boolean } {
+  const primaries = shards.map((shard) => ({
+    shard: shard.index,
+    primary: shard.slot === undefined ? undefined : slots[shard.slot]?.[0],
+  }));
+  const all = new Set(slots.map((nodes) => nodes[0]).filter((node) => node !== undefined));
+  const used = new Set(primaries.map((entry) => entry.primary));
+  return { primaries, crowded: used.size < Math.min(shards.length, all.size) };
+}

@@ -22,6 +22,11 @@ describe("on a Redis Cluster", () => {
     const shards = queueShards(hookpost.queuePrefix, 3, true);
     const primaries = await Promise.all(shards.map((shard) => cluster.primaryOf(shard.slot!)));
     expect(new Set(primaries.map((node) => node.port)).size).toBe(3);
+    // The worker says so too, from its own slot map.
+    const logs = await waitFor("the worker to report its shards' primaries", () =>
+      hookpost.workerLogs().includes("queue shards on the cluster's primaries") ? hookpost.workerLogs() : undefined,
+    );
+    expect(logs).not.toContain("queue shards share a primary");
   });
 
   it("is ready, every primary refusing to evict", async () => {

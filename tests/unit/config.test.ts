@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "@/lib/platform/config";
 import { parseRedisUrl } from "@/lib/queue/redis-url";
-import { queueShards, shardOf } from "@/lib/queue/shards";
 
 describe("parseConfig", () => {
   it("applies the documented defaults", () => {
@@ -63,21 +62,6 @@ describe("Redis Cluster and queue shards", () => {
       "WORKER_SHARDS: 2 not below QUEUE_SHARDS (2)",
     );
     expect(parseConfig({ QUEUE_SHARDS: "3", WORKER_SHARDS: "2, 0" }).WORKER_SHARDS).toEqual([2, 0]);
-  });
-
-  it("spreads shards' hash tags over the slot space and keeps one shard on one Redis under QUEUE_PREFIX", () => {
-    expect(queueShards("hookpost", 1, false)).toEqual([{ index: 0, prefix: "hookpost", slot: undefined }]);
-    const shards = queueShards("hookpost", 3, true);
-    shards.forEach((shard, index) => {
-      expect(shard.prefix).toMatch(/^\{hookpost-\d+-\d+\}$/);
-      // Each in the middle half of its third, so in the third of the primary that serves it.
-      expect(shard.slot).toBeGreaterThanOrEqual((index * 16384) / 3 + 16384 / 12);
-      expect(shard.slot).toBeLessThan((index * 16384) / 3 + (3 * 16384) / 12);
-    });
-    const counts = [0, 0, 0];
-    for (let n = 0; n < 3000; n++) counts[shardOf(`ep_${n}`, 3)]!++;
-    for (const count of counts) expect(count).toBeGreaterThan(900);
-    expect(shardOf("ep_1", 3)).toBe(shardOf("ep_1", 3));
   });
 });
 
