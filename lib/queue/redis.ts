@@ -2,6 +2,7 @@
 // request never waits on a dead Redis (the database already holds the event
 // and the sweeper enqueues it later); workers retry forever, as BullMQ
 // requires.
+//
 // On a cluster (lib/queue/redis-url.ts) ioredis finds the other nodes and
 // the slot map from the ones named, and follows failovers.
 import { Cluster, Redis, type RedisOptions } from "ioredis";
@@ -32,11 +33,11 @@ export function connectRedis(url: string, options: ConnectionOptions): RedisClie
   return new Cluster(target.nodes, {
     clusterRetryStrategy: options.retryStrategy,
     ...(options.lazyConnect ? { lazyConnect: true } : {}),
-    // A cluster answers MOVED, TRYAGAIN and CLUSTERDOWN while a failover is
-    // under way: those commands wait for the new slot map instead of
-    // failing. Without the offline queue they would fail while the map is
-    // refreshed; callers that must not wait bound the wait themselves.
-    enableOfflineQueue: true,
+    // While a failover is under way the cluster answers CLUSTERDOWN, TRYAGAIN
+    // and MOVED: ioredis retries those commands after these delays, on the
+    // new slot map. Only a connection to no node at all refuses commands
+    // at once when the offline queue is off (a producer's, as on one Redis).
+    enableOfflineQueue: options.enableOfflineQueue ?? true,
     retryDelayOnFailover: 200,
     retryDelayOnClusterDown: 200,
     retryDelayOnTryAgain: 200,
