@@ -76,7 +76,15 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const nodes: ClusterNode[] = [];
   const processes = new Map<number, ChildProcess>();
 
+  // Nodes must not outlive a test run that fails or is interrupted before stop().
+  const killAll = () => {
+    for (const child of processes.values()) child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", killAll);
+
   const stop = async () => {
+    process.off("exit", killAll);
     await Promise.all(
       [...processes.values()].map(
         (child) =>
