@@ -7,17 +7,11 @@ import { z } from "zod";
 import type { Db } from "../platform/db";
 import { ConflictError, NotFoundError, ValidationError } from "../platform/errors";
 import { newId } from "../platform/ids";
+import { RawJson } from "../platform/json-source";
 import { pageArgs, toPage, type PageQuery } from "../platform/pagination";
 import { isUniqueViolation } from "../platform/prisma-errors";
 import { checkExampleAgainstSchema, type JsonSchema } from "./json-schema";
-
-/** The characters an endpoint's subscription accepts, so that every catalogue type can be subscribed to. */
-export const eventTypeNameSchema = z
-  .string()
-  .regex(
-    /^[a-zA-Z0-9\-_.]{1,256}$/,
-    "name must be like invoice.paid: letters, digits, '-', '_' and '.' (at most 256)",
-  );
+import { eventTypeNameSchema } from "./name";
 
 export const MAX_EXAMPLE_CHARS = 64 * 1024;
 export const MAX_SCHEMA_CHARS = 64 * 1024;
@@ -93,7 +87,8 @@ export function toEventTypeResource(row: EventType) {
   return {
     name: row.name,
     description: row.description,
-    example: JSON.parse(row.example) as unknown,
+    // Written as the operator wrote it, as an event's payload is.
+    example: new RawJson(row.example),
     schema: row.schema,
     archived: row.archivedAt !== null,
     createdAt: row.createdAt.toISOString(),
@@ -117,7 +112,7 @@ export async function createEventType(db: Db, appId: string, input: NewEventType
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new ConflictError(
-        `event type ${input.name} already exists in this app (archived ones too: restore it with archived: false)`,
+        `name: event type ${input.name} already exists in this app (archived ones too: restore it with archived: false)`,
         "name",
       );
     }
@@ -127,7 +122,8 @@ export async function createEventType(db: Db, appId: string, input: NewEventType
 
 /** The app's event type by name, archived or not; another app's is simply not found. */
 export async function getEventType(db: Db, appId: string, name: string): Promise<EventType> {
-  const row = await db.eventType.findUnique({ where: { appId_name: { appId, name } } });
+  // Flat, so that a name holding U+0000 finds nothing (lib/platform/db.ts).
+  const row = await db.eventType.findFirst({ where: { appId, name } });
   if (!row) throw new NotFoundError("event type");
   return row;
 }
@@ -178,4 +174,10 @@ export async function updateEventType(
             : null,
     },
   });
+}
+
+/** The types offered when subscribing an endpoint or sending a test event: the catalogue without the archived ones. */
+export async function catalogueChoices(db: Db, appId: string): Promise<Array<{ name: string; description: string }>> {
+  const rows = await listCatalogue(db, appId, { includeArchived: false });
+  return rows.map((row) => ({ name: row.name, description: row.description }));
 }
