@@ -37,7 +37,12 @@ export function AppSettingsForm({
       <h3>Portal branding</h3>
       <div className="field">
         <label htmlFor="displayName">Display name</label>
-        <input id="displayName" name="displayName" defaultValue={app.displayName ?? ""} aria-describedby="displayName-hint" />
+        <input
+          id="displayName"
+          name="displayName"
+          defaultValue={app.displayName ?? ""}
+          aria-describedby="displayName-hint"
+        />
         <div className="hint" id="displayName-hint">
           Shown in the portal&apos;s header instead of the name. Empty: the name.
         </div>

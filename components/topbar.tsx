@@ -6,7 +6,7 @@ import type { CSSProperties, ReactNode } from "react";
 import type { Caller } from "@/lib/auth/caller";
 import { leavePortalAction } from "@/app/portal/actions";
 import { getApp } from "@/lib/apps/apps";
-import { accentProperties } from "@/lib/apps/branding";
+import { accentProperties, shownName } from "@/lib/apps/branding";
 import { getDb } from "@/lib/platform/db";
 import { SignOutButton } from "./sign-out";
 import { TimeZoneSwitch } from "./time-zone";
@@ -24,7 +24,7 @@ export async function Shell({ caller, appId, children }: { caller: Caller; appId
                 // An operator's image on any https host; no referrer leaks the portal's URL to it.
                 <img className="brand-logo" src={app.logoUrl} alt="" referrerPolicy="no-referrer" />
               )}
-              {app.displayName ?? app.name}
+              {shownName(true, app)}
             </Link>
           ) : (
             <Link className="brand" href="/apps">

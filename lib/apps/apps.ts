@@ -22,9 +22,7 @@ export const createAppSchema = z.object({
 });
 
 /** What PATCH /apps/{app} and the dashboard's app settings change. */
-export const updateAppSchema = z
-  .object({ name: z.string().trim().min(1).max(256), ...brandingFields })
-  .partial();
+export const updateAppSchema = z.object({ name: z.string().trim().min(1).max(256), ...brandingFields }).partial();
 
 export type AppChanges = z.infer<typeof updateAppSchema>;
 

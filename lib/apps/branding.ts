@@ -28,6 +28,11 @@ export interface Branding {
   accentColor: string | null;
 }
 
+/** The app's name as its viewer knows it: the portal shows the display name when there is one. */
+export function shownName(portal: boolean, app: { name: string; displayName?: string | null }): string {
+  return portal ? (app.displayName ?? app.name) : app.name;
+}
+
 /** "#ABC" as "#aabbcc". */
 export function normalizeHex(hex: string): string {
   const digits = hex.trim().slice(1).toLowerCase();

@@ -70,7 +70,7 @@ const jsonObjectText = (field: string, what: string) =>
 export const eventTypeFormSchema = z.object({
   name: eventTypeNameSchema,
   description: z.string().trim().max(1024).default(""),
-  example: jsonObjectText("example", "a JSON object, such as {\"invoice\": 42}"),
+  example: jsonObjectText("example", 'a JSON object, such as {"invoice": 42}'),
   /** Empty: no schema. */
   schema: z.union([z.literal(""), jsonObjectText("schema", "a JSON Schema object, or empty for none")]).default(""),
 });

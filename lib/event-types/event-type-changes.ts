@@ -5,12 +5,7 @@ import type { EventType } from "@prisma/client";
 import { withActivity, type ActivityEntry } from "../apps/with-activity";
 import { assertCanManageApp, type Caller } from "../auth/caller";
 import type { UseCaseDeps } from "../platform/web-runtime";
-import {
-  createEventType,
-  updateEventType,
-  type EventTypeChanges,
-  type NewEventType,
-} from "./event-types";
+import { createEventType, updateEventType, type EventTypeChanges, type NewEventType } from "./event-types";
 
 export async function declareEventType(
   deps: Pick<UseCaseDeps, "db">,
@@ -23,7 +18,12 @@ export async function declareEventType(
     const row = await createEventType(deps.db, app.id, fields);
     return {
       result: row,
-      activity: { action: "event_type.created", targetType: "event_type", targetId: row.id, details: { name: row.name } },
+      activity: {
+        action: "event_type.created",
+        targetType: "event_type",
+        targetId: row.id,
+        details: { name: row.name },
+      },
     };
   });
 }
@@ -42,7 +42,11 @@ export async function editEventType(
     const activity: ActivityEntry[] = [];
     const target = { targetType: "event_type" as const, targetId: row.id };
     if (Object.keys(fields).length > 0) {
-      activity.push({ action: "event_type.updated", ...target, details: { name: row.name, changed: Object.keys(fields) } });
+      activity.push({
+        action: "event_type.updated",
+        ...target,
+        details: { name: row.name, changed: Object.keys(fields) },
+      });
     }
     if (archived !== undefined) {
       activity.push({ action: archived ? "event_type.archived" : "event_type.restored", ...target, details: { name } });

@@ -26,7 +26,10 @@ const exampleSchema = z.custom<Record<string, unknown>>(
 );
 const jsonSchemaSchema = z
   .custom<JsonSchema>(isJsonObject, "schema must be a JSON Schema object")
-  .refine((schema) => JSON.stringify(schema).length <= MAX_SCHEMA_CHARS, `schema must be at most ${MAX_SCHEMA_CHARS} characters`);
+  .refine(
+    (schema) => JSON.stringify(schema).length <= MAX_SCHEMA_CHARS,
+    `schema must be at most ${MAX_SCHEMA_CHARS} characters`,
+  );
 
 export const createEventTypeSchema = z.object({
   name: eventTypeNameSchema,
@@ -46,7 +49,10 @@ export const updateEventTypeSchema = z
   .partial();
 
 export const listEventTypesQuerySchema = z.object({
-  includeArchived: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
+  includeArchived: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
 });
 
 /** What the use cases take: the example as JSON text (kept as written), the schema parsed. */
@@ -165,13 +171,14 @@ export async function updateEventType(
     data: {
       description: changes.description,
       example: changes.example,
-      schema: changes.schema === undefined ? undefined : changes.schema === null ? Prisma.DbNull : (changes.schema as Prisma.InputJsonObject),
-      archivedAt:
-        changes.archived === undefined
+      schema:
+        changes.schema === undefined
           ? undefined
-          : changes.archived
-            ? (existing.archivedAt ?? new Date())
-            : null,
+          : changes.schema === null
+            ? Prisma.DbNull
+            : (changes.schema as Prisma.InputJsonObject),
+      archivedAt:
+        changes.archived === undefined ? undefined : changes.archived ? (existing.archivedAt ?? new Date()) : null,
     },
   });
 }

@@ -53,8 +53,5 @@ export function checkExampleAgainstSchema(example: unknown, schema: JsonSchema):
   if (validate(example)) return;
   const error = validate.errors?.[0];
   const field = exampleField(error?.instancePath ?? "");
-  throw new ValidationError(
-    `${field}: the example does not match the schema: ${error?.message ?? "invalid"}`,
-    field,
-  );
+  throw new ValidationError(`${field}: the example does not match the schema: ${error?.message ?? "invalid"}`, field);
 }

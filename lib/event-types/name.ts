@@ -5,7 +5,4 @@ import { z } from "zod";
 
 export const eventTypeNameSchema = z
   .string()
-  .regex(
-    /^[a-zA-Z0-9\-_.]{1,256}$/,
-    "name must be like invoice.paid: letters, digits, '-', '_' and '.' (at most 256)",
-  );
+  .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "name must be like invoice.paid: letters, digits, '-', '_' and '.' (at most 256)");

@@ -151,6 +151,7 @@ describe("the event catalogue", () => {
     // The catalogue, each type with its description and its example indented and copyable.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Event types" }).click();
     await page.waitForURL(`${hookpost.baseUrl}/apps/${appId}/event-types`);
+    expect(await page.getByRole("navigation", { name: "Breadcrumb" }).innerText()).toContain("Acme Billing");
     const invoice = page.getByRole("region", { name: "invoice.paid" });
     await invoice.getByText("An invoice was paid in full").waitFor();
     expect(await invoice.getByLabel("Example payload of invoice.paid").textContent()).toBe(

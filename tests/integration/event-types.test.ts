@@ -78,7 +78,9 @@ describe("the event catalogue API", () => {
     expect(await edited.text()).toContain(exampleText);
 
     expect((await hookpost.api(`/apps/${appId}/event-types/user.created`, { method: "DELETE" })).status).toBe(204);
-    const current = (await (await hookpost.api(`/apps/${appId}/event-types`)).json()) as { data: Array<{ name: string }> };
+    const current = (await (await hookpost.api(`/apps/${appId}/event-types`)).json()) as {
+      data: Array<{ name: string }>;
+    };
     expect(current.data.map((type) => type.name)).toEqual(["invoice.paid"]);
     const all = (await (await hookpost.api(`/apps/${appId}/event-types?includeArchived=true`)).json()) as {
       data: Array<{ name: string; archived: boolean }>;
@@ -123,7 +125,11 @@ describe("the event catalogue API", () => {
       "schema",
     );
     await expectRefused(
-      await post({ name: "invoice.voided", example: {}, schema: { $schema: "http://json-schema.org/draft-04/schema#" } }),
+      await post({
+        name: "invoice.voided",
+        example: {},
+        schema: { $schema: "http://json-schema.org/draft-04/schema#" },
+      }),
       422,
       "schema",
     );
@@ -215,9 +221,13 @@ describe("a test event of a catalogue type", () => {
     const cookie = `${PORTAL_COOKIE}=${opened!.sessionToken}`;
     const action = builtServerActions().find((a) => a.name === "app/apps/actions.ts#sendTestEventAction")!;
     const send = (eventType: string) =>
-      callServerAction(hookpost.baseUrl, action, { appId, endpointId: endpoint.id }, [
-        { appId, endpointId: endpoint.id, eventType },
-      ], cookie);
+      callServerAction(
+        hookpost.baseUrl,
+        action,
+        { appId, endpointId: endpoint.id },
+        [{ appId, endpointId: endpoint.id, eventType }],
+        cookie,
+      );
 
     const sent = await send("invoice.paid");
     expect(sent.body).toContain('"ok":true');

@@ -82,7 +82,11 @@ const actions: Record<string, Probe> = {
     schema: "",
   })),
   "app/apps/actions.ts#editEventTypeAction": onApp((i) => ({ appId: i.appId, name: PROBE_TYPE, ...eventTypeForm })),
-  "app/apps/actions.ts#setEventTypeArchivedAction": onApp((i) => ({ appId: i.appId, name: PROBE_TYPE, archived: true })),
+  "app/apps/actions.ts#setEventTypeArchivedAction": onApp((i) => ({
+    appId: i.appId,
+    name: PROBE_TYPE,
+    archived: true,
+  })),
   "app/apps/actions.ts#editAppSettingsAction": onApp((i) => ({
     appId: i.appId,
     name: "Renamed",

@@ -16,7 +16,11 @@ export default async function NewEndpointPage({ params }: { params: Promise<{ ap
       <Breadcrumbs trail={appTrail(caller.kind, app)} current="Add an endpoint" />
       <h1>Add an endpoint</h1>
       <p className="subtitle">Hookpost signs every request; the secret is created for you.</p>
-      {canMutate(caller) ? <EndpointForm appId={app.id} catalogue={await catalogueChoices(getDb(), app.id)} /> : <p className="notice">Your role cannot add endpoints.</p>}
+      {canMutate(caller) ? (
+        <EndpointForm appId={app.id} catalogue={await catalogueChoices(getDb(), app.id)} />
+      ) : (
+        <p className="notice">Your role cannot add endpoints.</p>
+      )}
     </Shell>
   );
 }
