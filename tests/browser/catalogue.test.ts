@@ -85,6 +85,12 @@ describe("the event catalogue", () => {
     await page.waitForURL(`${hookpost.baseUrl}/apps/${appId}/event-types`);
     await page.getByRole("heading", { name: "customer.created" }).waitFor();
     await page.getByRole("heading", { name: "invoice.paid" }).waitFor();
+    // A third type, archived: it stays listed for the operator, apart, and leaves the portal.
+    await declare(page, { name: "legacy.ping", description: "Retired", example: "{}" });
+    await page.waitForURL(`${hookpost.baseUrl}/apps/${appId}/event-types`);
+    await page.getByRole("button", { name: "Archive legacy.ping" }).click();
+    await page.getByRole("button", { name: "Restore legacy.ping" }).waitFor();
+    expect(await page.getByRole("heading", { name: "Archived" }).count()).toBe(1);
     await screenshots(page, "catalogue-operator");
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
@@ -161,6 +167,7 @@ describe("the event catalogue", () => {
     await invoice.getByRole("button", { name: "Copy example of invoice.paid" }).getByText("Copied").waitFor();
     expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toEqual(JSON.parse(INVOICE_EXAMPLE));
     await page.getByRole("region", { name: "customer.created" }).getByText("A customer signed up").waitFor();
+    expect(await page.getByRole("region", { name: "legacy.ping" }).count()).toBe(0);
     // The consumer reads the catalogue; changing it is the operator's.
     expect(await page.getByRole("link", { name: "Add event type" }).count()).toBe(0);
     expect(await page.getByRole("button", { name: /^Archive / }).count()).toBe(0);
