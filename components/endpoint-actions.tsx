@@ -57,6 +57,7 @@ export function EndpointActions({
   allowed,
   previousSecrets,
   maxPreviousSecrets,
+  testEventTypes,
 }: {
   appId: string;
   endpointId: string;
@@ -65,6 +66,8 @@ export function EndpointActions({
   /** Rotated-out secrets still signing, newest first. */
   previousSecrets: Expiry[];
   maxPreviousSecrets: number;
+  /** The app's catalogue: a test event can send one of these with its example payload. */
+  testEventTypes: string[];
 }) {
   const router = useRouter();
   const [error, setError] = useState<string>();
@@ -74,6 +77,8 @@ export function EndpointActions({
   const dropsNext = previousSecrets.length >= maxPreviousSecrets ? previousSecrets.at(-1) : undefined;
   const [revealed, setRevealed] = useState<string>();
   const ref = { appId, endpointId };
+  // Empty: the generic hookpost.test event.
+  const [testType, setTestType] = useState("");
 
   async function run<T>(name: string, call: () => Promise<ActionResult<T>>, onOk: (data: T) => void) {
     setBusy(name);
@@ -88,13 +93,29 @@ export function EndpointActions({
     <div className="panel">
       <h3>Actions</h3>
       <div className="actions">
+        {testEventTypes.length > 0 && (
+          <select
+            aria-label="Test event type"
+            value={testType}
+            disabled={!allowed || busy !== undefined}
+            onChange={(event) => setTestType(event.target.value)}
+            style={{ width: "auto", maxWidth: "100%" }}
+          >
+            <option value="">hookpost.test (generic)</option>
+            {testEventTypes.map((name) => (
+              <option key={name} value={name}>
+                {name} (its example)
+              </option>
+            ))}
+          </select>
+        )}
         <button
           type="button"
           disabled={!allowed || busy !== undefined}
           onClick={() =>
             void run(
               "test",
-              () => sendTestEventAction(ref),
+              () => sendTestEventAction({ ...ref, ...(testType ? { eventType: testType } : {}) }),
               (sent) => router.push(`/apps/${appId}/deliveries/${sent.deliveryId}`),
             )
           }

@@ -11,13 +11,21 @@ import { getDb } from "@/lib/platform/db";
 import { toActionResult, type ActionResult } from "@/lib/dashboard/action-result";
 import { getDeliveryDetail, type DeliveryDetail } from "@/lib/dashboard/deliveries";
 import {
+  appSettingsInputSchema,
   createEndpointInputSchema,
+  declareEventTypeInputSchema,
   deliveryRefSchema,
   editEndpointInputSchema,
+  editEventTypeInputSchema,
   endpointRefSchema,
   replayInputSchema,
   setEndpointEnabledSchema,
+  setEventTypeArchivedSchema,
+  testEventInputSchema,
 } from "@/lib/dashboard/schemas";
+import { editApp } from "@/lib/apps/app-changes";
+import { declareEventType, editEventType } from "@/lib/event-types/event-type-changes";
+import type { JsonSchema } from "@/lib/event-types/json-schema";
 import { previewReplay, replayFailed } from "@/lib/deliveries/replay";
 import { retryDelivery } from "@/lib/deliveries/retry";
 import { createEndpoint, editEndpoint, setEndpointEnabled } from "@/lib/endpoints/endpoint-changes";
@@ -82,8 +90,8 @@ export async function revealSecretAction(input: z.input<typeof endpointRefSchema
   return reveal(input);
 }
 
-const test = action(endpointRefSchema, (caller, input) => sendTestEvent(getUseCaseDeps(), caller, input));
-export async function sendTestEventAction(input: z.input<typeof endpointRefSchema>) {
+const test = action(testEventInputSchema, (caller, input) => sendTestEvent(getUseCaseDeps(), caller, input));
+export async function sendTestEventAction(input: z.input<typeof testEventInputSchema>) {
   return test(input);
 }
 
@@ -113,6 +121,51 @@ const setEnabled = action(setEndpointEnabledSchema, async (caller, input) => {
 });
 export async function setEndpointEnabledAction(input: z.input<typeof setEndpointEnabledSchema>) {
   const result = await setEnabled(input);
+  if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
+  return result;
+}
+
+/** The form's schema text as the use case takes it: empty is none (the form's schema has checked it is an object). */
+function schemaOf(text: string): JsonSchema | null {
+  return text === "" ? null : (JSON.parse(text) as JsonSchema);
+}
+
+const declare = action(declareEventTypeInputSchema, async (caller, input) => {
+  const row = await declareEventType(getUseCaseDeps(), caller, { ...input, schema: schemaOf(input.schema) });
+  return { name: row.name };
+});
+export async function declareEventTypeAction(input: z.input<typeof declareEventTypeInputSchema>) {
+  const result = await declare(input);
+  if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
+  return result;
+}
+
+const editType = action(editEventTypeInputSchema, async (caller, input) => {
+  const row = await editEventType(getUseCaseDeps(), caller, { ...input, schema: schemaOf(input.schema) });
+  return { name: row.name };
+});
+export async function editEventTypeAction(input: z.input<typeof editEventTypeInputSchema>) {
+  const result = await editType(input);
+  if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
+  return result;
+}
+
+const setArchived = action(setEventTypeArchivedSchema, async (caller, input) => {
+  const row = await editEventType(getUseCaseDeps(), caller, input);
+  return { archived: row.archivedAt !== null };
+});
+export async function setEventTypeArchivedAction(input: z.input<typeof setEventTypeArchivedSchema>) {
+  const result = await setArchived(input);
+  if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
+  return result;
+}
+
+const settings = action(appSettingsInputSchema, async (caller, input) => {
+  const app = await editApp(getUseCaseDeps(), caller, input);
+  return { id: app.id };
+});
+export async function editAppSettingsAction(input: z.input<typeof appSettingsInputSchema>) {
+  const result = await settings(input);
   if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
   return result;
 }

@@ -3,10 +3,11 @@ import type { App } from "@prisma/client";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import type { Db } from "../platform/db";
-import { ConflictError, NotFoundError } from "../platform/errors";
+import { ConflictError, NotFoundError, ValidationError } from "../platform/errors";
 import { newId } from "../platform/ids";
 import { pageArgs, toPage, type PageQuery } from "../platform/pagination";
 import { isUniqueViolation } from "../platform/prisma-errors";
+import { brandingFields } from "./branding";
 
 export const createAppSchema = z.object({
   name: z.string().trim().min(1).max(256),
@@ -15,15 +16,40 @@ export const createAppSchema = z.object({
     .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "uid may contain letters, digits, '-', '_' and '.' (at most 256)")
     .refine((uid) => !uid.startsWith("app_"), "uid must not start with app_, which is reserved for ids")
     .optional(),
+  displayName: brandingFields.displayName.optional(),
+  logoUrl: brandingFields.logoUrl.optional(),
+  accentColor: brandingFields.accentColor.optional(),
 });
 
+/** What PATCH /apps/{app} and the dashboard's app settings change. */
+export const updateAppSchema = z.object({ name: z.string().trim().min(1).max(256), ...brandingFields }).partial();
+
+export type AppChanges = z.infer<typeof updateAppSchema>;
+
 export function toAppResource(app: App) {
-  return { id: app.id, name: app.name, uid: app.uid, createdAt: app.createdAt.toISOString() };
+  return {
+    id: app.id,
+    name: app.name,
+    uid: app.uid,
+    displayName: app.displayName,
+    logoUrl: app.logoUrl,
+    accentColor: app.accentColor,
+    createdAt: app.createdAt.toISOString(),
+  };
 }
 
 export async function createApp(db: Db, input: z.infer<typeof createAppSchema>) {
   try {
-    return await db.app.create({ data: { id: newId("app"), name: input.name, uid: input.uid ?? null } });
+    return await db.app.create({
+      data: {
+        id: newId("app"),
+        name: input.name,
+        uid: input.uid ?? null,
+        displayName: input.displayName ?? null,
+        logoUrl: input.logoUrl ?? null,
+        accentColor: input.accentColor ?? null,
+      },
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ConflictError("an app with this uid already exists", "uid");
     throw error;
@@ -64,4 +90,11 @@ function findApp(db: Db, appIdOrUid: string): Promise<App | null> {
 export async function listApps(db: Db, page: PageQuery) {
   const rows = await db.app.findMany(pageArgs(page));
   return toPage(rows, page.limit, toAppResource);
+}
+
+export async function updateApp(db: Db, appId: string, changes: AppChanges): Promise<App> {
+  if (Object.keys(changes).length === 0) {
+    throw new ValidationError("nothing to update: send name, displayName, logoUrl or accentColor");
+  }
+  return db.app.update({ where: { id: appId }, data: changes });
 }

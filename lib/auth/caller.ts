@@ -52,6 +52,20 @@ export function assertCanMutate(caller: Caller): void {
   if (!canMutate(caller)) throw new ForbiddenError();
 }
 
+/**
+ * Whether the caller may change what the operator declares about an app
+ * (its event catalogue, its portal branding): an admin or an API key. The
+ * app's consumer sees these in the portal but does not set them.
+ */
+export function canManageApp(caller: Caller): boolean {
+  return caller.kind !== "portal" && canMutate(caller);
+}
+
+export function assertCanManageApp(caller: Caller): void {
+  if (caller.kind === "portal") throw new ForbiddenError("only the operator changes this; the portal shows it");
+  assertCanMutate(caller);
+}
+
 /** The app, when the caller may see it; another app is simply not found. */
 export async function authorizeApp(db: Db, caller: Caller, appIdOrUid: string): Promise<App> {
   const app = await getApp(db, appIdOrUid);

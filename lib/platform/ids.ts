@@ -33,6 +33,7 @@ export const idPrefixes = {
   loginAttempt: "login",
   portalAccess: "portal",
   activity: "act",
+  eventType: "evtype",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

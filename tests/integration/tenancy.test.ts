@@ -15,6 +15,7 @@ interface Ids {
   endpoint: string;
   event: string;
   delivery: string;
+  eventType: string;
 }
 
 type Probe =
@@ -27,6 +28,30 @@ const routes: Record<string, Probe> = {
   "apps GET": { kind: "not-app-scoped", why: "lists apps for the operator's key" },
   "apps POST": { kind: "not-app-scoped", why: "creates an app" },
   "apps/[appId] GET": { kind: "unknown-app", path: "/apps/app_01ZZZZZZZZZZZZZZZZZZZZZZZZ" },
+  "apps/[appId] PATCH": {
+    kind: "unknown-app",
+    path: "/apps/app_01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+    body: { name: "Stolen", accentColor: "#000000" },
+  },
+  "apps/[appId]/event-types GET": { kind: "unknown-app", path: "/apps/nobody/event-types" },
+  "apps/[appId]/event-types POST": {
+    kind: "unknown-app",
+    path: "/apps/nobody/event-types",
+    body: { name: "planted.type", example: {} },
+  },
+  "apps/[appId]/event-types/[eventType] GET": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/event-types/${i.eventType}`,
+  },
+  "apps/[appId]/event-types/[eventType] PATCH": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/event-types/${i.eventType}`,
+    body: { description: "stolen" },
+  },
+  "apps/[appId]/event-types/[eventType] DELETE": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/event-types/${i.eventType}`,
+  },
   "apps/[appId]/endpoints GET": { kind: "unknown-app", path: "/apps/nobody/endpoints" },
   "apps/[appId]/endpoints POST": {
     kind: "unknown-app",
@@ -129,7 +154,11 @@ beforeAll(async () => {
   const delivery = await waitFor("the delivery row", () =>
     hookpost.db.delivery.findFirst({ where: { eventId: event } }).then((d) => d ?? undefined),
   );
-  ids = { foreignApp, endpoint, event, delivery: delivery.id };
+  const eventType = await hookpost.api(`/apps/${ownerApp}/event-types`, {
+    body: { name: "invoice.paid", description: "owner-only", example: { secret: "owner-only" } },
+  });
+  expect(eventType.status).toBe(201);
+  ids = { foreignApp, endpoint, event, delivery: delivery.id, eventType: "invoice.paid" };
 });
 
 afterAll(async () => {
@@ -164,7 +193,8 @@ describe("tenancy of the HTTP API", () => {
             },
           }),
           hookpost.db.event.count(),
-          hookpost.db.app.count(),
+          hookpost.db.app.findMany({ orderBy: { id: "asc" } }),
+          hookpost.db.eventType.findMany({ orderBy: { id: "asc" } }),
         ]),
       );
     const before = await snapshot();
@@ -193,9 +223,15 @@ describe("tenancy of the HTTP API", () => {
       const paths =
         probe.kind === "foreign"
           ? [
-              probe.path({ foreignApp: nul, endpoint: ids.endpoint, event: ids.event, delivery: ids.delivery }),
-              probe.path({ foreignApp: ownerApp, endpoint: nul, event: nul, delivery: nul }),
-              probe.path({ foreignApp: ownerApp, endpoint: `${ids.endpoint}${nul}`, event: `x${nul}`, delivery: nul }),
+              probe.path({ ...ids, foreignApp: nul }),
+              probe.path({ foreignApp: ownerApp, endpoint: nul, event: nul, delivery: nul, eventType: nul }),
+              probe.path({
+                foreignApp: ownerApp,
+                endpoint: `${ids.endpoint}${nul}`,
+                event: `x${nul}`,
+                delivery: nul,
+                eventType: `${ids.eventType}${nul}`,
+              }),
             ]
           : [
               probe.path.replace(/^\/apps\/[^/]+/, `/apps/${nul}`),

@@ -14,6 +14,7 @@ import { getDb } from "@/lib/platform/db";
 import { getEndpointOverview } from "@/lib/dashboard/endpoints";
 import { logFilterSchema } from "@/lib/dashboard/log-filter";
 import { MAX_PREVIOUS_SECRETS } from "@/lib/endpoints/previous-secrets";
+import { catalogueChoices } from "@/lib/event-types/event-types";
 
 export const dynamic = "force-dynamic";
 
@@ -89,6 +90,7 @@ export default async function EndpointPage({
         allowed={allowed}
         previousSecrets={endpoint.previousSecrets}
         maxPreviousSecrets={MAX_PREVIOUS_SECRETS}
+        testEventTypes={(await catalogueChoices(db, app.id)).map((type) => type.name)}
       />
       <ReplayForm appId={app.id} endpointId={endpoint.id} allowed={allowed} />
       <h2>Deliveries</h2>
