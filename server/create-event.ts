@@ -12,7 +12,7 @@ import { HookpostError } from "../lib/platform/errors";
 import { createEventSchema, idempotencyKeySchema, toEventResource } from "../lib/events/events";
 import type { Ingestion } from "../lib/events/ingestion";
 import { getMetrics } from "../lib/platform/metrics";
-import { currentTraceCarrier, tracer } from "../lib/platform/tracing";
+import { currentTraceCarrier, traceToStore, tracer } from "../lib/platform/tracing";
 
 export const CREATE_EVENT_ROUTE = "/api/v1/apps/[appId]/events";
 const CREATE_EVENT_PATH = /^\/api\/v1\/apps\/([^/?#]+)\/events(?:\?.*)?$/;
@@ -45,6 +45,10 @@ export function createEventHandler(ingestion: Ingestion) {
           input: { ...input, payload: source! },
           idempotencyKey,
           trace: currentTraceCarrier(),
+          storedTrace: traceToStore({
+            traceparent: req.headers.get("traceparent"),
+            tracestate: req.headers.get("tracestate"),
+          }),
         });
         span.setAttributes({ "hookpost.event_id": event.id, "hookpost.deliveries": deliveryIds.length });
         ingested.inc({ app: app.id, outcome: created ? "accepted" : "duplicate" });
