@@ -5,11 +5,11 @@
 // through the same apiRoute wrapper as every other /api/v1 route, so its
 // authentication, errors and request log are theirs.
 import { SpanStatusCode } from "@opentelemetry/api";
-import { readJsonKeeping, validate } from "../lib/api/request";
 import { apiHandler, json } from "../lib/api/route";
 import { resolveAppId } from "../lib/apps/apps";
 import { HookpostError } from "../lib/platform/errors";
-import { createEventSchema, idempotencyKeySchema, toEventResource } from "../lib/events/events";
+import { readEventRequest } from "../lib/events/event-request";
+import { toEventResource } from "../lib/events/events";
 import type { Ingestion } from "../lib/events/ingestion";
 import { getMetrics } from "../lib/platform/metrics";
 import { currentTraceCarrier, traceToStore, tracer } from "../lib/platform/tracing";
@@ -36,13 +36,12 @@ export function createEventHandler(ingestion: Ingestion) {
     return tracer.startActiveSpan("event.ingest", async (span) => {
       span.setAttribute("hookpost.app_id", app.id);
       try {
-        const idempotencyKey = validate(idempotencyKeySchema, req.headers.get("idempotency-key") ?? undefined);
-        const { input, source } = await readJsonKeeping(req, createEventSchema, "payload");
-        // Answered once the event has committed; its jobs are queued with it, or by the sweeper.
         // The payload is stored and sent as the producer wrote it, not as JSON.stringify would.
+        const { input, idempotencyKey } = await readEventRequest(req);
+        // Answered once the event has committed; its jobs are queued with it, or by the sweeper.
         const { event, created, deliveryIds } = await ingestion.ingest({
           app,
-          input: { ...input, payload: source! },
+          input,
           idempotencyKey,
           trace: currentTraceCarrier(),
           storedTrace: traceToStore({
