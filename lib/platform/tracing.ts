@@ -12,6 +12,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Link,
   type Span,
   type SpanContext,
 } from "@opentelemetry/api";
@@ -88,7 +89,7 @@ function toStoredTrace(spanContext: SpanContext): StoredTrace {
 /**
  * What to store with an event whose request carried `traceparent`: the
  * active span's context when it continues the producer's trace (tracing
- * on), else the producer's own context (tracing off, or not sampled here).
+ * on), else the producer's own context (tracing off: Hookpost has no span).
  * An absent or malformed `traceparent` gives undefined, as W3C asks.
  */
 export function traceToStore(headers: {
@@ -120,7 +121,7 @@ export function inSendSpan<T>(
   const active = trace.getActiveSpan()?.spanContext();
   const activeValid = active !== undefined && isSpanContextValid(active);
   let parentContext = context.active();
-  const links = [];
+  const links: Link[] = [];
   if (parent && (!activeValid || active.traceId !== parent.traceId)) {
     parentContext = trace.setSpanContext(context.active(), parent);
     if (activeValid) links.push({ context: active });
