@@ -200,6 +200,11 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
                 <span className="muted small">{attempt.durationMs} ms</span>
               </div>
               {attempt.errorDetail && <p className="small muted">{attempt.errorDetail}</p>}
+              {attempt.traceId && (
+                <p className="small muted" data-testid="trace-id">
+                  Trace <span className="mono">{attempt.traceId}</span>
+                </p>
+              )}
               {attempt.responseBody !== null && attempt.responseBody !== "" ? (
                 <>
                   <pre className="body" data-testid="response-body">

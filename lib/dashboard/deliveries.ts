@@ -205,6 +205,8 @@ export interface AttemptView {
   succeeded: boolean;
   responseBody: string | null;
   requestHeaders: Record<string, string>;
+  /** The trace the attempt was sent in, to look it up in the tracing backend. */
+  traceId: string | null;
 }
 
 export interface DeliveryDetail {
@@ -283,6 +285,7 @@ export async function getDeliveryDetail(db: Db, appId: string, deliveryId: strin
       succeeded: attempt.succeeded,
       responseBody: attempt.responseBody,
       requestHeaders: attempt.requestHeaders as Record<string, string>,
+      traceId: attempt.traceId,
     })),
   };
 }

@@ -41,7 +41,7 @@ export interface LoadedDelivery {
     | "breakerFailures"
     | "probeAt"
   >;
-  event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">;
+  event: Pick<Event, "id" | "eventType" | "payload" | "createdAt" | "traceParent" | "traceState">;
 }
 
 /** The attempt's row in the attempt log. */
@@ -56,6 +56,8 @@ export interface AttemptRow {
   durationMs: number;
   succeeded: boolean;
   requestHeaders: Record<string, string>;
+  /** The trace the request was sent in, when it was sent in one. */
+  traceId: string | null;
   createdAt: Date;
 }
 
@@ -188,6 +190,8 @@ interface DeliveryRow {
   created_at: Date;
   event_type: string;
   payload: string;
+  trace_parent: string | null;
+  trace_state: string | null;
   event_created_at: Date;
 }
 
@@ -228,7 +232,7 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
     SELECT d.id, d.app_id, d.event_id, d.endpoint_id, d.status, d.attempt_count, d.scheduled_attempts,
            d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secrets,
            e.headers, e.failing_since, e.breaker_failures, e.probe_at, d.created_at, ev.event_type, ev.payload,
-           ev.created_at AS event_created_at
+           ev.trace_parent, ev.trace_state, ev.created_at AS event_created_at
     FROM deliveries d
     JOIN endpoints e ON e.id = d.endpoint_id
     JOIN events ev ON ev.id = d.event_id
@@ -241,7 +245,14 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
   const eventOf = (row: DeliveryRow) => {
     let event = events.get(row.event_id);
     if (!event) {
-      event = { id: row.event_id, eventType: row.event_type, payload: row.payload, createdAt: row.event_created_at };
+      event = {
+        id: row.event_id,
+        eventType: row.event_type,
+        payload: row.payload,
+        createdAt: row.event_created_at,
+        traceParent: row.trace_parent,
+        traceState: row.trace_state,
+      };
       events.set(row.event_id, event);
     }
     return event;
@@ -280,12 +291,12 @@ function recordStatement(records: StatementRecord[]): Prisma.Sql {
         ${column((r) => r.attempt.responseStatusCode)}::int[], ${column((r) => r.attempt.responseBody)}::text[],
         ${column((r) => r.attempt.error)}::text[], ${column((r) => r.attempt.errorDetail)}::text[],
         ${column((r) => r.attempt.durationMs)}::int[], ${column((r) => r.attempt.succeeded)}::boolean[],
-        ${column((r) => JSON.stringify(r.attempt.requestHeaders))}::jsonb[],
+        ${column((r) => JSON.stringify(r.attempt.requestHeaders))}::jsonb[], ${column((r) => r.attempt.traceId)}::text[],
         ${column((r) => r.attempt.createdAt)}::timestamptz[],
         ${column((r) => r.move?.status ?? null)}::delivery_status[],
         ${column((r) => r.move?.next ?? null)}::timestamptz[]
       ) AS i(id, delivery_id, endpoint_id, attempt_number, trigger, triggered_by, status_code, response_body,
-             error, error_detail, duration_ms, succeeded, request_headers, created_at, status, next_attempt_at)
+             error, error_detail, duration_ms, succeeded, request_headers, trace_id, created_at, status, next_attempt_at)
     ), current AS (
       -- Locked, so the step check below sees the latest committed state.
       -- NO KEY UPDATE, as the update itself would take: no key changes, so
@@ -304,9 +315,10 @@ function recordStatement(records: StatementRecord[]): Prisma.Sql {
       FOR NO KEY UPDATE OF d
     ), recorded AS (
       INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, triggered_by, response_status_code,
-                            response_body, error, error_detail, duration_ms, succeeded, request_headers, created_at)
+                            response_body, error, error_detail, duration_ms, succeeded, request_headers, trace_id,
+                            created_at)
       SELECT id, delivery_id, endpoint_id, trigger, triggered_by, status_code, response_body, error, error_detail,
-             duration_ms, succeeded, request_headers, created_at
+             duration_ms, succeeded, request_headers, trace_id, created_at
       FROM input
     ), streaks AS (
       -- Per endpoint, as if its attempts were recorded one by one: the last

@@ -28,6 +28,8 @@ export function toAttemptResource(attempt: Attempt) {
     error: attempt.error,
     durationMs: attempt.durationMs,
     trigger: attempt.trigger,
+    /** The W3C trace id the attempt was sent in, when there was one. */
+    traceId: attempt.traceId,
     createdAt: attempt.createdAt.toISOString(),
   };
 }

@@ -7,6 +7,7 @@ import { RawJson } from "../platform/json-source";
 import { runSql, type Db, type SqlRunner } from "../platform/db";
 import { NotFoundError } from "../platform/errors";
 import { idTimePrefix, newId } from "../platform/ids";
+import type { StoredTrace } from "../platform/tracing";
 
 /** How long an Idempotency-Key (or eventId) maps to the event it created. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -90,6 +91,8 @@ export interface IngestRequest {
   app: Pick<App, "id">;
   input: NewEvent;
   idempotencyKey: string | undefined;
+  /** The producer's trace, which the event's webhooks continue (lib/platform/tracing.ts). */
+  storedTrace?: StoredTrace;
 }
 
 /** Stores one event; see ingestEvents. */
@@ -173,16 +176,18 @@ export async function ingestEvents(
       db,
       Prisma.sql`
       WITH event AS (
-        INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key)
-        SELECT id, app_id, event_type, payload, external_id, idempotency_key
+        INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state)
+        SELECT id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state
         FROM unnest(
           ${rows.map((row) => row.id)}::text[],
           ${rows.map((row) => row.request.app.id)}::text[],
           ${rows.map((row) => row.request.input.eventType)}::text[],
           ${rows.map((row) => row.payload)}::text[],
           ${rows.map((row) => row.request.input.eventId ?? null)}::text[],
-          ${rows.map((row) => row.key)}::text[]
-        ) AS input(id, app_id, event_type, payload, external_id, idempotency_key)
+          ${rows.map((row) => row.key)}::text[],
+          ${rows.map((row) => row.request.storedTrace?.traceparent ?? null)}::text[],
+          ${rows.map((row) => row.request.storedTrace?.tracestate ?? null)}::text[]
+        ) AS input(id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state)
         ON CONFLICT (app_id, idempotency_key) DO NOTHING
         RETURNING id, app_id, event_type, created_at
       ), deliveries AS (

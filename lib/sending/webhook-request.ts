@@ -25,6 +25,8 @@ export function buildWebhookRequest(
   event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">,
   endpoint: Pick<Endpoint, "secret" | "previousSecrets" | "headers">,
   now: Date,
+  /** `traceparent` and `tracestate` continuing the producer's trace, when it sent one. */
+  trace: Record<string, string> = {},
 ): WebhookRequest {
   const body = stringifyWithRaw({
     type: event.eventType,
@@ -38,6 +40,7 @@ export function buildWebhookRequest(
     "webhook-id": event.id,
     "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
     "webhook-signature": signatureHeader(signingSecrets(endpoint, now), event.id, now, body),
+    ...trace,
   };
   return {
     body,

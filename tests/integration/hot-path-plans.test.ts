@@ -58,6 +58,7 @@ async function runHotStatements() {
           durationMs: 2,
           succeeded: true,
           requestHeaders: {},
+          traceId: null,
           createdAt: new Date(),
         },
         attemptNumber: 1,
