@@ -1,4 +1,5 @@
-// The bar above every dashboard page: where you are and who you are.
+// The bar above every dashboard page: where you are and who you are. A
+// "Skip to content" link comes first, so the keyboard need not cross the bar.
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { Caller } from "@/lib/auth/caller";
@@ -9,6 +10,9 @@ import { TimeZoneSwitch } from "./time-zone";
 export function Shell({ caller, appId, children }: { caller: Caller; appId?: string; children: ReactNode }) {
   return (
     <>
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
       <header className="topbar">
         <div className="topbar-inner">
           <Link className="brand" href={caller.kind === "portal" ? `/apps/${caller.appId}` : "/apps"}>
@@ -40,7 +44,9 @@ export function Shell({ caller, appId, children }: { caller: Caller; appId?: str
           </div>
         </div>
       </header>
-      <main className="page">{children}</main>
+      <main className="page" id="content" tabIndex={-1}>
+        {children}
+      </main>
     </>
   );
 }
