@@ -1,5 +1,6 @@
-// The bar above every dashboard page: where you are and who you are. A
-// "Skip to content" link comes first, so the keyboard need not cross the bar.
+// The bar above every dashboard page: where you are, who you are, and a
+// search for any id or idempotency key (app/search/page.tsx). A "Skip to
+// content" link comes first, so the keyboard need not cross the bar.
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { Caller } from "@/lib/auth/caller";
@@ -7,7 +8,18 @@ import { leavePortalAction } from "@/app/portal/actions";
 import { SignOutButton } from "./sign-out";
 import { TimeZoneSwitch } from "./time-zone";
 
-export function Shell({ caller, appId, children }: { caller: Caller; appId?: string; children: ReactNode }) {
+export function Shell({
+  caller,
+  appId,
+  search,
+  children,
+}: {
+  caller: Caller;
+  appId?: string;
+  /** The key the search page shows results for, kept in the search field. */
+  search?: string;
+  children: ReactNode;
+}) {
   return (
     <>
       <a className="skip-link" href="#content">
@@ -24,6 +36,21 @@ export function Shell({ caller, appId, children }: { caller: Caller; appId?: str
             {appId && <Link href={`/apps/${appId}`}>Endpoints</Link>}
             {appId && <Link href={`/apps/${appId}/activity`}>Activity</Link>}
           </nav>
+          <form className="topbar-search" role="search" aria-label="Find by id or key" action="/search">
+            <label htmlFor="global-q" className="visually-hidden">
+              Find by id or idempotency key
+            </label>
+            <input
+              id="global-q"
+              name="q"
+              type="search"
+              placeholder="Event, delivery id or idempotency key"
+              defaultValue={search ?? ""}
+              maxLength={256}
+              required
+            />
+            <button type="submit">Find</button>
+          </form>
           <div className="who">
             <TimeZoneSwitch />
             {caller.kind === "operator" ? (

@@ -60,6 +60,9 @@ const PAGES: PageToCheck[] = [
   { name: "activity", path: (ids) => `/apps/${ids.appId}/activity`, as: EVERYONE_SIGNED_IN },
   { name: "system", path: () => "/system", as: OPERATORS },
   { name: "account", path: () => "/account", as: OPERATORS },
+  // An idempotency key whose event went to two endpoints: a list, not a redirect.
+  { name: "search results", path: () => "/search?q=a11y-1", as: EVERYONE_SIGNED_IN },
+  { name: "search, nothing found", path: () => "/search?q=nothing-has-this-key", as: EVERYONE_SIGNED_IN },
   { name: "not found", path: () => "/no/such/page", as: EVERYONE_SIGNED_IN },
 ];
 
