@@ -79,7 +79,9 @@ export default async function SearchPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const caller = await requireCaller();
-  const parsed = searchQuerySchema.safeParse(await searchParams);
+  const params = await searchParams;
+  // No key yet (the address typed by hand) is no error: the page says what can be found.
+  const parsed = searchQuerySchema.safeParse({ ...params, q: params.q ?? "" });
   const scope = caller.kind === "portal" ? { kind: "app" as const, appId: caller.appId } : { kind: "all" as const };
   const key = parsed.success ? parsed.data.q : undefined;
   const hits = key === undefined ? [] : await search(getDb(), key, scope);
@@ -94,8 +96,8 @@ export default async function SearchPage({
           : "Find an event, a delivery, an endpoint or an app by its id, an event by its idempotency key, or an app by its uid."}
       </p>
       {!parsed.success ? (
-        <p className="panel empty" role="status">
-          {parsed.error.issues[0]?.message}.
+        <p className={params.q === undefined ? "panel empty" : "panel empty form-error"} role="status">
+          {params.q === undefined ? "Type a key in the search box above." : `${parsed.error.issues[0]?.message}.`}
         </p>
       ) : hits.length === 0 ? (
         <p className="panel empty" role="status">

@@ -14,7 +14,13 @@ import { idPrefixes } from "../platform/ids";
 export type SearchScope = { kind: "all" } | { kind: "app"; appId: string };
 
 export const searchQuerySchema = z.object({
-  q: z.string().trim().min(1, "type an id or a key to search for").max(256, "a key has at most 256 characters"),
+  q: z
+    .string()
+    .trim()
+    .min(1, "type an id or a key to search for")
+    .max(256, "a key has at most 256 characters")
+    // PostgreSQL's text cannot hold it, so no key has it.
+    .refine((key) => !key.includes("\u0000"), "a key cannot contain U+0000"),
 });
 
 /** At most this many of each kind are shown: a key used by many apps is narrowed by adding the app's id. */

@@ -6,7 +6,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, signIn } from "../support/browser";
+import { launchBrowser, screenshots, signIn } from "../support/browser";
 import { startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
 import { waitFor } from "../support/services";
@@ -63,6 +63,7 @@ const PAGES: PageToCheck[] = [
   // An idempotency key whose event went to two endpoints: a list, not a redirect.
   { name: "search results", path: () => "/search?q=a11y-1", as: EVERYONE_SIGNED_IN },
   { name: "search, nothing found", path: () => "/search?q=nothing-has-this-key", as: EVERYONE_SIGNED_IN },
+  { name: "search, no key yet", path: () => "/search", as: ["admin"] },
   { name: "not found", path: () => "/no/such/page", as: EVERYONE_SIGNED_IN },
 ];
 
@@ -203,6 +204,7 @@ describe("accessibility", () => {
     await page.getByRole("button", { name: "Rotate secret" }).click();
     await page.getByRole("dialog", { name: "Rotate the signing secret?" }).waitFor();
     found.push(...(await violations(page, "rotation confirmation")));
+    await screenshots(page, "rotate-confirmation");
     await page.getByRole("dialog").getByRole("button", { name: "Rotate", exact: true }).click();
     await page.getByTestId("new-secret").waitFor();
     found.push(...(await violations(page, "rotated secret")));
@@ -267,6 +269,8 @@ describe("keyboard", () => {
       await page.keyboard.press("Enter");
       await page.waitForURL(`${hookpost.baseUrl}/apps/${ids.appId}/endpoints/${ids.endpointId}`);
       await settle(page);
+      // The log streams in after the rest of the page.
+      await page.getByRole("button", { name: "Apply" }).waitFor();
       for (const action of ["Send test event", "Rotate secret", "Reveal secret", "Edit", "Disable"]) {
         await tabTo(page, action);
       }

@@ -117,6 +117,9 @@ describe("search from the top bar", () => {
       await find(page, "no-such-key");
       await page.getByText("Nothing found for “no-such-key”").waitFor();
       await screenshots(page, "search-nothing-found");
+      // A key no object can have is refused with the reason, searching nothing.
+      await page.goto(`${hookpost.baseUrl}/search?q=${"x".repeat(257)}`);
+      await page.getByText("a key has at most 256 characters").waitFor();
       await page.close();
     });
   }

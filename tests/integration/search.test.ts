@@ -115,7 +115,7 @@ describe("search", () => {
   });
 
   it("refuses an empty or an overlong key, naming the field", () => {
-    for (const q of ["", "   ", "x".repeat(257)]) {
+    for (const q of ["", "   ", "x".repeat(257), "order\u0000-1"]) {
       const parsed = searchQuerySchema.safeParse({ q });
       expect(parsed.success).toBe(false);
       expect(parsed.error?.issues[0]?.path).toEqual(["q"]);
