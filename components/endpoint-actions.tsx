@@ -88,7 +88,7 @@ export function EndpointActions({
 
   return (
     <div className="panel">
-      <h3>Actions</h3>
+      <h2 className="panel-title">Actions</h2>
       <div className="actions">
         <button
           type="button"

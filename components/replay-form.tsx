@@ -64,7 +64,7 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
     // Collapsed: a rare action, and open it would push the log a screen down on a phone.
     <details className="panel replay">
       <summary>
-        <h3>Replay failed deliveries</h3>
+        <h2 className="panel-title">Replay failed deliveries</h2>
       </summary>
       <form onSubmit={(event) => void preview(event)} noValidate>
         <div className="filters">
