@@ -110,7 +110,7 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
           </dl>
         </div>
         <div className="panel">
-          <h3>Retry</h3>
+          <h2 className="panel-title">Retry</h2>
           <p className="small muted" style={{ marginTop: 0 }}>
             Sends one more attempt now, through the worker. It does not change the retry schedule.
           </p>

@@ -10,6 +10,7 @@ import {
   setEndpointEnabledAction,
 } from "@/app/apps/actions";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { ConfirmDialog } from "./confirm-dialog";
 import { TimeAgo } from "./time-ago";
 
 function failure(result: ActionResult<unknown>): string | undefined {
@@ -76,6 +77,7 @@ export function EndpointActions({
   // The oldest still signing, which the next rotation would stop at once.
   const dropsNext = previousSecrets.length >= maxPreviousSecrets ? previousSecrets.at(-1) : undefined;
   const [revealed, setRevealed] = useState<string>();
+  const [confirmingRotation, setConfirmingRotation] = useState(false);
   const ref = { appId, endpointId };
   // Empty: the generic hookpost.test event.
   const [testType, setTestType] = useState("");
@@ -91,7 +93,7 @@ export function EndpointActions({
 
   return (
     <div className="panel">
-      <h3>Actions</h3>
+      <h2 className="panel-title">Actions</h2>
       <div className="actions">
         {testEventTypes.length > 0 && (
           <select
@@ -125,17 +127,8 @@ export function EndpointActions({
         <button
           type="button"
           disabled={!allowed || busy !== undefined}
-          onClick={() =>
-            void run(
-              "rotate",
-              () => rotateSecretAction(ref),
-              (data) => {
-                setRevealed(undefined);
-                setRotated(data);
-                router.refresh();
-              },
-            )
-          }
+          aria-haspopup="dialog"
+          onClick={() => setConfirmingRotation(true)}
         >
           Rotate secret
         </button>
@@ -194,6 +187,33 @@ export function EndpointActions({
           )}
         </div>
       )}
+      <ConfirmDialog
+        open={confirmingRotation}
+        title="Rotate the signing secret?"
+        confirmLabel="Rotate"
+        onClose={() => setConfirmingRotation(false)}
+        onConfirm={() =>
+          void run(
+            "rotate",
+            () => rotateSecretAction(ref),
+            (data) => {
+              setRevealed(undefined);
+              setRotated(data);
+              router.refresh();
+            },
+          )
+        }
+      >
+        <p>
+          A new secret signs every delivery from now on. The current one keeps signing alongside it for a while, so the
+          receiver can switch over without rejecting a delivery. The new secret is shown once.
+        </p>
+        {dropsNext && (
+          <p className="notice">
+            The oldest rotated-out secret, which would sign until <Until expiry={dropsNext} />, stops signing at once.
+          </p>
+        )}
+      </ConfirmDialog>
       {!allowed && <p className="muted small">Your role can look but not change anything.</p>}
       {busy && (
         <p className="muted small" role="status">

@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from "react";
 import { previewReplayAction, replayFailedAction } from "@/app/apps/actions";
 import { replayFormSchema } from "@/lib/dashboard/schemas";
+import { ConfirmDialog } from "./confirm-dialog";
 import { textField } from "./form-fields";
 import { fromInputValue, toInputValue, useTimeZone } from "./time-zone";
 
@@ -25,6 +26,7 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
 
   async function preview(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return;
     setDone(undefined);
     setError(undefined);
     const form = new FormData(event.currentTarget);
@@ -62,7 +64,7 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
     // Collapsed: a rare action, and open it would push the log a screen down on a phone.
     <details className="panel replay">
       <summary>
-        <h3>Replay failed deliveries</h3>
+        <h2 className="panel-title">Replay failed deliveries</h2>
       </summary>
       <form onSubmit={(event) => void preview(event)} noValidate>
         <div className="filters">
@@ -79,31 +81,28 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
             <input id="replay-types" name="eventTypes" placeholder="invoice.paid, user.created" />
           </div>
           <div className="field">
-            <button type="submit" disabled={!allowed || busy}>
+            {/* Not disabled while counting: focus stays on it, and the confirmation gives it back there. */}
+            <button type="submit" disabled={!allowed} aria-haspopup="dialog">
               Replay failed
             </button>
           </div>
         </div>
       </form>
-      {pending && (
-        <div className="notice" role="status">
-          <p style={{ marginTop: 0 }}>
+      <ConfirmDialog
+        open={pending !== undefined}
+        title="Replay these failed deliveries?"
+        confirmLabel={pending && pending.count > 0 ? `Confirm replay of ${pending.count}` : undefined}
+        onClose={() => setPending(undefined)}
+        onConfirm={() => void confirm()}
+      >
+        {pending && (
+          <p>
             {pending.count === 0
               ? "No failed deliveries in this range."
               : `${pending.count} failed ${pending.count === 1 ? "delivery" : "deliveries"} will be sent again, at most ${pending.perSecond} per second.`}
           </p>
-          <div className="actions">
-            {pending.count > 0 && (
-              <button type="button" className="primary" disabled={busy} onClick={() => void confirm()}>
-                Confirm replay of {pending.count}
-              </button>
-            )}
-            <button type="button" onClick={() => setPending(undefined)}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      )}
+        )}
+      </ConfirmDialog>
       {done && (
         <p className="success" role="status">
           {done}
