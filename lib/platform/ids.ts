@@ -78,3 +78,14 @@ export function idAt(kind: IdKind, at: Date, edge: "start" | "end"): string {
 export function idTimePrefix(kind: IdKind, at: Date = new Date()): string {
   return `${idPrefixes[kind]}_${encodeTime(Math.max(0, Math.min(at.getTime(), 2 ** 48 - 1)), 10)}`;
 }
+
+/**
+ * The smallest id of `kind` made at the instant `id` (of any kind) was:
+ * a row made after another (an attempt after its delivery) has an id at
+ * least this, which lets a query on the later rows skip the day
+ * partitions before it (lib/retention/).
+ */
+export function firstIdSince(kind: IdKind, id: string): string {
+  const time = id.slice(id.indexOf("_") + 1, id.indexOf("_") + 11);
+  return `${idPrefixes[kind]}_${time}${"0".repeat(16)}`;
+}

@@ -195,7 +195,7 @@ describe("the migration to the partitioned log", () => {
       });
       expect(deliveries.length).toBeGreaterThanOrEqual(48);
       const seeded = deliveries.filter((delivery) =>
-        before.deliveries.some((row) => (row as { id: string }).id === delivery.id),
+        (before.deliveries ?? []).some((row) => (row as { id: string }).id === delivery.id),
       );
       expect(seeded).toHaveLength(48);
       for (const delivery of seeded) {

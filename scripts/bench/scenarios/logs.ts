@@ -13,10 +13,10 @@ export async function scenarioLogs({ stack, report }: Bench) {
   const s = "5 log queries";
   row(s, `seeded in s (hot endpoint: ${logs.seed.hotEndpointAttempts} attempts)`, fmt(logs.seed.seconds, 1));
   for (const query of logs.queries)
-    row(s, `${query.name} ms`, `${fmt(query.ms, 1)}${query.seqScanOnAttempts ? " SEQ SCAN" : ""}`);
+    row(s, `${query.name} ms`, `${fmt(query.ms, 1)}${query.seqScanOnLog ? " SEQ SCAN" : ""}`);
   row(s, "dashboard log first page ms", fmt(logs.firstPageMs, 1), "< 50", logs.firstPageMs < 50);
   row(s, "slowest first page (any filter) ms", fmt(logs.worstFirstPageMs, 1), "< 50", logs.worstFirstPageMs < 50);
   row(s, "dashboard log deep/first (all)", fmt(logs.deepOverFirst, 2), "<= 2", logs.deepOverFirst <= 2);
   row(s, "deep/first (worst filter)", fmt(logs.worstDeepOverFirst, 2), "<= 2", logs.worstDeepOverFirst <= 2);
-  row(s, "seq scan on attempts", logs.anySeqScanOnAttempts ? "yes" : "none", "none", !logs.anySeqScanOnAttempts);
+  row(s, "seq scan on the log (rows read whole)", logs.anySeqScanOnLog ? "yes" : "none", "none", !logs.anySeqScanOnLog);
 }
