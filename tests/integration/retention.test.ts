@@ -137,7 +137,7 @@ describe("log partitions", () => {
     // The expired idempotency key went too; the key can name a new event.
     expect(result.keysRemoved).toBeGreaterThanOrEqual(1);
     expect(await count("idempotency_keys", "key = $1", [key])).toBe(0);
-    const app = (await database.db.app.findUniqueOrThrow({ where: { id: appId } }))!;
+    const app = await database.db.app.findUniqueOrThrow({ where: { id: appId } });
     const [again] = await ingestEvents(database.pool, [
       { app, input: { eventType: "thing.happened", payload: {} }, idempotencyKey: key },
     ]);
