@@ -50,14 +50,15 @@ export async function createPartitions(pool: pg.Pool | pg.PoolClient, from: Date
 export const DAYS_AHEAD = 7;
 
 /**
- * Today's partitions and those of the next DAYS_AHEAD days, where missing.
- * There is no default partition: a row whose day has no partition is
- * refused, so the worker's maintenance and every run of the migrations
- * call this.
+ * The partitions of yesterday, today and the next DAYS_AHEAD days, where
+ * missing. There is no default partition: a row whose day has no partition
+ * is refused, so the worker's maintenance and every run of the migrations
+ * call this. Yesterday too, for an id made just before midnight by a
+ * machine whose clock is behind the database's.
  */
 export async function ensurePartitionsAhead(pool: pg.Pool | pg.PoolClient, now = new Date()): Promise<number> {
   const today = startOfUtcDay(now);
-  return createPartitions(pool, today, new Date(today.getTime() + DAYS_AHEAD * DAY_MS));
+  return createPartitions(pool, new Date(today.getTime() - DAY_MS), new Date(today.getTime() + DAYS_AHEAD * DAY_MS));
 }
 
 /** The time a partition bound such as 'atm_01M91R0800' stands for. */
