@@ -7,7 +7,7 @@ import { indentJson } from "../platform/json-source";
 import { getEndpoint } from "../endpoints/endpoints";
 import { decodeCursor, encodeCursor, type Page } from "../platform/pagination";
 import type { LogFilter } from "./log-filter";
-import { idAt } from "../platform/ids";
+import { firstIdSince, idAt } from "../platform/ids";
 
 export interface DeliveryRow {
   id: string;
@@ -89,6 +89,9 @@ function failedCodePage(db: Db, appId: string, endpointId: string, filter: LogFi
   if (page.gt) bounds.push(Prisma.sql`AND a.delivery_id > ${page.gt}`);
   if (page.lte) bounds.push(Prisma.sql`AND a.delivery_id <= ${page.lte}`);
   if (page.lt) bounds.push(Prisma.sql`AND a.delivery_id < ${page.lt}`);
+  // No attempt is older than its delivery: a lower bound on deliveries is one on attempts, which skips the days before it.
+  const since = page.gte ?? page.gt;
+  if (since) bounds.push(Prisma.sql`AND a.id >= ${firstIdSince("attempt", since)}`);
   const conditions: Prisma.Sql[] = [];
   if (filter.status) conditions.push(Prisma.sql`AND d.status = ${filter.status}::delivery_status`);
   if (filter.eventType) conditions.push(Prisma.sql`AND e.event_type = ${filter.eventType}`);

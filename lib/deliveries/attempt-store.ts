@@ -223,7 +223,11 @@ function toLoadedDelivery(row: DeliveryRow, event: LoadedDelivery["event"]): Loa
 
 /**
  * The joins written out, on the pool directly: the ORM's include costs a
- * query per relation plus its compilation, once per delivery sent.
+ * query per relation plus its compilation, once per delivery sent. Each
+ * row is looked up by its id, one at a time (LIMIT keeps the planner from
+ * turning the look-up around): in a plan made once for any ids, PostgreSQL
+ * then reads the one day partition that holds it, where `id = ANY(ids)`
+ * would search every day's partition for every id.
  */
 export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<LoadedDelivery | undefined>> {
   const rows = await queryRows<DeliveryRow>(
@@ -233,10 +237,10 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
            d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secrets,
            e.headers, e.failing_since, e.breaker_failures, e.probe_at, d.created_at, ev.event_type, ev.payload,
            ev.trace_parent, ev.trace_state, ev.created_at AS event_created_at
-    FROM deliveries d
-    JOIN endpoints e ON e.id = d.endpoint_id
-    JOIN events ev ON ev.id = d.event_id
-    WHERE d.id = ANY(${ids}::text[])`,
+    FROM unnest(${ids}::text[]) AS wanted(id)
+    CROSS JOIN LATERAL (SELECT * FROM deliveries WHERE id = wanted.id LIMIT 1) d
+    CROSS JOIN LATERAL (SELECT event_type, payload, trace_parent, trace_state, created_at FROM events WHERE id = d.event_id LIMIT 1) ev
+    JOIN endpoints e ON e.id = d.endpoint_id`,
     "load-deliveries",
   );
   // An event's deliveries loaded together share one copy of it: an event
@@ -490,14 +494,18 @@ export async function postponeDeliveries(pool: Pool, deferrals: Deferral[]): Pro
     pool,
     Prisma.sql`
     WITH postponed AS (
+      -- Each row looked up by its id, in id order: the LIMIT keeps the
+      -- planner from turning the look-up around, and the status is checked
+      -- outside it, or the planner may read the index of pending rows whole.
       SELECT d.id, i.delay_ms
-      FROM deliveries d
-      JOIN unnest(${deferrals.map((item) => item.deliveryId)}::text[],
-                  ${deferrals.map((item) => Math.max(0, Math.round(item.delayMs)))}::int[]) AS i(id, delay_ms)
-        ON i.id = d.id
+      FROM (SELECT * FROM unnest(${deferrals.map((item) => item.deliveryId)}::text[],
+                                 ${deferrals.map((item) => Math.max(0, Math.round(item.delayMs)))}::int[])
+              AS i(id, delay_ms)
+            ORDER BY id COLLATE "C") i
+      CROSS JOIN LATERAL (
+        SELECT id, status FROM deliveries WHERE id = i.id LIMIT 1 FOR NO KEY UPDATE
+      ) d
       WHERE d.status = 'pending'
-      ORDER BY d.id
-      FOR NO KEY UPDATE OF d
     )
     UPDATE deliveries d
     SET next_attempt_at = now() + make_interval(secs => p.delay_ms / 1000.0), next_attempt_job = NULL

@@ -28,8 +28,10 @@ export async function sendTestEvent(
   endpointId: string,
   content: TestEventContent = GENERIC,
 ): Promise<{ eventId: string; deliveryId: string }> {
-  const eventId = newId("event");
-  const deliveryId = newId("delivery");
+  // Made at one instant, so that the event and its delivery share a day partition.
+  const now = new Date();
+  const eventId = newId("event", now);
+  const deliveryId = newId("delivery", now);
   await db.$transaction(async (tx) => {
     const event = await tx.event.create({
       data: {

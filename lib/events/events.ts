@@ -6,7 +6,7 @@ import { z } from "zod";
 import { RawJson } from "../platform/json-source";
 import { runSql, type Db, type SqlRunner } from "../platform/db";
 import { NotFoundError } from "../platform/errors";
-import { idTimePrefix, newId } from "../platform/ids";
+import { idPrefixes, newId } from "../platform/ids";
 import type { StoredTrace } from "../platform/tracing";
 
 /** How long an Idempotency-Key (or eventId) maps to the event it created. */
@@ -157,28 +157,29 @@ export async function ingestEvents(
       await runSql(
         db,
         Prisma.sql`
-        UPDATE events SET idempotency_key = NULL
-        WHERE (app_id, idempotency_key) IN (
+        DELETE FROM idempotency_keys
+        WHERE (app_id, key) IN (
           SELECT * FROM unnest(${keyed.map((row) => row.request.app.id)}::text[], ${keyed.map((row) => row.key)}::text[]))
           AND created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_MS / 1000})`,
       );
     }
     // Insert-on-conflict rather than read-then-write: concurrent duplicates
-    // wait on the unique index and then see the winner's row. A duplicate
-    // inserts no event, so no deliveries either. The subscribed endpoints are
+    // wait on the key's unique index and then see the winner's row. A
+    // duplicate key inserts no event, so no deliveries either. The keys have
+    // a table of their own: events are partitioned, and a unique index there
+    // would have to include the id. The subscribed endpoints are
     // read by the same statement, under its snapshot: an endpoint committed
     // before it started gets its delivery, one committed later does not.
     // Reading them first would cost a round trip per batch.
-    // Each delivery's id is made here too, its random part from random():
-    // gen_random_uuid() reads the kernel's random source, a system call per
-    // row. Ids must be unique, not secret.
+    // Each delivery's id is made here too: the time of its event (so that
+    // both are in the same day partition, lib/retention/), then a random
+    // part from random(): gen_random_uuid() reads the kernel's random
+    // source, a system call per row. Ids must be unique, not secret.
     inserted = await runSql<{ id: string; created_at: Date; delivery_ids: string[] }>(
       db,
       Prisma.sql`
-      WITH event AS (
-        INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state)
-        SELECT id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state
-        FROM unnest(
+      WITH input AS (
+        SELECT * FROM unnest(
           ${rows.map((row) => row.id)}::text[],
           ${rows.map((row) => row.request.app.id)}::text[],
           ${rows.map((row) => row.request.input.eventType)}::text[],
@@ -188,11 +189,21 @@ export async function ingestEvents(
           ${rows.map((row) => row.request.storedTrace?.traceparent ?? null)}::text[],
           ${rows.map((row) => row.request.storedTrace?.tracestate ?? null)}::text[]
         ) AS input(id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state)
-        ON CONFLICT (app_id, idempotency_key) DO NOTHING
+      ), claimed AS (
+        INSERT INTO idempotency_keys (app_id, key, event_id)
+        SELECT app_id, idempotency_key, id FROM input WHERE idempotency_key IS NOT NULL
+        ON CONFLICT (app_id, key) DO NOTHING
+        RETURNING event_id
+      ), event AS (
+        INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state)
+        SELECT id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state
+        FROM input
+        WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
         RETURNING id, app_id, event_type, created_at
       ), deliveries AS (
         INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, next_attempt_job)
-        SELECT ${idTimePrefix("delivery")}::text || upper(left(md5(random()::text || random()::text), 16)),
+        SELECT ${`${idPrefixes.delivery}_`}::text || substr(event.id, ${idPrefixes.event.length + 2}, 10)
+                 || upper(left(md5(random()::text || random()::text), 16)),
                event.app_id, event.id, endpoint.id, event.created_at, ${options.firstAttemptJob ?? null}::text
         FROM event
         JOIN endpoints endpoint ON endpoint.app_id = event.app_id AND NOT endpoint.disabled
@@ -230,8 +241,10 @@ export async function ingestEvents(
         }>(
           db,
           Prisma.sql`
-          SELECT id, app_id, idempotency_key, event_type, payload, created_at FROM events
-          WHERE (app_id, idempotency_key) IN (
+          SELECT event.id, claimed.app_id, claimed.key AS idempotency_key, event.event_type, event.payload,
+                 event.created_at
+          FROM idempotency_keys claimed JOIN events event ON event.id = claimed.event_id
+          WHERE (claimed.app_id, claimed.key) IN (
             SELECT * FROM unnest(${earlier.map((row) => row.request.app.id)}::text[], ${earlier.map((row) => row.key)}::text[]))`,
         );
   const results = new Map<number, IngestResult>();

@@ -119,6 +119,8 @@ describe("dashboard", () => {
 
     receiver.respond(answer(200));
     await page.goto(`${hookpost.baseUrl}/apps/${appId}/endpoints/${endpointId}`);
+    // How far back the log goes, from RETENTION (30 days unless set).
+    expect(await page.getByTestId("log-retention").textContent()).toContain("Deliveries are kept for 30 days");
     // The replay panel is collapsed until asked for.
     await page.getByText("Replay failed deliveries").click();
     await page.getByRole("button", { name: "Replay failed", exact: true }).click();

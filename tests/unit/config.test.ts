@@ -11,6 +11,12 @@ describe("parseConfig", () => {
     expect(config.SECRET_ROTATION_OVERLAP).toBe(24 * 3600 * 1000);
     expect(config.RETRY_SCHEDULE).toBeUndefined();
     expect(config.ALLOW_PRIVATE_ENDPOINTS).toBe(false);
+    expect(config.RETENTION).toBe(30 * 24 * 3600 * 1000);
+  });
+
+  it("keeps the log at least a day: RETENTION under 1d is refused by name", () => {
+    expect(parseConfig({ RETENTION: "1d" }).RETENTION).toBe(24 * 3600 * 1000);
+    expect(() => parseConfig({ RETENTION: "12h" })).toThrow(/RETENTION: must be at least 1d/);
   });
 
   it("parses RETRY_SCHEDULE as durations", () => {
@@ -26,6 +32,7 @@ describe("parseConfig", () => {
     ["ALLOW_PRIVATE_ENDPOINTS", "yes"],
     ["SECRETS_ENCRYPTION_KEYS", "k1:tooshort"],
     ["OPERATOR_WEBHOOK_URL", "ftp://ops.example"],
+    ["RETENTION", "30"],
   ])("names the bad variable %s", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);

@@ -13,6 +13,8 @@ import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
 import { getDb } from "@/lib/platform/db";
 import { getEndpointOverview } from "@/lib/dashboard/endpoints";
 import { logFilterSchema } from "@/lib/dashboard/log-filter";
+import { logRetentionNotice } from "@/lib/dashboard/log-retention";
+import { getConfig } from "@/lib/platform/config";
 import { MAX_PREVIOUS_SECRETS } from "@/lib/endpoints/previous-secrets";
 import { catalogueChoices } from "@/lib/event-types/event-types";
 
@@ -94,6 +96,9 @@ export default async function EndpointPage({
       />
       <ReplayForm appId={app.id} endpointId={endpoint.id} allowed={allowed} />
       <h2>Deliveries</h2>
+      <p className="muted small" data-testid="log-retention">
+        {logRetentionNotice(getConfig().RETENTION)}
+      </p>
       {!parsed.success && <p className="form-error">Some filters in the address were not valid and were ignored.</p>}
       {/* Keyed by the view, so a new filter shows the loading state rather than stale rows. */}
       <Suspense
