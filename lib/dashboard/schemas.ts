@@ -47,3 +47,9 @@ export const replayFormSchema = z
 export const replayInputSchema = z.intersection(endpointRefSchema, replayFormSchema);
 
 export type ReplayInput = z.infer<typeof replayInputSchema>;
+
+/** A replay the page follows: its range, and when it began (the replay's answer says). */
+export const replayProgressSchema = z.intersection(
+  replayInputSchema,
+  z.object({ since: z.iso.datetime({ offset: true, error: "the time the replay began" }) }),
+);
