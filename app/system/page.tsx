@@ -80,7 +80,7 @@ export default async function SystemPage() {
           <LiveToggle />
         </div>
         <p className="subtitle">Delivery across every app over the last {WINDOW_HOURS} hours.</p>
-        <div className="grid">
+        <div className="grid figures">
           <div className="panel stat">
             <div className="label">Success rate</div>
             <div className="value">{rate}</div>

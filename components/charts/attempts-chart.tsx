@@ -4,7 +4,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import type { OutcomeBucket } from "@/lib/dashboard/chart-buckets";
 import { useTimeZone } from "../time-zone";
-import { bucketLabel, bucketName, clockLabel, OUTCOME_COLOURS } from "./chart-time";
+import { bucketLabel, bucketName, clockLabel, legendOrder, OUTCOME_COLOURS } from "./chart-time";
 
 export function AttemptsChart({
   buckets,
@@ -41,7 +41,13 @@ export function AttemptsChart({
           labelFormatter={(iso) => (typeof iso === "string" ? bucketLabel(iso, bucketMinutes, zone) : iso)}
           cursor={{ fill: "rgba(59, 91, 219, 0.08)" }}
         />
-        <Legend verticalAlign="top" height={24} iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+        <Legend
+          verticalAlign="top"
+          itemSorter={legendOrder}
+          height={24}
+          iconSize={10}
+          wrapperStyle={{ fontSize: 12 }}
+        />
         <Bar
           dataKey="succeeded"
           name="Succeeded"

@@ -20,4 +20,12 @@ export function bucketName(minutes: number): string {
   return minutes === 1 ? "minute" : `${minutes} minutes`;
 }
 
+/** "10-minute", "1-hour": a bucket's size as an adjective. */
+export function bucketSize(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60}-hour` : `${minutes}-minute`;
+}
+
 export const OUTCOME_COLOURS = { succeeded: "#40c057", failed: "#fa5252" } as const;
+
+/** Legend items in the order the series are drawn (Recharts sorts them by name otherwise). */
+export const legendOrder = (item: { dataKey?: unknown }): number => (item.dataKey === "failed" ? 1 : 0);

@@ -4,7 +4,7 @@
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { successRate, type OutcomeBucket } from "@/lib/dashboard/chart-buckets";
 import { useTimeZone } from "../time-zone";
-import { bucketLabel, bucketName, clockLabel, OUTCOME_COLOURS } from "./chart-time";
+import { bucketLabel, bucketName, bucketSize, clockLabel, legendOrder, OUTCOME_COLOURS } from "./chart-time";
 
 export function SuccessRateChart({
   buckets,
@@ -45,7 +45,13 @@ export function SuccessRateChart({
           labelFormatter={(iso) => (typeof iso === "string" ? bucketLabel(iso, bucketMinutes, zone) : iso)}
           formatter={(value) => [`${String(value)}%`, "Succeeded"]}
         />
-        <Legend verticalAlign="top" height={24} iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+        <Legend
+          verticalAlign="top"
+          itemSorter={legendOrder}
+          height={24}
+          iconSize={10}
+          wrapperStyle={{ fontSize: 12 }}
+        />
         <Line
           dataKey="rate"
           name="Success rate"
@@ -58,7 +64,9 @@ export function SuccessRateChart({
         />
       </LineChart>
       <figcaption className="muted small">
-        {lowest === null ? "No attempts in this window." : `Lowest ${lowest}% in one ${bucketName(bucketMinutes)}.`}
+        {lowest === null
+          ? "No attempts in this window."
+          : `Lowest ${lowest}% of any ${bucketSize(bucketMinutes)} bucket.`}
       </figcaption>
     </figure>
   );
