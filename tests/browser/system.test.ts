@@ -44,7 +44,7 @@ describe("system page", () => {
     await page.waitForURL(`${hookpost.baseUrl}/system`);
     await expect(page.getByRole("heading", { name: "System" }).isVisible()).resolves.toBe(true);
     // 6 of 9 succeeded.
-    await expect(page.getByText("66.7%").isVisible()).resolves.toBe(true);
+    await expect(page.getByText("66.7%", { exact: true }).isVisible()).resolves.toBe(true);
     const chart = page.getByRole("figure", { name: /Attempts per 10 minutes: 6 succeeded, 3 failed/ });
     await expect(chart.isVisible()).resolves.toBe(true);
     await expect(
