@@ -228,4 +228,30 @@ describe("live pages", () => {
     await screenshots(page, "live-replay-finished");
     expect(await samePage()).toBe(true);
   });
+
+  it("are live in a consumer's portal too, within its one app", async () => {
+    receiver.respond(answer(500, "not yet"));
+    const { appId, endpointId } = await createAppWithEndpoint("Live Portal");
+    const failed = await sendEvent(appId);
+    await settled(failed, "failed");
+    const access = (await (await hookpost.api(`/apps/${appId}/portal-access`, { method: "POST" })).json()) as {
+      url: string;
+    };
+    const portal = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    // The link page opens the portal by itself once loaded.
+    await portal.goto(access.url);
+    await portal.waitForURL(`${hookpost.baseUrl}/apps/${appId}`);
+    await portal.goto(`${hookpost.baseUrl}/apps/${appId}/endpoints/${endpointId}`);
+    await portal.getByRole("group", { name: "Live updates" }).getByText("Live").waitFor();
+
+    receiver.respond(answer(200));
+    const fresh = await sendEvent(appId);
+    await portal.locator(`tr[data-delivery-id="${fresh}"]`).waitFor({ timeout: 10_000 });
+
+    await portal.goto(`${hookpost.baseUrl}/apps/${appId}/deliveries/${failed}`);
+    await portal.getByRole("button", { name: "Retry" }).click();
+    await portal.locator("section.attempt", { hasText: "manual, by portal" }).waitFor({ timeout: 15_000 });
+    await screenshots(portal, "live-portal-delivery");
+    await portal.close();
+  });
 });
