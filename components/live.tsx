@@ -76,15 +76,26 @@ export function LiveProvider({
     wasRefreshing.current = refreshing;
   }, [refreshing, markUpdated]);
 
+  // Coming back (Resume, or the tab shown again), the page reads at once rather than an interval later.
+  const running = live && visible;
+  const wasRunning = useRef(running);
+  const catchUp = useRef(false);
+  useEffect(() => {
+    if (running && !wasRunning.current) catchUp.current = true;
+    wasRunning.current = running;
+  }, [running]);
+
   // The next tick is set only once the last refresh has landed, so a slow server is not asked twice at once.
   useEffect(() => {
-    if (!live || !visible || refreshing) return;
+    if (!running || refreshing) return;
+    const delay = catchUp.current ? 0 : intervalMs;
+    catchUp.current = false;
     const timer = setTimeout(() => {
       if (refreshPage) startRefresh(() => router.refresh());
       setTick((count) => count + 1);
-    }, intervalMs);
+    }, delay);
     return () => clearTimeout(timer);
-  }, [live, visible, refreshing, tick, intervalMs, refreshPage, router]);
+  }, [running, refreshing, tick, intervalMs, refreshPage, router]);
 
   return (
     <LiveContext.Provider value={{ live, setLive, tick, updatedAt, markUpdated }}>{children}</LiveContext.Provider>
