@@ -1,11 +1,14 @@
 "use client";
 // "Replay failed": choose a range, see how many deliveries it covers, then
-// confirm. The server queues them spread out over time.
-import { useState, type FormEvent } from "react";
-import { previewReplayAction, replayFailedAction } from "@/app/apps/actions";
+// confirm. The server queues them spread out over time; the form then
+// follows the replay while the page is live: how many are still to go, how
+// many succeeded and how many failed again.
+import { useCallback, useState, type FormEvent } from "react";
+import { previewReplayAction, replayFailedAction, replayProgressAction } from "@/app/apps/actions";
 import { replayFormSchema } from "@/lib/dashboard/schemas";
 import { ConfirmDialog } from "./confirm-dialog";
 import { textField } from "./form-fields";
+import { useLive, useLiveRead } from "./live";
 import { fromInputValue, toInputValue, useTimeZone } from "./time-zone";
 
 export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endpointId: string; allowed: boolean }) {
@@ -23,12 +26,33 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [replay, setReplay] = useState<{
+    input: { from: string; to: string; eventTypes: string };
+    since: string;
+    queued: number;
+    succeeded: number;
+    failed: number;
+  }>();
+  const { setLive } = useLive();
+  const remaining = replay ? Math.max(0, replay.queued - replay.succeeded - replay.failed) : 0;
+
+  const readProgress = useCallback(async () => {
+    if (!replay) return;
+    const result = await replayProgressAction({ appId, endpointId, ...replay.input, since: replay.since });
+    if (!result.ok) {
+      setError(`${result.status}: ${result.message}`);
+      return;
+    }
+    setReplay((current) => (current && current.since === replay.since ? { ...current, ...result.data } : current));
+  }, [appId, endpointId, replay]);
+  useLiveRead(readProgress, replay !== undefined && remaining > 0);
 
   async function preview(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (busy) return;
     setDone(undefined);
     setError(undefined);
+    setReplay(undefined);
     const form = new FormData(event.currentTarget);
     const input = {
       from: fromInputValue(form.get("from"), zone),
@@ -53,11 +77,20 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
     const result = await replayFailedAction({ appId, endpointId, ...pending.input });
     setBusy(false);
     setPending(undefined);
-    if (!result.ok) setError(`${result.status}: ${result.message}`);
-    else
-      setDone(
-        `Queued ${result.data.queued} deliveries; they go out over about ${result.data.seconds} s. Refresh the log to follow them.`,
-      );
+    if (!result.ok) {
+      setError(`${result.status}: ${result.message}`);
+      return;
+    }
+    setDone(`Queued ${result.data.queued} deliveries; they go out over about ${result.data.seconds} s.`);
+    setReplay({
+      input: pending.input,
+      since: result.data.startedAt,
+      queued: result.data.queued,
+      succeeded: 0,
+      failed: 0,
+    });
+    // The reader asked for this: follow it, even if they had paused the page.
+    setLive(true);
   }
 
   return (
@@ -107,6 +140,15 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
         <p className="success" role="status">
           {done}
         </p>
+      )}
+      {replay && replay.queued > 0 && (
+        <div className="replay-progress">
+          <progress max={replay.queued} value={replay.queued - remaining} aria-label="Replay progress" />
+          <p className="small" role="status" data-testid="replay-progress">
+            {remaining === 0 ? "Replay finished: " : `Replaying: ${remaining} pending, `}
+            {replay.succeeded} succeeded, {replay.failed} failed.
+          </p>
+        </div>
       )}
       {error && (
         <p className="form-error" role="alert">

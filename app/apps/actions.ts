@@ -5,7 +5,7 @@
 // activity), and shapes its answer for the page.
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
-import { authorizeApp, UnauthenticatedError, type Caller } from "@/lib/auth/caller";
+import { actorName, authorizeApp, UnauthenticatedError, type Caller } from "@/lib/auth/caller";
 import { getCaller } from "@/lib/auth/session";
 import { getDb } from "@/lib/platform/db";
 import { toActionResult, type ActionResult } from "@/lib/dashboard/action-result";
@@ -19,6 +19,7 @@ import {
   editEventTypeInputSchema,
   endpointRefSchema,
   replayInputSchema,
+  replayProgressSchema,
   setEndpointEnabledSchema,
   setEventTypeArchivedSchema,
   testEventInputSchema,
@@ -26,10 +27,11 @@ import {
 import { editApp } from "@/lib/apps/app-changes";
 import { declareEventType, editEventType } from "@/lib/event-types/event-type-changes";
 import type { JsonSchema } from "@/lib/event-types/json-schema";
+import { readReplayProgress } from "@/lib/dashboard/replay-progress";
 import { previewReplay, replayFailed } from "@/lib/deliveries/replay";
 import { retryDelivery } from "@/lib/deliveries/retry";
 import { createEndpoint, editEndpoint, setEndpointEnabled } from "@/lib/endpoints/endpoint-changes";
-import { toRotationResource } from "@/lib/endpoints/endpoints";
+import { getEndpoint, toRotationResource } from "@/lib/endpoints/endpoints";
 import { revealSecret } from "@/lib/endpoints/reveal-secret";
 import { rotateSecret } from "@/lib/endpoints/rotate-secret";
 import { sendTestEvent } from "@/lib/endpoints/send-test-event";
@@ -74,6 +76,16 @@ export async function previewReplayAction(input: z.input<typeof replayInputSchem
 const replay = action(replayInputSchema, (caller, input) => replayFailed(getUseCaseDeps(), caller, input));
 export async function replayFailedAction(input: z.input<typeof replayInputSchema>) {
   return replay(input);
+}
+
+// A read, open to viewers: the counts of the caller's own replay on this endpoint.
+const progress = action(replayProgressSchema, async (caller, input) => {
+  const app = await authorizeApp(getDb(), caller, input.appId);
+  const endpoint = await getEndpoint(getDb(), app.id, input.endpointId);
+  return readReplayProgress(getDb(), app.id, { ...input, endpointId: endpoint.id, actor: actorName(caller) });
+});
+export async function replayProgressAction(input: z.input<typeof replayProgressSchema>) {
+  return progress(input);
 }
 
 const rotate = action(endpointRefSchema, async (caller, input) =>

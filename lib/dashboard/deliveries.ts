@@ -6,7 +6,7 @@ import { NotFoundError } from "../platform/errors";
 import { indentJson } from "../platform/json-source";
 import { getEndpoint } from "../endpoints/endpoints";
 import { decodeCursor, encodeCursor, type Page } from "../platform/pagination";
-import type { LogFilter } from "./log-filter";
+import { RECENT_DELIVERIES, type LogFilter } from "./log-filter";
 import { firstIdSince, idAt } from "../platform/ids";
 
 export interface DeliveryRow {
@@ -291,4 +291,43 @@ export async function getDeliveryDetail(db: Db, appId: string, deliveryId: strin
       traceId: attempt.traceId,
     })),
   };
+}
+
+export interface EndpointLog {
+  /** The page the view asks for. */
+  page: Page<DeliveryRow>;
+  /**
+   * The newest deliveries that match the view's filters (at most
+   * RECENT_DELIVERIES, newest first): a live page counts what is new from
+   * them, and refreshes from them the rows it keeps in place.
+   */
+  recent: DeliveryRow[];
+}
+
+/**
+ * The endpoint log as a live page reads it. On the first page, newest
+ * first, the page is the head of the recent rows, so one read serves both.
+ */
+export async function readEndpointLog(
+  db: Db,
+  appId: string,
+  endpointId: string,
+  filter: LogFilter,
+): Promise<EndpointLog> {
+  const newestView: LogFilter = { ...filter, cursor: undefined, sort: "desc", limit: RECENT_DELIVERIES };
+  if (filter.cursor === undefined && filter.sort === "desc") {
+    const recent = await listEndpointDeliveries(db, appId, endpointId, newestView);
+    const data = recent.data.slice(0, filter.limit);
+    const last = data.at(-1);
+    const more = recent.data.length > filter.limit;
+    return {
+      page: { data, nextCursor: more && last ? encodeCursor(last.id) : recent.nextCursor },
+      recent: recent.data,
+    };
+  }
+  const [page, recent] = await Promise.all([
+    listEndpointDeliveries(db, appId, endpointId, filter),
+    listEndpointDeliveries(db, appId, endpointId, newestView),
+  ]);
+  return { page, recent: recent.data };
 }

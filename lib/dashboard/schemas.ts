@@ -95,3 +95,9 @@ export const appSettingsFormSchema = z.object({
 });
 
 export const appSettingsInputSchema = appSettingsFormSchema.extend({ appId: id });
+
+/** A replay the page follows: its range, and when it began (the replay's answer says). */
+export const replayProgressSchema = z.intersection(
+  replayInputSchema,
+  z.object({ since: z.iso.datetime({ offset: true, error: "the time the replay began" }) }),
+);

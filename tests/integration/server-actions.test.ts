@@ -62,6 +62,10 @@ const actions: Record<string, Probe> = {
   "app/apps/actions.ts#getDeliveryAction": onObject("delivery", false),
   "app/apps/actions.ts#previewReplayAction": onObject("endpoint", false, range),
   "app/apps/actions.ts#replayFailedAction": onObject("endpoint", true, range),
+  "app/apps/actions.ts#replayProgressAction": onObject("endpoint", false, () => ({
+    ...range(),
+    since: new Date().toISOString(),
+  })),
   "app/apps/actions.ts#rotateSecretAction": onObject("endpoint", true),
   // Not a change, but a viewer may not see secrets either.
   "app/apps/actions.ts#revealSecretAction": onObject("endpoint", true),
