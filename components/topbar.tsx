@@ -17,6 +17,7 @@ export function Shell({ caller, appId, children }: { caller: Caller; appId?: str
           <nav aria-label="Main">
             {caller.kind === "operator" && <Link href="/apps">Apps</Link>}
             {caller.kind === "operator" && <Link href="/system">System</Link>}
+            {caller.kind === "operator" && <Link href="/docs/api">API</Link>}
             {appId && <Link href={`/apps/${appId}`}>Endpoints</Link>}
             {appId && <Link href={`/apps/${appId}/activity`}>Activity</Link>}
           </nav>
