@@ -28,7 +28,7 @@ export const createEventSchema = z
       )
       .meta({
         description: "Any JSON object; consumers receive it as `data`, byte for byte as sent",
-        override: { type: "object" },
+        override: { type: "object", additionalProperties: true },
         example: { invoice: 42 },
       }),
     eventId: z.string().min(1).max(256).optional().meta({
