@@ -62,6 +62,12 @@ describe("API reference page", () => {
     await expect(reference.getByText("webhook-signature").first().isVisible()).resolves.toBe(true);
     await page.waitForLoadState("networkidle");
     await screenshots(page, "api-docs");
+    // At a phone's width the page does not scroll sideways (code samples scroll in their own boxes).
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
 
     expect(problems).toEqual([]);
     expect(elsewhere).toEqual([]);
