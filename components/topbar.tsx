@@ -50,6 +50,7 @@ export async function Shell({
           <nav aria-label="Main">
             {caller.kind === "operator" && <Link href="/apps">Apps</Link>}
             {caller.kind === "operator" && <Link href="/system">System</Link>}
+            {caller.kind === "operator" && <Link href="/docs/api">API</Link>}
             {appId && <Link href={`/apps/${appId}`}>Endpoints</Link>}
             {appId && <Link href={`/apps/${appId}/event-types`}>Event types</Link>}
             {appId && <Link href={`/apps/${appId}/activity`}>Activity</Link>}

@@ -9,24 +9,45 @@ import { pageArgs, toPage, type PageQuery } from "../platform/pagination";
 import { isUniqueViolation } from "../platform/prisma-errors";
 import { brandingFields } from "./branding";
 
-export const createAppSchema = z.object({
-  name: z.string().trim().min(1).max(256),
-  uid: z
-    .string()
-    .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "uid may contain letters, digits, '-', '_' and '.' (at most 256)")
-    .refine((uid) => !uid.startsWith("app_"), "uid must not start with app_, which is reserved for ids")
-    .optional(),
-  displayName: brandingFields.displayName.optional(),
-  logoUrl: brandingFields.logoUrl.optional(),
-  accentColor: brandingFields.accentColor.optional(),
-});
+export const createAppSchema = z
+  .object({
+    name: z.string().trim().min(1).max(256),
+    uid: z
+      .string()
+      .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "uid may contain letters, digits, '-', '_' and '.' (at most 256)")
+      .refine((uid) => !uid.startsWith("app_"), "uid must not start with app_, which is reserved for ids")
+      .optional()
+      .meta({ description: "Your own name for the app, usable wherever its id is; must not start with `app_`" }),
+    displayName: brandingFields.displayName.optional(),
+    logoUrl: brandingFields.logoUrl.optional(),
+    accentColor: brandingFields.accentColor.optional(),
+  })
+  .meta({ id: "CreateApp" });
 
 /** What PATCH /apps/{app} and the dashboard's app settings change. */
-export const updateAppSchema = z.object({ name: z.string().trim().min(1).max(256), ...brandingFields }).partial();
+export const updateAppSchema = z
+  .object({ name: z.string().trim().min(1).max(256), ...brandingFields })
+  .partial()
+  .meta({ id: "UpdateApp" });
 
 export type AppChanges = z.infer<typeof updateAppSchema>;
 
-export function toAppResource(app: App) {
+/** An app as the API answers it. */
+export const appSchema = z
+  .object({
+    id: z.string().meta({ example: "app_01JF3Z8Q6N2V7W4X5Y6Z7A8B9C" }),
+    name: z.string(),
+    uid: z.string().nullable(),
+    displayName: z.string().nullable().meta({ description: "The name the portal shows instead of `name`" }),
+    logoUrl: z.string().nullable().meta({ description: "An https URL of the logo the portal shows" }),
+    accentColor: z.string().nullable().meta({ description: "The portal's accent colour, as #rrggbb" }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: "App" });
+
+export type AppResource = z.output<typeof appSchema>;
+
+export function toAppResource(app: App): AppResource {
   return {
     id: app.id,
     name: app.name,

@@ -20,23 +20,35 @@ const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 // Checked, not rebuilt: zod would copy the object (see lib/events/events.ts).
-const exampleSchema = z.custom<Record<string, unknown>>(
-  isJsonObject,
-  "example must be a JSON object, the payload a test event of this type sends",
-);
+const exampleSchema = z
+  .custom<Record<string, unknown>>(
+    isJsonObject,
+    "example must be a JSON object, the payload a test event of this type sends",
+  )
+  .meta({
+    description: "The payload a test event of this type sends, kept as written",
+    override: { type: "object", additionalProperties: true },
+  });
+// The description goes on before the refinement: zod-openapi reads it from the schema the refinement wraps.
 const jsonSchemaSchema = z
   .custom<JsonSchema>(isJsonObject, "schema must be a JSON Schema object")
+  .meta({
+    description: "A JSON Schema (draft-07, or 2020-12 when its `$schema` says so) the example must follow",
+    override: { type: "object", additionalProperties: true },
+  })
   .refine(
     (schema) => JSON.stringify(schema).length <= MAX_SCHEMA_CHARS,
     `schema must be at most ${MAX_SCHEMA_CHARS} characters`,
   );
 
-export const createEventTypeSchema = z.object({
-  name: eventTypeNameSchema,
-  description: z.string().trim().max(1024).default(""),
-  example: exampleSchema,
-  schema: jsonSchemaSchema.nullable().default(null),
-});
+export const createEventTypeSchema = z
+  .object({
+    name: eventTypeNameSchema,
+    description: z.string().trim().max(1024).default(""),
+    example: exampleSchema,
+    schema: jsonSchemaSchema.nullable().default(null),
+  })
+  .meta({ id: "CreateEventType" });
 
 export const updateEventTypeSchema = z
   .object({
@@ -46,7 +58,8 @@ export const updateEventTypeSchema = z
     /** false restores an archived type. */
     archived: z.boolean(),
   })
-  .partial();
+  .partial()
+  .meta({ id: "UpdateEventType" });
 
 export const listEventTypesQuerySchema = z.object({
   includeArchived: z
@@ -89,13 +102,30 @@ function checkFields(example: string, schema: JsonSchema | null): void {
   if (schema) checkExampleAgainstSchema(parsed, schema);
 }
 
-export function toEventTypeResource(row: EventType) {
+/** An event type as the API answers it. */
+export const eventTypeResourceSchema = z
+  .object({
+    name: z.string().meta({ example: "invoice.paid" }),
+    description: z.string(),
+    example: z
+      .record(z.string(), z.unknown())
+      .meta({ description: "The payload a test event of this type sends, as the operator wrote it" }),
+    schema: z.record(z.string(), z.unknown()).nullable().meta({ description: "A JSON Schema its payloads follow" }),
+    archived: z.boolean().meta({ description: "Archived types leave the portal and the pickers; PATCH restores them" }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "EventType" });
+
+export function toEventTypeResource(
+  row: EventType,
+): Omit<z.output<typeof eventTypeResourceSchema>, "example"> & { example: RawJson } {
   return {
     name: row.name,
     description: row.description,
     // Written as the operator wrote it, as an event's payload is.
     example: new RawJson(row.example),
-    schema: row.schema,
+    schema: row.schema as JsonSchema | null,
     archived: row.archivedAt !== null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

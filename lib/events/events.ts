@@ -14,18 +14,29 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export const eventTypeSchema = z
   .string()
-  .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "eventType may contain letters, digits, '-', '_' and '.' (at most 256)");
+  .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "eventType may contain letters, digits, '-', '_' and '.' (at most 256)")
+  .meta({ example: "invoice.paid" });
 
-export const createEventSchema = z.object({
-  eventType: eventTypeSchema,
-  // Checked, not rebuilt: zod would copy the object and so drop keys such as
-  // "__proto__" that are legitimate JSON the consumer should receive as sent.
-  payload: z.custom<Record<string, unknown>>(
-    (value) => typeof value === "object" && value !== null && !Array.isArray(value),
-    "payload must be a JSON object",
-  ),
-  eventId: z.string().min(1).max(256).optional(),
-});
+export const createEventSchema = z
+  .object({
+    eventType: eventTypeSchema,
+    // Checked, not rebuilt: zod would copy the object and so drop keys such as
+    // "__proto__" that are legitimate JSON the consumer should receive as sent.
+    payload: z
+      .custom<Record<string, unknown>>(
+        (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+        "payload must be a JSON object",
+      )
+      .meta({
+        description: "Any JSON object; consumers receive it as `data`, byte for byte as sent",
+        override: { type: "object", additionalProperties: true },
+        example: { invoice: 42 },
+      }),
+    eventId: z.string().min(1).max(256).optional().meta({
+      description: "Your own id for the event, usable wherever its id is; without an Idempotency-Key, it serves as one",
+    }),
+  })
+  .meta({ id: "CreateEvent" });
 
 export const idempotencyKeySchema = z
   .string()
@@ -33,7 +44,22 @@ export const idempotencyKeySchema = z
   .max(256)
   // PostgreSQL's text cannot hold U+0000; the body's strings are checked as it is read (lib/api/request.ts).
   .refine((key) => !key.includes("\0"), "Idempotency-Key must not contain U+0000")
-  .optional();
+  .optional()
+  .meta({
+    description:
+      "A request repeating the key of an event created within 24 hours gets that event back (202) and creates nothing: retry with the same key",
+    example: "invoice-42",
+  });
+
+/** An event as the API answers it. */
+export const eventSchema = z
+  .object({
+    id: z.string().meta({ example: "event_01JF3Z8Q6N2V7W4X5Y6Z7A8B9C" }),
+    eventType: z.string(),
+    payload: z.record(z.string(), z.unknown()).meta({ description: "The payload as it was sent" }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: "Event" });
 
 export type CreateEventInput = z.infer<typeof createEventSchema>;
 
@@ -50,7 +76,10 @@ export interface NewEvent {
   eventId?: string;
 }
 
-export function toEventResource(event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">) {
+/** The event resource (eventSchema), its payload kept as the JSON text it was sent as. */
+export function toEventResource(
+  event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">,
+): Omit<z.output<typeof eventSchema>, "payload"> & { payload: RawJson } {
   return {
     id: event.id,
     eventType: event.eventType,

@@ -2,13 +2,11 @@
 // ids, or with an id holding U+0000, answers 404 and changes nothing. The
 // table below must name every route and method in app/api/v1: a route
 // added without an entry fails here.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorLines, startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
 import { waitFor } from "../support/services";
-import { CREATE_EVENT_ROUTE } from "../../server/create-event";
+import { declaredRoutes } from "../support/api-routes";
 
 interface Ids {
   foreignApp: string;
@@ -108,26 +106,8 @@ const routes: Record<string, Probe> = {
     body: {},
   },
   "apps/[appId]/portal-access POST": { kind: "unknown-app", path: "/apps/nobody/portal-access", body: {} },
+  "openapi.json GET": { kind: "not-app-scoped", why: "the API's public description" },
 };
-
-function routeFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return routeFiles(path);
-    return entry === "route.ts" ? [path] : [];
-  });
-}
-
-function declaredRoutes(): string[] {
-  const root = "app/api/v1";
-  const routed = routeFiles(root).flatMap((file) => {
-    const route = relative(root, file).replace(/\/?route\.ts$/, "");
-    const methods = [...readFileSync(file, "utf8").matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)];
-    return methods.map((match) => `${route} ${match[1]}`);
-  });
-  // Answered by server/main.ts itself, outside Next.js's route tree.
-  return [...routed, `${relative("/api/v1", CREATE_EVENT_ROUTE)} POST`];
-}
 
 let hookpost: RunningHookpost;
 let receiver: TestReceiver;
