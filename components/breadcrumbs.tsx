@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { Fragment } from "react";
 import type { Caller } from "@/lib/auth/caller";
+import { shownName } from "@/lib/apps/branding";
 
 export interface Crumb {
   href: string;
@@ -25,7 +26,10 @@ export function Breadcrumbs({ trail, current }: { trail: Crumb[]; current: strin
 }
 
 /** The trail down to an app: its operators come from the apps list; a consumer's portal starts at the app. */
-export function appTrail(callerKind: Caller["kind"], app: { id: string; name: string }): Crumb[] {
+export function appTrail(
+  callerKind: Caller["kind"],
+  app: { id: string; name: string; displayName?: string | null },
+): Crumb[] {
   const apps = callerKind !== "portal" ? [{ href: "/apps", label: "Apps" }] : [];
-  return [...apps, { href: `/apps/${app.id}`, label: app.name }];
+  return [...apps, { href: `/apps/${app.id}`, label: shownName(callerKind === "portal", app) }];
 }

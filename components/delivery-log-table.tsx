@@ -2,6 +2,13 @@
 // The endpoint log: a TanStack Table in manual mode. The server filters,
 // sorts and paginates (keyset, by delivery id); this component only turns
 // the view state into the URL, so any view can be shared as a link.
+//
+// While the page is live, each refresh brings the view's page again and the
+// newest deliveries. The reader never loses their place: the first page,
+// newest first, takes new rows at its top only while the top of the log is
+// in view; scrolled into it, or on any other page, the rows shown stay where
+// they are (their status, attempts and response still update) and a bar
+// says how many new deliveries there are, to show when the reader asks.
 import { TableScroller } from "./table-scroller";
 import {
   columnFilteringFeature,
@@ -16,9 +23,15 @@ import {
 } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo, useTransition, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, useTransition, type FormEvent } from "react";
 import type { DeliveryRow } from "@/lib/dashboard/deliveries";
-import { CODE_CLASSES, logFilterToSearch, STATUS_FILTERS, type LogFilter } from "@/lib/dashboard/log-filter";
+import {
+  CODE_CLASSES,
+  logFilterToSearch,
+  RECENT_DELIVERIES,
+  STATUS_FILTERS,
+  type LogFilter,
+} from "@/lib/dashboard/log-filter";
 import type { Page } from "@/lib/platform/pagination";
 import { OutcomeBadge, StatusBadge } from "./status-badge";
 import { TimeAgo } from "./time-ago";
@@ -28,6 +41,9 @@ const features = tableFeatures({ rowSortingFeature, rowPaginationFeature, column
 
 const FILTER_KEYS = ["status", "eventType", "code", "from", "to", "q"] as const;
 
+const newestId = (rows: DeliveryRow[]) =>
+  rows.reduce<string | null>((max, row) => (max === null || row.id > max ? row.id : max), null);
+
 function resolve<T>(updater: Updater<T>, old: T): T {
   return typeof updater === "function" ? (updater as (old: T) => T)(old) : updater;
 }
@@ -36,11 +52,14 @@ export function DeliveryLogTable({
   appId,
   basePath,
   page,
+  recent,
   filter,
 }: {
   appId: string;
   basePath: string;
   page: Page<DeliveryRow>;
+  /** The newest deliveries matching the filters, newest first (at most RECENT_DELIVERIES). */
+  recent: DeliveryRow[];
   filter: LogFilter;
 }) {
   const router = useRouter();
@@ -49,6 +68,49 @@ export function DeliveryLogTable({
   const go = (next: Partial<LogFilter>) =>
     startTransition(() => router.push(`${basePath}${logFilterToSearch(next)}`, { scroll: false }));
   const base = { ...filter, cursor: undefined };
+
+  // Only the first page, newest first, is where new deliveries arrive at the top.
+  const followsNewest = filter.cursor === undefined && filter.sort === "desc";
+  const logTop = useRef<HTMLDivElement>(null);
+  const [shown, setShown] = useState<Page<DeliveryRow>>(page);
+  /** The newest delivery the reader has been shown, or that existed when they opened this view. */
+  const [seen, setSeen] = useState<string | null>(() => newestId([...recent, ...page.data]));
+  const [arrived, setArrived] = useState<ReadonlySet<string>>(new Set());
+
+  function showPage(next: Page<DeliveryRow>) {
+    const top = newestId(next.data);
+    setArrived(new Set(next.data.filter((row) => seen !== null && row.id > seen).map((row) => row.id)));
+    setShown(next);
+    if (top !== null && (seen === null || top > seen)) setSeen(top);
+  }
+
+  // Each refresh of the live page hands over a new page and new recent rows.
+  useEffect(() => {
+    const scrolledIntoLog = (logTop.current?.getBoundingClientRect().top ?? 0) < 0;
+    if (followsNewest && !scrolledIntoLog) {
+      showPage(page);
+      return;
+    }
+    if (!followsNewest) {
+      // Any other page is a keyset range that new deliveries never enter.
+      setShown(page);
+      return;
+    }
+    const latest = new Map([...recent, ...page.data].map((row) => [row.id, row]));
+    setShown((current) => ({ ...current, data: current.data.map((row) => latest.get(row.id) ?? row) }));
+    // Runs on a new read only: showPage's state is the reader's, not a reason to run again.
+  }, [page, recent]);
+
+  const shownIds = new Set(shown.data.map((row) => row.id));
+  const newer = recent.filter((row) => (seen === null || row.id > seen) && !shownIds.has(row.id)).length;
+  function showNewer() {
+    if (!followsNewest) {
+      go({ ...base, sort: "desc" });
+      return;
+    }
+    showPage(page);
+    logTop.current?.scrollIntoView({ block: "start" });
+  }
 
   const columns = useMemo<Array<ColumnDef<typeof features, DeliveryRow>>>(
     () => [
@@ -114,7 +176,7 @@ export function DeliveryLogTable({
   const table = useTable({
     features,
     columns,
-    data: page.data,
+    data: shown.data,
     getRowId: (row) => row.id,
     manualSorting: true,
     manualPagination: true,
@@ -217,46 +279,57 @@ export function DeliveryLogTable({
           )}
         </div>
       </form>
-      <TableScroller label="Deliveries" busy={loading}>
-        <table>
-          <thead>
-            {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
-                {group.headers.map((header) => (
-                  <th key={header.id}>
-                    {header.column.getCanSort() ? (
-                      <button
-                        type="button"
-                        className="link"
-                        onClick={header.column.getToggleSortingHandler()}
-                        aria-label={`Sort by creation time, now ${filter.sort === "desc" ? "newest" : "oldest"} first`}
-                      >
-                        <table.FlexRender header={header} /> {header.column.getIsSorted() === "asc" ? "↑" : "↓"}
-                      </button>
-                    ) : (
-                      <table.FlexRender header={header} />
-                    )}
-                  </th>
-                ))}
-              </tr>
-            ))}
-          </thead>
-          <tbody>
-            {table.getRowModel().rows.map((row) => (
-              <tr key={row.id} data-delivery-id={row.id}>
-                {row.getAllCells().map((cell) => (
-                  <td key={cell.id}>
-                    <table.FlexRender cell={cell} />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {page.data.length === 0 && (
-          <div className="empty">{filtered ? "No deliveries match these filters." : "No deliveries yet."}</div>
+      <div ref={logTop} className="live-log">
+        {newer > 0 && (
+          <div className="new-rows" role="status">
+            <button type="button" onClick={showNewer}>
+              {newer}
+              {newer >= RECENT_DELIVERIES ? "+" : ""} new {newer === 1 ? "delivery" : "deliveries"} —{" "}
+              {followsNewest ? "show" : "show newest"}
+            </button>
+          </div>
         )}
-      </TableScroller>
+        <TableScroller label="Deliveries" busy={loading}>
+          <table>
+            <thead>
+              {table.getHeaderGroups().map((group) => (
+                <tr key={group.id}>
+                  {group.headers.map((header) => (
+                    <th key={header.id}>
+                      {header.column.getCanSort() ? (
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={header.column.getToggleSortingHandler()}
+                          aria-label={`Sort by creation time, now ${filter.sort === "desc" ? "newest" : "oldest"} first`}
+                        >
+                          <table.FlexRender header={header} /> {header.column.getIsSorted() === "asc" ? "↑" : "↓"}
+                        </button>
+                      ) : (
+                        <table.FlexRender header={header} />
+                      )}
+                    </th>
+                  ))}
+                </tr>
+              ))}
+            </thead>
+            <tbody>
+              {table.getRowModel().rows.map((row) => (
+                <tr key={row.id} data-delivery-id={row.id} className={arrived.has(row.id) ? "arrived" : undefined}>
+                  {row.getAllCells().map((cell) => (
+                    <td key={cell.id}>
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {shown.data.length === 0 && (
+            <div className="empty">{filtered ? "No deliveries match these filters." : "No deliveries yet."}</div>
+          )}
+        </TableScroller>
+      </div>
       <div className="pager">
         {filter.cursor ? (
           <button type="button" onClick={() => go(base)}>
@@ -270,8 +343,8 @@ export function DeliveryLogTable({
             Loading…
           </span>
         )}
-        {page.nextCursor ? (
-          <button type="button" onClick={() => go({ ...filter, cursor: page.nextCursor ?? undefined })}>
+        {shown.nextCursor ? (
+          <button type="button" onClick={() => go({ ...filter, cursor: shown.nextCursor ?? undefined })}>
             {filter.sort === "desc" ? "Older" : "Newer"}
           </button>
         ) : (

@@ -1,15 +1,17 @@
 "use client";
-// A delivery with every attempt. "Retry" queues one attempt through the
-// worker; the page then asks the server every 1.5 s until it is recorded.
+// A delivery with every attempt, kept current while the page is live (the
+// LiveProvider around it ticks). "Retry" queues one attempt through the
+// worker; the page turns live, if it was paused, and says it is waiting
+// until the attempt is recorded.
 import { TableScroller } from "./table-scroller";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { getDeliveryAction, retryDeliveryAction } from "@/app/apps/actions";
 import type { DeliveryDetail } from "@/lib/dashboard/deliveries";
 import { CopyButton } from "./copy-button";
+import { useLive, useLiveRead } from "./live";
 import { OutcomeBadge, StatusBadge } from "./status-badge";
 import { TimeAgo } from "./time-ago";
 
-const POLL_MS = 1_500;
 /** Stop waiting for a queued retry after this long (the worker may be down); the page still shows what it has. */
 const RETRY_WAIT_MS = 60_000;
 
@@ -17,27 +19,23 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
   const [delivery, setDelivery] = useState(initial);
   const [waitingFor, setWaitingFor] = useState<{ count: number; until: number }>();
   const [error, setError] = useState<string>();
+  /** The last live read's failure, until a read succeeds again. */
+  const [readError, setReadError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [payloadExpanded, setPayloadExpanded] = useState(false);
+  const { setLive } = useLive();
 
-  const dueSoon =
-    delivery.status === "pending" &&
-    (delivery.nextAttemptAt === null || new Date(delivery.nextAttemptAt).getTime() - Date.now() < 30_000);
   const waiting =
     waitingFor !== undefined && delivery.attempts.length < waitingFor.count && Date.now() < waitingFor.until;
-  const polling = waiting || dueSoon;
 
   const refresh = useCallback(async () => {
     const result = await getDeliveryAction({ appId: initial.appId, deliveryId: initial.id });
-    if (result.ok) setDelivery(result.data);
-    else setError(`${result.status}: ${result.message}`);
+    if (result.ok) {
+      setDelivery(result.data);
+      setReadError(undefined);
+    } else setReadError(`Could not update the page: ${result.status}: ${result.message}`);
   }, [initial.appId, initial.id]);
-
-  useEffect(() => {
-    if (!polling) return;
-    const timer = setInterval(() => void refresh(), POLL_MS);
-    return () => clearInterval(timer);
-  }, [polling, refresh]);
+  useLiveRead(refresh);
 
   async function retry() {
     setBusy(true);
@@ -49,6 +47,7 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
       return;
     }
     setWaitingFor({ count: delivery.attempts.length + 1, until: Date.now() + RETRY_WAIT_MS });
+    setLive(true);
   }
 
   const latestHeaders = delivery.attempts[0]?.requestHeaders;
@@ -110,7 +109,7 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
           </dl>
         </div>
         <div className="panel">
-          <h3>Retry</h3>
+          <h2 className="panel-title">Retry</h2>
           <p className="small muted" style={{ marginTop: 0 }}>
             Sends one more attempt now, through the worker. It does not change the retry schedule.
           </p>
@@ -135,6 +134,7 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
               {error}
             </p>
           )}
+          {readError && <p className="form-error">{readError}</p>}
         </div>
       </div>
 
@@ -200,6 +200,11 @@ export function DeliveryView({ initial, allowed }: { initial: DeliveryDetail; al
                 <span className="muted small">{attempt.durationMs} ms</span>
               </div>
               {attempt.errorDetail && <p className="small muted">{attempt.errorDetail}</p>}
+              {attempt.traceId && (
+                <p className="small muted" data-testid="trace-id">
+                  Trace <span className="mono">{attempt.traceId}</span>
+                </p>
+              )}
               {attempt.responseBody !== null && attempt.responseBody !== "" ? (
                 <>
                   <pre className="body" data-testid="response-body">

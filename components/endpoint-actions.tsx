@@ -10,6 +10,7 @@ import {
   setEndpointEnabledAction,
 } from "@/app/apps/actions";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { ConfirmDialog } from "./confirm-dialog";
 import { TimeAgo } from "./time-ago";
 
 function failure(result: ActionResult<unknown>): string | undefined {
@@ -57,6 +58,7 @@ export function EndpointActions({
   allowed,
   previousSecrets,
   maxPreviousSecrets,
+  testEventTypes,
 }: {
   appId: string;
   endpointId: string;
@@ -65,6 +67,8 @@ export function EndpointActions({
   /** Rotated-out secrets still signing, newest first. */
   previousSecrets: Expiry[];
   maxPreviousSecrets: number;
+  /** The app's catalogue: a test event can send one of these with its example payload. */
+  testEventTypes: string[];
 }) {
   const router = useRouter();
   const [error, setError] = useState<string>();
@@ -73,7 +77,10 @@ export function EndpointActions({
   // The oldest still signing, which the next rotation would stop at once.
   const dropsNext = previousSecrets.length >= maxPreviousSecrets ? previousSecrets.at(-1) : undefined;
   const [revealed, setRevealed] = useState<string>();
+  const [confirmingRotation, setConfirmingRotation] = useState(false);
   const ref = { appId, endpointId };
+  // Empty: the generic hookpost.test event.
+  const [testType, setTestType] = useState("");
 
   async function run<T>(name: string, call: () => Promise<ActionResult<T>>, onOk: (data: T) => void) {
     setBusy(name);
@@ -86,15 +93,31 @@ export function EndpointActions({
 
   return (
     <div className="panel">
-      <h3>Actions</h3>
+      <h2 className="panel-title">Actions</h2>
       <div className="actions">
+        {testEventTypes.length > 0 && (
+          <select
+            aria-label="Test event type"
+            value={testType}
+            disabled={!allowed || busy !== undefined}
+            onChange={(event) => setTestType(event.target.value)}
+            style={{ width: "auto", maxWidth: "100%" }}
+          >
+            <option value="">hookpost.test (generic)</option>
+            {testEventTypes.map((name) => (
+              <option key={name} value={name}>
+                {name} (its example)
+              </option>
+            ))}
+          </select>
+        )}
         <button
           type="button"
           disabled={!allowed || busy !== undefined}
           onClick={() =>
             void run(
               "test",
-              () => sendTestEventAction(ref),
+              () => sendTestEventAction({ ...ref, ...(testType ? { eventType: testType } : {}) }),
               (sent) => router.push(`/apps/${appId}/deliveries/${sent.deliveryId}`),
             )
           }
@@ -104,17 +127,8 @@ export function EndpointActions({
         <button
           type="button"
           disabled={!allowed || busy !== undefined}
-          onClick={() =>
-            void run(
-              "rotate",
-              () => rotateSecretAction(ref),
-              (data) => {
-                setRevealed(undefined);
-                setRotated(data);
-                router.refresh();
-              },
-            )
-          }
+          aria-haspopup="dialog"
+          onClick={() => setConfirmingRotation(true)}
         >
           Rotate secret
         </button>
@@ -173,6 +187,33 @@ export function EndpointActions({
           )}
         </div>
       )}
+      <ConfirmDialog
+        open={confirmingRotation}
+        title="Rotate the signing secret?"
+        confirmLabel="Rotate"
+        onClose={() => setConfirmingRotation(false)}
+        onConfirm={() =>
+          void run(
+            "rotate",
+            () => rotateSecretAction(ref),
+            (data) => {
+              setRevealed(undefined);
+              setRotated(data);
+              router.refresh();
+            },
+          )
+        }
+      >
+        <p>
+          A new secret signs every delivery from now on. The current one keeps signing alongside it for a while, so the
+          receiver can switch over without rejecting a delivery. The new secret is shown once.
+        </p>
+        {dropsNext && (
+          <p className="notice">
+            The oldest rotated-out secret, which would sign until <Until expiry={dropsNext} />, stops signing at once.
+          </p>
+        )}
+      </ConfirmDialog>
       {!allowed && <p className="muted small">Your role can look but not change anything.</p>}
       {busy && (
         <p className="muted small" role="status">

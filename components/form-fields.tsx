@@ -34,13 +34,15 @@ export function FormError({ error }: { error: FieldError | undefined }) {
 /**
  * A form's submit handler: reads `fields` as text, checks them with
  * `schema`, calls `action`, and hands its data to `onDone`. The form stays
- * busy after a success, as `onDone` usually leaves the page.
+ * busy after a success, as `onDone` usually leaves the page, unless
+ * `staysOnPage` says it does not.
  */
 export function useFormAction<Field extends string, Out>(options: {
   fields: readonly Field[];
   schema: z.ZodType;
   action: (input: Record<Field, string>) => Promise<ActionResult<Out>>;
   onDone: (data: Out) => void | Promise<void>;
+  staysOnPage?: boolean;
 }) {
   const [error, setError] = useState<FieldError>();
   const [busy, setBusy] = useState(false);
@@ -65,6 +67,7 @@ export function useFormAction<Field extends string, Out>(options: {
       return;
     }
     await options.onDone(result.data);
+    if (options.staysOnPage) setBusy(false);
   }
   return { error, busy, submit };
 }

@@ -1,10 +1,14 @@
 "use client";
 // "Replay failed": choose a range, see how many deliveries it covers, then
-// confirm. The server queues them spread out over time.
-import { useState, type FormEvent } from "react";
-import { previewReplayAction, replayFailedAction } from "@/app/apps/actions";
+// confirm. The server queues them spread out over time; the form then
+// follows the replay while the page is live: how many are still to go, how
+// many succeeded and how many failed again.
+import { useCallback, useState, type FormEvent } from "react";
+import { previewReplayAction, replayFailedAction, replayProgressAction } from "@/app/apps/actions";
 import { replayFormSchema } from "@/lib/dashboard/schemas";
+import { ConfirmDialog } from "./confirm-dialog";
 import { textField } from "./form-fields";
+import { useLive, useLiveRead } from "./live";
 import { fromInputValue, toInputValue, useTimeZone } from "./time-zone";
 
 export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endpointId: string; allowed: boolean }) {
@@ -22,11 +26,33 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [replay, setReplay] = useState<{
+    input: { from: string; to: string; eventTypes: string };
+    since: string;
+    queued: number;
+    succeeded: number;
+    failed: number;
+  }>();
+  const { setLive } = useLive();
+  const remaining = replay ? Math.max(0, replay.queued - replay.succeeded - replay.failed) : 0;
+
+  const readProgress = useCallback(async () => {
+    if (!replay) return;
+    const result = await replayProgressAction({ appId, endpointId, ...replay.input, since: replay.since });
+    if (!result.ok) {
+      setError(`${result.status}: ${result.message}`);
+      return;
+    }
+    setReplay((current) => (current && current.since === replay.since ? { ...current, ...result.data } : current));
+  }, [appId, endpointId, replay]);
+  useLiveRead(readProgress, replay !== undefined && remaining > 0);
 
   async function preview(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return;
     setDone(undefined);
     setError(undefined);
+    setReplay(undefined);
     const form = new FormData(event.currentTarget);
     const input = {
       from: fromInputValue(form.get("from"), zone),
@@ -51,18 +77,27 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
     const result = await replayFailedAction({ appId, endpointId, ...pending.input });
     setBusy(false);
     setPending(undefined);
-    if (!result.ok) setError(`${result.status}: ${result.message}`);
-    else
-      setDone(
-        `Queued ${result.data.queued} deliveries; they go out over about ${result.data.seconds} s. Refresh the log to follow them.`,
-      );
+    if (!result.ok) {
+      setError(`${result.status}: ${result.message}`);
+      return;
+    }
+    setDone(`Queued ${result.data.queued} deliveries; they go out over about ${result.data.seconds} s.`);
+    setReplay({
+      input: pending.input,
+      since: result.data.startedAt,
+      queued: result.data.queued,
+      succeeded: 0,
+      failed: 0,
+    });
+    // The reader asked for this: follow it, even if they had paused the page.
+    setLive(true);
   }
 
   return (
     // Collapsed: a rare action, and open it would push the log a screen down on a phone.
     <details className="panel replay">
       <summary>
-        <h3>Replay failed deliveries</h3>
+        <h2 className="panel-title">Replay failed deliveries</h2>
       </summary>
       <form onSubmit={(event) => void preview(event)} noValidate>
         <div className="filters">
@@ -79,35 +114,41 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
             <input id="replay-types" name="eventTypes" placeholder="invoice.paid, user.created" />
           </div>
           <div className="field">
-            <button type="submit" disabled={!allowed || busy}>
+            {/* Not disabled while counting: focus stays on it, and the confirmation gives it back there. */}
+            <button type="submit" disabled={!allowed} aria-haspopup="dialog">
               Replay failed
             </button>
           </div>
         </div>
       </form>
-      {pending && (
-        <div className="notice" role="status">
-          <p style={{ marginTop: 0 }}>
+      <ConfirmDialog
+        open={pending !== undefined}
+        title="Replay these failed deliveries?"
+        confirmLabel={pending && pending.count > 0 ? `Confirm replay of ${pending.count}` : undefined}
+        onClose={() => setPending(undefined)}
+        onConfirm={() => void confirm()}
+      >
+        {pending && (
+          <p>
             {pending.count === 0
               ? "No failed deliveries in this range."
               : `${pending.count} failed ${pending.count === 1 ? "delivery" : "deliveries"} will be sent again, at most ${pending.perSecond} per second.`}
           </p>
-          <div className="actions">
-            {pending.count > 0 && (
-              <button type="button" className="primary" disabled={busy} onClick={() => void confirm()}>
-                Confirm replay of {pending.count}
-              </button>
-            )}
-            <button type="button" onClick={() => setPending(undefined)}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      )}
+        )}
+      </ConfirmDialog>
       {done && (
         <p className="success" role="status">
           {done}
         </p>
+      )}
+      {replay && replay.queued > 0 && (
+        <div className="replay-progress">
+          <progress max={replay.queued} value={replay.queued - remaining} aria-label="Replay progress" />
+          <p className="small" role="status" data-testid="replay-progress">
+            {remaining === 0 ? "Replay finished: " : `Replaying: ${remaining} pending, `}
+            {replay.succeeded} succeeded, {replay.failed} failed.
+          </p>
+        </div>
       )}
       {error && (
         <p className="form-error" role="alert">

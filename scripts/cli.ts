@@ -1,202 +1,128 @@
-// `npm run hookpost -- <command>`: administration from the shell.
-//   api-key create <name>   prints the new key alone on the last line
-//   api-key list, api-key revoke <id>
-//   user create --email E --password P --role admin|viewer
-//   user set-password --email E --password P, user set-role --email E --role R
-import { parseArgs } from "node:util";
-import type { z } from "zod";
-import { API_KEY_TTL_MS, createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from "../lib/auth/api-keys";
-import {
-  changePassword,
-  changePasswordSchema,
-  changeRole,
-  changeRoleSchema,
-  createUser,
-  createUserSchema,
-} from "../lib/auth/users";
-import { parseConfig } from "../lib/platform/config";
-import { getDb, type Db } from "../lib/platform/db";
-import { NotFoundError } from "../lib/platform/errors";
-import { createLogger } from "../lib/platform/logger";
-import { createCommandConnection } from "../lib/queue/redis";
-import { resealEndpointSecrets } from "../lib/endpoints/endpoints";
-import { generateKeyEntry } from "../lib/endpoints/secret-box";
-import { ensureLocalSecret } from "./local-secrets";
+// `npm run hookpost -- <command>`: running Hookpost from the shell, without
+// the dashboard. Each command is in scripts/cli/, one file per group, and
+// calls the use cases the API and the dashboard call, as the caller
+// `cli (<OS user>)`; what it queues, the worker sends.
+import { isUnavailable } from "../lib/api/unavailable";
+import { ConfigError, parseConfig } from "../lib/platform/config";
+import { HookpostError, NotFoundError } from "../lib/platform/errors";
+import { apiKeyCommands } from "./cli/api-keys";
+import { appCommands } from "./cli/apps";
+import { CliError, type Command } from "./cli/command";
+import { createCliContext } from "./cli/context";
+import { deliveryCommands } from "./cli/deliveries";
+import { endpointCommands } from "./cli/endpoints";
+import { eventCommands } from "./cli/events";
+import { secretCommands } from "./cli/secrets";
+import { userCommands } from "./cli/users";
 import { applyLocalDefaults } from "./env-defaults";
-import { ensureDatabase, migrate } from "./services";
+import { loadLocalSecret } from "./local-secrets";
 
-const USAGE = `Usage: npm run hookpost -- <command>
-
-Commands:
-  api-key create <name>   Create an API key for the HTTP API and print it
-  api-key list            Every key: id, name, created, last used, revoked
-                          (never the key itself)
-  api-key revoke <id>     Refuse the key from now on, in every web process
-  user create --email E --password P --role admin|viewer
-                          Add a dashboard user (viewers cannot change anything)
-  user set-password --email E --password P
-  user set-role --email E --role admin|viewer
-                          Change a user; their open sessions end at once
-  secrets reseal          Re-encrypt endpoint secrets with the first key of
-                          SECRETS_ENCRYPTION_KEYS (after adding a new key)`;
-
-/** The `user` commands: each validates its flags with the domain's own schema. */
-const USER_COMMANDS = {
-  create: {
-    schema: createUserSchema,
-    example: "user create --email ops@example.com --password '...' --role admin",
-    run: async (db: Db, input: z.output<typeof createUserSchema>) => {
-      const user = await createUser(db, input);
-      return `Created ${user.role} ${user.email}.`;
-    },
-  },
-  "set-password": {
-    schema: changePasswordSchema,
-    example: "user set-password --email ops@example.com --password '...'",
-    run: async (db: Db, input: z.output<typeof changePasswordSchema>) => {
-      await changePassword(db, input);
-      return `Changed the password of ${input.email}; their open sessions have ended.`;
-    },
-  },
-  "set-role": {
-    schema: changeRoleSchema,
-    example: "user set-role --email ops@example.com --role viewer",
-    run: async (db: Db, input: z.output<typeof changeRoleSchema>) => {
-      await changeRole(db, input);
-      return `${input.email} is now ${input.role}; their open sessions have ended.`;
-    },
-  },
+const COMMANDS: Record<string, Command> = {
+  ...appCommands,
+  ...endpointCommands,
+  ...eventCommands,
+  ...deliveryCommands,
+  ...apiKeyCommands,
+  ...userCommands,
+  ...secretCommands,
 };
 
-async function isRevoked(db: Db, id: string): Promise<boolean> {
-  return (await db.apiKey.findUnique({ where: { id }, select: { revokedAt: true } }))?.revokedAt != null;
+function usage(): string {
+  const lines = Object.values(COMMANDS).flatMap((command) => [
+    `  ${command.usage}`,
+    ...command.summary.split("\n").map((line) => `      ${line}`),
+  ]);
+  return [
+    "Usage: npm run hookpost -- <command>",
+    "",
+    "APP is an app's id or uid. --json prints what a script reads (the API's shapes); otherwise a table.",
+    "An error prints one line and exits with 2 (bad input, not found) or 1 (anything else).",
+    "",
+    "Commands:",
+    ...lines,
+  ].join("\n");
 }
 
-function formatApiKeys(keys: ApiKeySummary[]): string {
-  if (keys.length === 0) return "No API keys. Create one with: npm run hookpost -- api-key create <name>";
-  const rows = [
-    ["ID", "NAME", "CREATED", "LAST USED", "REVOKED"],
-    ...keys.map((key) => [
-      key.id,
-      key.name,
-      key.createdAt.toISOString(),
-      key.lastUsedAt?.toISOString() ?? "never",
-      key.revokedAt?.toISOString() ?? "-",
-    ]),
-  ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+/** The command named by the first one or two words, and the arguments after them. */
+function findCommand(args: string[]): { name: string; command: Command; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = args.slice(0, words).join(" ");
+    const command = COMMANDS[name];
+    if (command && args.length >= words) return { name, command, rest: args.slice(words) };
+  }
+  return undefined;
+}
+
+/** `field: message` of the use case, with the field named as the flag that sets it. */
+function flagged(error: HookpostError, command: Command): string {
+  const flags = command.flags ?? {};
+  if (error instanceof NotFoundError) {
+    const what = error.message.replace(/ not found$/, "");
+    return flags[what] ? `${flags[what]}: no such ${what}` : error.message;
+  }
+  const field = error.field;
+  const flag = field === undefined ? undefined : (flags[field] ?? flags[field.split(".")[0]!]);
+  if (!field || !flag) return error.message;
+  const message = error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message;
+  return `${flag}: ${field.includes(".") ? `${field}: ` : ""}${message}`;
+}
+
+function reason(error: unknown, command: Command | undefined): { message: string; exitCode: number } {
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
+  if (error instanceof HookpostError) {
+    return {
+      message: command ? flagged(error, command) : error.message,
+      exitCode: error.status < 500 ? 2 : 1,
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // Prisma's messages quote the call site over many lines; the cause is on the last.
+  const cause =
+    message
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .at(-1)
+      ?.trim() ?? message;
+  return { message: isUnavailable(error) ? `PostgreSQL or Redis is not answering: ${cause}` : cause, exitCode: 1 };
 }
 
 async function main(args: string[]): Promise<number> {
+  if (args.length === 0 || ["help", "--help", "-h"].includes(args[0]!)) {
+    (args.length === 0 ? console.error : console.log)(usage());
+    return args.length === 0 ? 2 : 0;
+  }
+  const found = findCommand(args);
+  if (!found) {
+    console.error(`hookpost: unknown command "${args.slice(0, 2).join(" ")}" (see: npm run hookpost -- help)`);
+    return 2;
+  }
   applyLocalDefaults();
-  const config = parseConfig(process.env);
-  const [group, action, ...rest] = args;
-  if (group === "api-key" && action === "create") {
-    const name = rest.join(" ").trim();
-    if (!name) {
-      console.error("api-key create needs a name, e.g. npm run hookpost -- api-key create backend");
-      return 2;
-    }
-    await ensureDatabase(config.DATABASE_URL);
-    await migrate(config.DATABASE_URL, { quiet: true });
-    const db = getDb();
-    const { id, key } = await createApiKey(db, name);
-    await db.$disconnect();
-    console.log(`Created API key ${id} (${name}). It is shown only once:`);
-    console.log(key);
-    return 0;
+  // The keys `npm start` made for this installation, so that a secret the CLI stores is sealed as the web app's are.
+  loadLocalSecret("SECRETS_ENCRYPTION_KEYS", "secrets-encryption-keys");
+  let cli;
+  try {
+    cli = createCliContext(parseConfig(process.env));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`hookpost ${found.name}: ${error.message.replace(/\s*\n\s*/g, "; ")}`);
+    return 1;
   }
-  // Listing and revoking act on a running installation, whose start has
-  // migrated its database; a revocation must not wait for a migration check.
-  if (group === "api-key" && action === "list") {
-    const db = getDb();
-    try {
-      console.log(formatApiKeys(await listApiKeys(db)));
-    } finally {
-      await db.$disconnect();
-    }
+  try {
+    await found.command.run(found.rest, cli);
     return 0;
+  } catch (error) {
+    const { message, exitCode } = reason(error, found.command);
+    console.error(`hookpost ${found.name}: ${message.replace(/\s*\n\s*/g, " ")}`);
+    return exitCode;
+  } finally {
+    await cli.close();
   }
-  if (group === "api-key" && action === "revoke") {
-    const [id, ...extra] = rest;
-    if (!id || extra.length > 0) {
-      console.error(
-        "api-key revoke needs one key id (see api-key list), e.g. npm run hookpost -- api-key revoke key_01…",
-      );
-      return 2;
-    }
-    const db = getDb();
-    const redis = createCommandConnection(config.REDIS_URL, createLogger("cli"));
-    try {
-      const key = await revokeApiKey(db, redis, config.QUEUE_PREFIX, id);
-      console.log(`Revoked API key ${key.id} (${key.name}); every web process refuses it now.`);
-    } catch (error) {
-      if (error instanceof NotFoundError) {
-        console.error(`api-key revoke: id: no API key ${id} (see npm run hookpost -- api-key list)`);
-        return 2;
-      }
-      if (await isRevoked(db, id)) {
-        console.error(
-          `Revoked API key ${id} in the database, but web processes could not be told (${(error as Error).message}):` +
-            ` each refuses it within ${API_KEY_TTL_MS / 1000} s.`,
-        );
-        return 1;
-      }
-      throw error;
-    } finally {
-      redis.disconnect();
-      await db.$disconnect();
-    }
-    return 0;
-  }
-  if (group === "user" && action !== undefined && action in USER_COMMANDS) {
-    const command = USER_COMMANDS[action as keyof typeof USER_COMMANDS];
-    const { values } = parseArgs({
-      args: rest,
-      options: { email: { type: "string" }, password: { type: "string" }, role: { type: "string" } },
-    });
-    const input = command.schema.safeParse({ role: action === "create" ? "viewer" : undefined, ...values });
-    if (!input.success) {
-      const issue = input.error.issues[0];
-      console.error(`user ${action}: ${issue?.path.join(".") || "input"}: ${issue?.message}`);
-      console.error(`e.g. npm run hookpost -- ${command.example}`);
-      return 2;
-    }
-    await ensureDatabase(config.DATABASE_URL);
-    await migrate(config.DATABASE_URL, { quiet: true });
-    const db = getDb();
-    try {
-      console.log(await command.run(db, input.data as never));
-    } finally {
-      await db.$disconnect();
-    }
-    return 0;
-  }
-  if (group === "secrets" && action === "reseal") {
-    ensureLocalSecret("SECRETS_ENCRYPTION_KEYS", "secrets-encryption-keys", generateKeyEntry);
-    await migrate(config.DATABASE_URL, { quiet: true });
-    const db = getDb();
-    const count = await resealEndpointSecrets(db);
-    await db.$disconnect();
-    console.log(`Re-encrypted the secrets of ${count} endpoint(s) with the primary key.`);
-    return 0;
-  }
-  console.error(USAGE);
-  return 2;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(`hookpost: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },
 );

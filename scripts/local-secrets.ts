@@ -17,3 +17,10 @@ export function ensureLocalSecret(name: string, file: string, generate: () => st
   }
   process.env[name] = readFileSync(path, "utf8").trim();
 }
+
+/** Sets process.env[name] from .hookpost/<file> when the environment lacks it and the file exists; never creates it. */
+export function loadLocalSecret(name: string, file: string): void {
+  const path = join(DIRECTORY, file);
+  if (process.env[name] || !existsSync(path)) return;
+  process.env[name] = readFileSync(path, "utf8").trim();
+}

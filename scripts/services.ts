@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import pg from "pg";
 import { redisAnswers } from "../lib/platform/health";
 import { connectRedis } from "../lib/queue/redis";
+import { ensurePartitionsAhead } from "../lib/retention/partitions";
 
 export class ServiceUnavailableError extends Error {}
 
@@ -80,10 +81,18 @@ export async function checkRedis(redisUrl: string): Promise<void> {
 
 /**
  * Applies prisma/migrations with `prisma migrate deploy`, which runs on the
- * WebAssembly schema engine configured in prisma.config.ts: no download.
+ * WebAssembly schema engine configured in prisma.config.ts: no download;
+ * then makes sure the delivery log has its partitions for the week ahead.
  */
 export async function migrate(databaseUrl: string, options: { quiet?: boolean } = {}): Promise<void> {
   await run("node_modules/.bin/prisma", ["migrate", "deploy"], { DATABASE_URL: databaseUrl }, options.quiet);
+  // The log's day partitions up to a week ahead, as the worker keeps them (lib/retention/).
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    await ensurePartitionsAhead(pool);
+  } finally {
+    await pool.end();
+  }
 }
 
 export async function generateClient(): Promise<void> {

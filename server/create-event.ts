@@ -5,14 +5,14 @@
 // through the same apiRoute wrapper as every other /api/v1 route, so its
 // authentication, errors and request log are theirs.
 import { SpanStatusCode } from "@opentelemetry/api";
-import { readJsonKeeping, validate } from "../lib/api/request";
 import { apiHandler, json } from "../lib/api/route";
 import { resolveAppId } from "../lib/apps/apps";
 import { HookpostError } from "../lib/platform/errors";
-import { createEventSchema, idempotencyKeySchema, toEventResource } from "../lib/events/events";
+import { readEventRequest } from "../lib/events/event-request";
+import { toEventResource } from "../lib/events/events";
 import type { Ingestion } from "../lib/events/ingestion";
 import { getMetrics } from "../lib/platform/metrics";
-import { currentTraceCarrier, tracer } from "../lib/platform/tracing";
+import { currentTraceCarrier, traceToStore, tracer } from "../lib/platform/tracing";
 
 export const CREATE_EVENT_ROUTE = "/api/v1/apps/[appId]/events";
 const CREATE_EVENT_PATH = /^\/api\/v1\/apps\/([^/?#]+)\/events(?:\?.*)?$/;
@@ -36,15 +36,18 @@ export function createEventHandler(ingestion: Ingestion) {
     return tracer.startActiveSpan("event.ingest", async (span) => {
       span.setAttribute("hookpost.app_id", app.id);
       try {
-        const idempotencyKey = validate(idempotencyKeySchema, req.headers.get("idempotency-key") ?? undefined);
-        const { input, source } = await readJsonKeeping(req, createEventSchema, "payload");
-        // Answered once the event has committed; its jobs are queued with it, or by the sweeper.
         // The payload is stored and sent as the producer wrote it, not as JSON.stringify would.
+        const { input, idempotencyKey } = await readEventRequest(req);
+        // Answered once the event has committed; its jobs are queued with it, or by the sweeper.
         const { event, created, deliveryIds } = await ingestion.ingest({
           app,
-          input: { ...input, payload: source! },
+          input,
           idempotencyKey,
           trace: currentTraceCarrier(),
+          storedTrace: traceToStore({
+            traceparent: req.headers.get("traceparent"),
+            tracestate: req.headers.get("tracestate"),
+          }),
         });
         span.setAttributes({ "hookpost.event_id": event.id, "hookpost.deliveries": deliveryIds.length });
         ingested.inc({ app: app.id, outcome: created ? "accepted" : "duplicate" });

@@ -16,14 +16,16 @@ const HSTS = "max-age=31536000";
  * describes for a proxy; every page is rendered per request, so each gets
  * a fresh one. `'strict-dynamic'` lets those scripts load the page's
  * chunks. Styles allow inline: React renders `style` attributes, which no
- * nonce can cover, and a style cannot run code.
+ * nonce can cover, and a style cannot run code. Images may come from any
+ * https host: a portal shows its app's logo from wherever the operator
+ * keeps it (lib/apps/branding.ts), and an image cannot run code either.
  */
 function pagePolicy(nonce: string): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    "img-src 'self' data: https:",
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",

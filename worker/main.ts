@@ -1,7 +1,8 @@
 // The delivery worker: its own process, never part of the web server. It
 // takes attempt jobs from BullMQ, makes them, queues the retries that come
 // due, and sweeps the database for deliveries the queue lost (and for
-// rotated-out signing secrets past their overlap).
+// rotated-out signing secrets past their overlap), and keeps the delivery
+// log's partitions (lib/retention/).
 import { Worker, type Job } from "bullmq";
 import pLimit from "p-limit";
 import { getConfigOrExit } from "../lib/platform/config";
@@ -16,6 +17,7 @@ import { startSweeper } from "../lib/sending/sweeper";
 import { createLogger } from "../lib/platform/logger";
 import { runPeriodically } from "../lib/platform/periodic";
 import { startSecretPruner } from "../lib/endpoints/previous-secrets";
+import { startMaintenance } from "../lib/retention/maintenance";
 import { DELIVERY_QUEUE } from "../lib/queue/jobs";
 import { DeliveryProducer } from "../lib/queue/producer";
 import { createProducerConnection, createWorkerConnection, isCluster } from "../lib/queue/redis";
@@ -106,6 +108,8 @@ const heldTender = runPeriodically(
   () => tendHeldDeliveries(getPool()),
   (error) => logger.warn({ err: error }, "tending held deliveries failed; retrying next second"),
 );
+// Partitions ahead, days past RETENTION dropped, expired idempotency keys removed.
+const maintenance = startMaintenance(getPool(), logger, config.RETENTION);
 const queueDepth = sampleQueueDepth(producer.queues, logger, 5_000);
 const statusServer = await startStatusServer({
   port: config.WORKER_METRICS_PORT,
@@ -156,6 +160,7 @@ async function shutdown(signal: string) {
   await sweeper.stop();
   await secretPruner.stop();
   await heldTender.stop();
+  await maintenance.stop();
   queueDepth.stop();
   await Promise.all(workers.map((worker) => worker.close()));
   await producer.close();

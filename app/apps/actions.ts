@@ -5,23 +5,33 @@
 // activity), and shapes its answer for the page.
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
-import { authorizeApp, UnauthenticatedError, type Caller } from "@/lib/auth/caller";
+import { actorName, authorizeApp, UnauthenticatedError, type Caller } from "@/lib/auth/caller";
 import { getCaller } from "@/lib/auth/session";
 import { getDb } from "@/lib/platform/db";
 import { toActionResult, type ActionResult } from "@/lib/dashboard/action-result";
 import { getDeliveryDetail, type DeliveryDetail } from "@/lib/dashboard/deliveries";
 import {
+  appSettingsInputSchema,
   createEndpointInputSchema,
+  declareEventTypeInputSchema,
   deliveryRefSchema,
   editEndpointInputSchema,
+  editEventTypeInputSchema,
   endpointRefSchema,
   replayInputSchema,
+  replayProgressSchema,
   setEndpointEnabledSchema,
+  setEventTypeArchivedSchema,
+  testEventInputSchema,
 } from "@/lib/dashboard/schemas";
+import { editApp } from "@/lib/apps/app-changes";
+import { declareEventType, editEventType } from "@/lib/event-types/event-type-changes";
+import type { JsonSchema } from "@/lib/event-types/json-schema";
+import { readReplayProgress } from "@/lib/dashboard/replay-progress";
 import { previewReplay, replayFailed } from "@/lib/deliveries/replay";
 import { retryDelivery } from "@/lib/deliveries/retry";
 import { createEndpoint, editEndpoint, setEndpointEnabled } from "@/lib/endpoints/endpoint-changes";
-import { toRotationResource } from "@/lib/endpoints/endpoints";
+import { getEndpoint, toRotationResource } from "@/lib/endpoints/endpoints";
 import { revealSecret } from "@/lib/endpoints/reveal-secret";
 import { rotateSecret } from "@/lib/endpoints/rotate-secret";
 import { sendTestEvent } from "@/lib/endpoints/send-test-event";
@@ -68,6 +78,16 @@ export async function replayFailedAction(input: z.input<typeof replayInputSchema
   return replay(input);
 }
 
+// A read, open to viewers: the counts of the caller's own replay on this endpoint.
+const progress = action(replayProgressSchema, async (caller, input) => {
+  const app = await authorizeApp(getDb(), caller, input.appId);
+  const endpoint = await getEndpoint(getDb(), app.id, input.endpointId);
+  return readReplayProgress(getDb(), app.id, { ...input, endpointId: endpoint.id, actor: actorName(caller) });
+});
+export async function replayProgressAction(input: z.input<typeof replayProgressSchema>) {
+  return progress(input);
+}
+
 const rotate = action(endpointRefSchema, async (caller, input) =>
   toRotationResource(await rotateSecret(getUseCaseDeps(), caller, input)),
 );
@@ -82,8 +102,8 @@ export async function revealSecretAction(input: z.input<typeof endpointRefSchema
   return reveal(input);
 }
 
-const test = action(endpointRefSchema, (caller, input) => sendTestEvent(getUseCaseDeps(), caller, input));
-export async function sendTestEventAction(input: z.input<typeof endpointRefSchema>) {
+const test = action(testEventInputSchema, (caller, input) => sendTestEvent(getUseCaseDeps(), caller, input));
+export async function sendTestEventAction(input: z.input<typeof testEventInputSchema>) {
   return test(input);
 }
 
@@ -113,6 +133,51 @@ const setEnabled = action(setEndpointEnabledSchema, async (caller, input) => {
 });
 export async function setEndpointEnabledAction(input: z.input<typeof setEndpointEnabledSchema>) {
   const result = await setEnabled(input);
+  if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
+  return result;
+}
+
+/** The form's schema text as the use case takes it: empty is none (the form's schema has checked it is an object). */
+function schemaOf(text: string): JsonSchema | null {
+  return text === "" ? null : (JSON.parse(text) as JsonSchema);
+}
+
+const declare = action(declareEventTypeInputSchema, async (caller, input) => {
+  const row = await declareEventType(getUseCaseDeps(), caller, { ...input, schema: schemaOf(input.schema) });
+  return { name: row.name };
+});
+export async function declareEventTypeAction(input: z.input<typeof declareEventTypeInputSchema>) {
+  const result = await declare(input);
+  if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
+  return result;
+}
+
+const editType = action(editEventTypeInputSchema, async (caller, input) => {
+  const row = await editEventType(getUseCaseDeps(), caller, { ...input, schema: schemaOf(input.schema) });
+  return { name: row.name };
+});
+export async function editEventTypeAction(input: z.input<typeof editEventTypeInputSchema>) {
+  const result = await editType(input);
+  if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
+  return result;
+}
+
+const setArchived = action(setEventTypeArchivedSchema, async (caller, input) => {
+  const row = await editEventType(getUseCaseDeps(), caller, input);
+  return { archived: row.archivedAt !== null };
+});
+export async function setEventTypeArchivedAction(input: z.input<typeof setEventTypeArchivedSchema>) {
+  const result = await setArchived(input);
+  if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
+  return result;
+}
+
+const settings = action(appSettingsInputSchema, async (caller, input) => {
+  const app = await editApp(getUseCaseDeps(), caller, input);
+  return { id: app.id };
+});
+export async function editAppSettingsAction(input: z.input<typeof appSettingsInputSchema>) {
+  const result = await settings(input);
   if (result.ok) revalidatePath(`/apps/${input.appId}`, "layout");
   return result;
 }

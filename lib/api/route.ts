@@ -8,10 +8,11 @@
 import { identifyApiKey } from "../auth/api-keys";
 import type { ApiKeyCaller } from "../auth/caller";
 import { getDb, type Db } from "../platform/db";
-import { HookpostError, UnavailableError } from "../platform/errors";
+import { HookpostError, UnavailableError, type ErrorCode } from "../platform/errors";
 import { stringifyWithRaw } from "../platform/json-source";
 import { getWebRuntime } from "../platform/web-runtime";
 import { currentTraceId } from "../platform/tracing";
+import type { ErrorBody } from "./error-body";
 import type { ApiRequest } from "./request";
 import { isUnavailable } from "./unavailable";
 
@@ -47,19 +48,18 @@ export function json(body: unknown, status = 200): JsonReply {
   return new JsonReply(body, status);
 }
 
+function errorBody(code: ErrorCode, message: string, field?: string): ErrorBody {
+  return { error: { code, message, ...(field ? { field } : {}) } };
+}
+
 export function errorResponse(error: unknown): JsonReply {
-  if (error instanceof HookpostError) {
-    return json(
-      { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } },
-      error.status,
-    );
-  }
+  if (error instanceof HookpostError) return json(errorBody(error.code, error.message, error.field), error.status);
   if (isUnavailable(error)) {
     getWebRuntime().logger.warn({ err: error }, "dependency unavailable");
     return errorResponse(new UnavailableError("a dependency of Hookpost is unavailable; retry shortly"));
   }
   getWebRuntime().logger.error({ err: error }, "unhandled API error");
-  return json({ error: { code: "internal_error", message: "internal error" } }, 500);
+  return json(errorBody("internal_error", "internal error"), 500);
 }
 
 class UnauthorizedError extends HookpostError {

@@ -18,14 +18,19 @@ export type ActivityAction =
   | "endpoint.secret_revealed"
   | "endpoint.test_sent"
   | "endpoint.replayed"
-  | "delivery.retried";
+  | "delivery.retried"
+  | "event_type.created"
+  | "event_type.updated"
+  | "event_type.archived"
+  | "event_type.restored"
+  | "app.updated";
 
 export interface ActivityInput {
   appId: string;
   /** A user's email, "portal" for the app's consumer, or "api key <name>" (lib/auth/caller.ts). */
   actor: string;
   action: ActivityAction;
-  targetType: "endpoint" | "delivery";
+  targetType: "endpoint" | "delivery" | "event_type" | "app";
   targetId: string;
   details?: Prisma.InputJsonObject;
 }

@@ -1,5 +1,5 @@
 // Who is asking, and what they may touch. Every dashboard read and every
-// change, from the dashboard, the portal or the API, goes through these
+// change, from the dashboard, the portal, the API or the CLI, goes through these
 // checks with explicit ids, so an id from another app is "not found" and a
 // viewer's change is refused, whatever the page showed.
 import type { App } from "@prisma/client";
@@ -12,7 +12,9 @@ export type Caller =
   /** A consumer inside the portal of one app. */
   | { kind: "portal"; appId: string }
   /** The operator's backend, with one of its API keys: it acts on every app. */
-  | ApiKeyCaller;
+  | ApiKeyCaller
+  /** Someone at the operator's shell (`npm run hookpost`), as the OS user `user`: acts on every app. */
+  | { kind: "cli"; user: string };
 
 export interface ApiKeyCaller {
   kind: "apiKey";
@@ -41,6 +43,8 @@ export function actorName(caller: Caller): string {
       return "portal";
     case "apiKey":
       return `api key ${caller.name}`;
+    case "cli":
+      return `cli (${caller.user})`;
   }
 }
 
@@ -50,6 +54,20 @@ export function canMutate(caller: Caller): boolean {
 
 export function assertCanMutate(caller: Caller): void {
   if (!canMutate(caller)) throw new ForbiddenError();
+}
+
+/**
+ * Whether the caller may change what the operator declares about an app
+ * (its event catalogue, its portal branding): an admin or an API key. The
+ * app's consumer sees these in the portal but does not set them.
+ */
+export function canManageApp(caller: Caller): boolean {
+  return caller.kind !== "portal" && canMutate(caller);
+}
+
+export function assertCanManageApp(caller: Caller): void {
+  if (caller.kind === "portal") throw new ForbiddenError("only the operator changes this; the portal shows it");
+  assertCanMutate(caller);
 }
 
 /** The app, when the caller may see it; another app is simply not found. */

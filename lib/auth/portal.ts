@@ -4,10 +4,21 @@
 // session of its own, kept in an http-only cookie. Tokens are stored as
 // SHA-256 hashes, so a database dump opens no portal.
 import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
 import type { Db } from "../platform/db";
 import { newId } from "../platform/ids";
 
 export const PORTAL_COOKIE = "hookpost_portal";
+
+/** The API's answer to a request for a portal link. */
+export const portalAccessSchema = z
+  .object({
+    url: z.url().meta({ description: "The link to hand to the app's consumer; it opens the portal once" }),
+    expiresAt: z.iso.datetime().meta({ description: "The link works until then, if still unused" }),
+  })
+  .meta({ id: "PortalAccess" });
+
+export type PortalAccess = z.output<typeof portalAccessSchema>;
 
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");

@@ -6,8 +6,8 @@ import { NotFoundError } from "../platform/errors";
 import { indentJson } from "../platform/json-source";
 import { getEndpoint } from "../endpoints/endpoints";
 import { decodeCursor, encodeCursor, type Page } from "../platform/pagination";
-import type { LogFilter } from "./log-filter";
-import { idAt } from "../platform/ids";
+import { RECENT_DELIVERIES, type LogFilter } from "./log-filter";
+import { firstIdSince, idAt } from "../platform/ids";
 
 export interface DeliveryRow {
   id: string;
@@ -89,6 +89,9 @@ function failedCodePage(db: Db, appId: string, endpointId: string, filter: LogFi
   if (page.gt) bounds.push(Prisma.sql`AND a.delivery_id > ${page.gt}`);
   if (page.lte) bounds.push(Prisma.sql`AND a.delivery_id <= ${page.lte}`);
   if (page.lt) bounds.push(Prisma.sql`AND a.delivery_id < ${page.lt}`);
+  // No attempt is older than its delivery: a lower bound on deliveries is one on attempts, which skips the days before it.
+  const since = page.gte ?? page.gt;
+  if (since) bounds.push(Prisma.sql`AND a.id >= ${firstIdSince("attempt", since)}`);
   const conditions: Prisma.Sql[] = [];
   if (filter.status) conditions.push(Prisma.sql`AND d.status = ${filter.status}::delivery_status`);
   if (filter.eventType) conditions.push(Prisma.sql`AND e.event_type = ${filter.eventType}`);
@@ -205,6 +208,8 @@ export interface AttemptView {
   succeeded: boolean;
   responseBody: string | null;
   requestHeaders: Record<string, string>;
+  /** The trace the attempt was sent in, to look it up in the tracing backend. */
+  traceId: string | null;
 }
 
 export interface DeliveryDetail {
@@ -283,6 +288,46 @@ export async function getDeliveryDetail(db: Db, appId: string, deliveryId: strin
       succeeded: attempt.succeeded,
       responseBody: attempt.responseBody,
       requestHeaders: attempt.requestHeaders as Record<string, string>,
+      traceId: attempt.traceId,
     })),
   };
+}
+
+export interface EndpointLog {
+  /** The page the view asks for. */
+  page: Page<DeliveryRow>;
+  /**
+   * The newest deliveries that match the view's filters (at most
+   * RECENT_DELIVERIES, newest first): a live page counts what is new from
+   * them, and refreshes from them the rows it keeps in place.
+   */
+  recent: DeliveryRow[];
+}
+
+/**
+ * The endpoint log as a live page reads it. On the first page, newest
+ * first, the page is the head of the recent rows, so one read serves both.
+ */
+export async function readEndpointLog(
+  db: Db,
+  appId: string,
+  endpointId: string,
+  filter: LogFilter,
+): Promise<EndpointLog> {
+  const newestView: LogFilter = { ...filter, cursor: undefined, sort: "desc", limit: RECENT_DELIVERIES };
+  if (filter.cursor === undefined && filter.sort === "desc") {
+    const recent = await listEndpointDeliveries(db, appId, endpointId, newestView);
+    const data = recent.data.slice(0, filter.limit);
+    const last = data.at(-1);
+    const more = recent.data.length > filter.limit;
+    return {
+      page: { data, nextCursor: more && last ? encodeCursor(last.id) : recent.nextCursor },
+      recent: recent.data,
+    };
+  }
+  const [page, recent] = await Promise.all([
+    listEndpointDeliveries(db, appId, endpointId, filter),
+    listEndpointDeliveries(db, appId, endpointId, newestView),
+  ]);
+  return { page, recent: recent.data };
 }

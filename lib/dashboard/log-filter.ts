@@ -24,6 +24,9 @@ export const logFilterSchema = z.object({
 
 export type LogFilter = z.infer<typeof logFilterSchema>;
 
+/** How many of the newest deliveries a live log reads each time: enough to say "100+ new". */
+export const RECENT_DELIVERIES = 100;
+
 /** The URL search string of a view, leaving defaults out. */
 export function logFilterToSearch(filter: Partial<LogFilter>): string {
   const params = new URLSearchParams();

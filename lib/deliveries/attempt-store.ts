@@ -41,7 +41,7 @@ export interface LoadedDelivery {
     | "breakerFailures"
     | "probeAt"
   >;
-  event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">;
+  event: Pick<Event, "id" | "eventType" | "payload" | "createdAt" | "traceParent" | "traceState">;
 }
 
 /** The attempt's row in the attempt log. */
@@ -56,6 +56,8 @@ export interface AttemptRow {
   durationMs: number;
   succeeded: boolean;
   requestHeaders: Record<string, string>;
+  /** The trace the request was sent in, when it was sent in one. */
+  traceId: string | null;
   createdAt: Date;
 }
 
@@ -188,6 +190,8 @@ interface DeliveryRow {
   created_at: Date;
   event_type: string;
   payload: string;
+  trace_parent: string | null;
+  trace_state: string | null;
   event_created_at: Date;
 }
 
@@ -219,7 +223,11 @@ function toLoadedDelivery(row: DeliveryRow, event: LoadedDelivery["event"]): Loa
 
 /**
  * The joins written out, on the pool directly: the ORM's include costs a
- * query per relation plus its compilation, once per delivery sent.
+ * query per relation plus its compilation, once per delivery sent. Each
+ * row is looked up by its id, one at a time (LIMIT keeps the planner from
+ * turning the look-up around): in a plan made once for any ids, PostgreSQL
+ * then reads the one day partition that holds it, where `id = ANY(ids)`
+ * would search every day's partition for every id.
  */
 export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<LoadedDelivery | undefined>> {
   const rows = await queryRows<DeliveryRow>(
@@ -228,11 +236,11 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
     SELECT d.id, d.app_id, d.event_id, d.endpoint_id, d.status, d.attempt_count, d.scheduled_attempts,
            d.first_attempt_at, e.url, e.disabled, e.rate_limit, e.secret, e.previous_secrets,
            e.headers, e.failing_since, e.breaker_failures, e.probe_at, d.created_at, ev.event_type, ev.payload,
-           ev.created_at AS event_created_at
-    FROM deliveries d
-    JOIN endpoints e ON e.id = d.endpoint_id
-    JOIN events ev ON ev.id = d.event_id
-    WHERE d.id = ANY(${ids}::text[])`,
+           ev.trace_parent, ev.trace_state, ev.created_at AS event_created_at
+    FROM unnest(${ids}::text[]) AS wanted(id)
+    CROSS JOIN LATERAL (SELECT * FROM deliveries WHERE id = wanted.id LIMIT 1) d
+    CROSS JOIN LATERAL (SELECT event_type, payload, trace_parent, trace_state, created_at FROM events WHERE id = d.event_id LIMIT 1) ev
+    JOIN endpoints e ON e.id = d.endpoint_id`,
     "load-deliveries",
   );
   // An event's deliveries loaded together share one copy of it: an event
@@ -241,7 +249,14 @@ export async function loadDeliveries(pool: Pool, ids: string[]): Promise<Array<L
   const eventOf = (row: DeliveryRow) => {
     let event = events.get(row.event_id);
     if (!event) {
-      event = { id: row.event_id, eventType: row.event_type, payload: row.payload, createdAt: row.event_created_at };
+      event = {
+        id: row.event_id,
+        eventType: row.event_type,
+        payload: row.payload,
+        createdAt: row.event_created_at,
+        traceParent: row.trace_parent,
+        traceState: row.trace_state,
+      };
       events.set(row.event_id, event);
     }
     return event;
@@ -280,12 +295,12 @@ function recordStatement(records: StatementRecord[]): Prisma.Sql {
         ${column((r) => r.attempt.responseStatusCode)}::int[], ${column((r) => r.attempt.responseBody)}::text[],
         ${column((r) => r.attempt.error)}::text[], ${column((r) => r.attempt.errorDetail)}::text[],
         ${column((r) => r.attempt.durationMs)}::int[], ${column((r) => r.attempt.succeeded)}::boolean[],
-        ${column((r) => JSON.stringify(r.attempt.requestHeaders))}::jsonb[],
+        ${column((r) => JSON.stringify(r.attempt.requestHeaders))}::jsonb[], ${column((r) => r.attempt.traceId)}::text[],
         ${column((r) => r.attempt.createdAt)}::timestamptz[],
         ${column((r) => r.move?.status ?? null)}::delivery_status[],
         ${column((r) => r.move?.next ?? null)}::timestamptz[]
       ) AS i(id, delivery_id, endpoint_id, attempt_number, trigger, triggered_by, status_code, response_body,
-             error, error_detail, duration_ms, succeeded, request_headers, created_at, status, next_attempt_at)
+             error, error_detail, duration_ms, succeeded, request_headers, trace_id, created_at, status, next_attempt_at)
     ), current AS (
       -- Locked, so the step check below sees the latest committed state.
       -- NO KEY UPDATE, as the update itself would take: no key changes, so
@@ -304,9 +319,10 @@ function recordStatement(records: StatementRecord[]): Prisma.Sql {
       FOR NO KEY UPDATE OF d
     ), recorded AS (
       INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, triggered_by, response_status_code,
-                            response_body, error, error_detail, duration_ms, succeeded, request_headers, created_at)
+                            response_body, error, error_detail, duration_ms, succeeded, request_headers, trace_id,
+                            created_at)
       SELECT id, delivery_id, endpoint_id, trigger, triggered_by, status_code, response_body, error, error_detail,
-             duration_ms, succeeded, request_headers, created_at
+             duration_ms, succeeded, request_headers, trace_id, created_at
       FROM input
     ), streaks AS (
       -- Per endpoint, as if its attempts were recorded one by one: the last
@@ -478,14 +494,18 @@ export async function postponeDeliveries(pool: Pool, deferrals: Deferral[]): Pro
     pool,
     Prisma.sql`
     WITH postponed AS (
+      -- Each row looked up by its id, in id order: the LIMIT keeps the
+      -- planner from turning the look-up around, and the status is checked
+      -- outside it, or the planner may read the index of pending rows whole.
       SELECT d.id, i.delay_ms
-      FROM deliveries d
-      JOIN unnest(${deferrals.map((item) => item.deliveryId)}::text[],
-                  ${deferrals.map((item) => Math.max(0, Math.round(item.delayMs)))}::int[]) AS i(id, delay_ms)
-        ON i.id = d.id
+      FROM (SELECT * FROM unnest(${deferrals.map((item) => item.deliveryId)}::text[],
+                                 ${deferrals.map((item) => Math.max(0, Math.round(item.delayMs)))}::int[])
+              AS i(id, delay_ms)
+            ORDER BY id COLLATE "C") i
+      CROSS JOIN LATERAL (
+        SELECT id, status FROM deliveries WHERE id = i.id LIMIT 1 FOR NO KEY UPDATE
+      ) d
       WHERE d.status = 'pending'
-      ORDER BY d.id
-      FOR NO KEY UPDATE OF d
     )
     UPDATE deliveries d
     SET next_attempt_at = now() + make_interval(secs => p.delay_ms / 1000.0), next_attempt_job = NULL

@@ -1,11 +1,53 @@
 // Reading deliveries and their attempts.
 import type { Attempt, Delivery } from "@prisma/client";
+import { z } from "zod";
 import type { Db } from "../platform/db";
 import { NotFoundError } from "../platform/errors";
 import { getEvent } from "../events/events";
 import { pageArgs, toPage, type PageQuery } from "../platform/pagination";
 
-export function toDeliveryResource(delivery: Delivery) {
+/** A delivery (one event on its way to one endpoint) as the API answers it. */
+export const deliverySchema = z
+  .object({
+    id: z.string().meta({ example: "delivery_01JF3Z8Q6N2V7W4X5Y6Z7A8B9C" }),
+    endpointId: z.string(),
+    status: z.enum(["pending", "succeeded", "failed"]),
+    attemptCount: z.number().int(),
+    nextAttemptAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: "When it is next attempted; null when not scheduled" }),
+    heldSince: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: "Since when it waits, unsent, for its failing endpoint to answer a probe with 2xx" }),
+    failureReason: z
+      .string()
+      .nullable()
+      .meta({ description: "Why it failed, when no attempt says so (it expired while its endpoint was failing)" }),
+  })
+  .meta({ id: "Delivery" });
+
+/** One HTTP exchange (or failure to have one) with an endpoint, as the API answers it. */
+export const attemptSchema = z
+  .object({
+    id: z.string().meta({ example: "attempt_01JF3Z8Q6N2V7W4X5Y6Z7A8B9C" }),
+    responseStatusCode: z.number().int().nullable(),
+    responseBody: z.string().nullable().meta({ description: "The start of the endpoint's answer" }),
+    error: z.string().nullable().meta({ description: "Why no answer was had (timeout, refused connection...)" }),
+    durationMs: z.number().int().nullable(),
+    trigger: z
+      .enum(["scheduled", "manual"])
+      .meta({ description: "`manual` for a Retry someone asked for, `scheduled` otherwise" }),
+    traceId: z
+      .string()
+      .nullable()
+      .meta({ description: "The W3C trace id the attempt was sent in, when its event came with a `traceparent`" }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: "Attempt" });
+
+export function toDeliveryResource(delivery: Delivery): z.output<typeof deliverySchema> {
   return {
     id: delivery.id,
     endpointId: delivery.endpointId,
@@ -13,14 +55,12 @@ export function toDeliveryResource(delivery: Delivery) {
     attemptCount: delivery.attemptCount,
     // A held delivery's row keeps its deadline there: it has no next attempt until its endpoint's breaker closes.
     nextAttemptAt: delivery.heldSince ? null : (delivery.nextAttemptAt?.toISOString() ?? null),
-    /** Since when it waits, unsent, for its endpoint to answer a probe with 2xx. */
     heldSince: delivery.heldSince?.toISOString() ?? null,
-    /** Why it failed, when no attempt says so (it expired while its endpoint was failing). */
     failureReason: delivery.failureReason,
   };
 }
 
-export function toAttemptResource(attempt: Attempt) {
+export function toAttemptResource(attempt: Attempt): z.output<typeof attemptSchema> {
   return {
     id: attempt.id,
     responseStatusCode: attempt.responseStatusCode,
@@ -28,6 +68,7 @@ export function toAttemptResource(attempt: Attempt) {
     error: attempt.error,
     durationMs: attempt.durationMs,
     trigger: attempt.trigger,
+    traceId: attempt.traceId,
     createdAt: attempt.createdAt.toISOString(),
   };
 }

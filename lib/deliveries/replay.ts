@@ -42,6 +42,8 @@ export async function previewReplay(deps: Pick<UseCaseDeps, "db">, caller: Calle
 
 export async function replayFailed(deps: Pick<UseCaseDeps, "db" | "producer">, caller: Caller, input: ReplayRange) {
   return withActivity(deps.db, caller, input.appId, async (app, actor) => {
+    // Every attempt the replay causes is made after this, so its progress can be read from them.
+    const startedAt = new Date();
     const endpoint = await getEndpoint(deps.db, app.id, input.endpointId);
     const deliveries = await deps.db.delivery.findMany({
       where: replayWhere(app.id, { ...input, endpointId: endpoint.id }),
@@ -67,7 +69,11 @@ export async function replayFailed(deps: Pick<UseCaseDeps, "db" | "producer">, c
       );
     }
     return {
-      result: { queued: deliveries.length, seconds: Math.ceil(deliveries.length / REPLAY_PER_SECOND) },
+      result: {
+        queued: deliveries.length,
+        seconds: Math.ceil(deliveries.length / REPLAY_PER_SECOND),
+        startedAt: startedAt.toISOString(),
+      },
       activity: {
         action: "endpoint.replayed",
         targetType: "endpoint",

@@ -21,30 +21,95 @@ const eventTypeSchema = z
   .string()
   .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "event types may contain letters, digits, '-', '_' and '.' (at most 256)");
 
-const secretSchema = z.string().refine(isValidSecret, "secret must be whsec_ followed by base64 of 24 to 64 bytes");
+const secretSchema = z
+  .string()
+  .refine(isValidSecret, "secret must be whsec_ followed by base64 of 24 to 64 bytes")
+  .meta({
+    description: "`whsec_` followed by base64 of 24 to 64 random bytes",
+    example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  });
 
 /** Deliveries per second; null lifts the limit. */
-const rateLimitSchema = z.number().int().min(1).max(10_000).nullable();
+const rateLimitSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(10_000)
+  .nullable()
+  .meta({ description: "Deliveries per second at most; null for no limit" });
 
-export const createEndpointSchema = z.object({
-  url: z.string().max(2048),
-  description: z.string().max(1024).default(""),
-  eventTypes: z.array(eventTypeSchema).max(256).default([]),
-  secret: secretSchema.optional(),
-  rateLimit: rateLimitSchema.default(null),
-});
+const urlSchema = z
+  .string()
+  .max(2048)
+  .meta({ description: "Where events are POSTed: an absolute http(s) URL", example: "https://example.com/webhooks" });
+
+const eventTypesSchema = z
+  .array(eventTypeSchema)
+  .max(256)
+  .meta({ description: "The event types sent to it; empty for every type" });
+
+export const createEndpointSchema = z
+  .object({
+    url: urlSchema,
+    description: z.string().max(1024).default(""),
+    eventTypes: eventTypesSchema.default([]),
+    secret: secretSchema.optional().meta({ description: "Its signing secret; one is generated when absent" }),
+    rateLimit: rateLimitSchema.default(null),
+  })
+  .meta({ id: "CreateEndpoint" });
 
 export const updateEndpointSchema = z
   .object({
-    url: z.string().max(2048),
+    url: urlSchema,
     description: z.string().max(1024),
-    eventTypes: z.array(eventTypeSchema).max(256),
+    eventTypes: eventTypesSchema,
     disabled: z.boolean(),
     rateLimit: rateLimitSchema,
   })
-  .partial();
+  .partial()
+  .meta({ id: "UpdateEndpoint", description: "The settings to change; at least one" });
 
-export const rotateSecretSchema = z.object({ key: secretSchema.optional() });
+export const rotateSecretSchema = z
+  .object({ key: secretSchema.optional().meta({ description: "The new secret; one is generated when absent" }) })
+  .meta({ id: "RotateSecret" });
+
+/** An endpoint as the API answers it (its secret and custom headers have routes of their own). */
+export const endpointSchema = z
+  .object({
+    id: z.string().meta({ example: "endpoint_01JF3Z8Q6N2V7W4X5Y6Z7A8B9C" }),
+    url: z.string(),
+    description: z.string(),
+    eventTypes: z.array(z.string()),
+    disabled: z.boolean(),
+    rateLimit: z.number().int().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: "Endpoint" });
+
+export type EndpointResource = z.output<typeof endpointSchema>;
+
+export const endpointSecretSchema = z
+  .object({ key: z.string().meta({ description: "The current signing secret, `whsec_...`" }) })
+  .meta({ id: "EndpointSecret" });
+
+export type EndpointSecret = z.output<typeof endpointSecretSchema>;
+
+const secretExpirySchema = z.object({ expiresAt: z.iso.datetime() });
+
+export const rotationSchema = z
+  .object({
+    key: z.string().meta({ description: "The new signing secret" }),
+    previousSecretExpiresAt: z.iso
+      .datetime()
+      .meta({ description: "When the secret this rotation replaced stops signing" }),
+    previousSecrets: z
+      .array(secretExpirySchema)
+      .meta({ description: "Every rotated-out secret still signing, newest first" }),
+    droppedSecrets: z
+      .array(secretExpirySchema)
+      .meta({ description: "Older secrets this rotation stopped before their overlap ended" }),
+  })
+  .meta({ id: "SecretRotation" });
 
 /** An endpoint named by its app and its own id, as a caller names it. */
 export interface EndpointRef {
@@ -52,7 +117,7 @@ export interface EndpointRef {
   endpointId: string;
 }
 
-export function toEndpointResource(endpoint: Endpoint) {
+export function toEndpointResource(endpoint: Endpoint): EndpointResource {
   return {
     id: endpoint.id,
     url: endpoint.url,
@@ -213,12 +278,11 @@ export async function rotateEndpointSecret(
 }
 
 /** A rotation as the API and the dashboard answer it. */
-export function toRotationResource(rotation: Rotation) {
+export function toRotationResource(rotation: Rotation): z.output<typeof rotationSchema> {
   const iso = (entries: Array<{ expiresAt: Date }>) =>
     entries.map((entry) => ({ expiresAt: entry.expiresAt.toISOString() }));
   return {
     key: rotation.key,
-    /** When the secret this rotation replaced stops signing. */
     previousSecretExpiresAt: rotation.previousSecrets[0]!.expiresAt.toISOString(),
     previousSecrets: iso(rotation.previousSecrets),
     droppedSecrets: iso(rotation.droppedSecrets),

@@ -42,6 +42,16 @@ export const endpointHeadersSchema = z.record(z.string().max(256), z.string().ma
 
 export type EndpointHeaders = z.infer<typeof endpointHeadersSchema>;
 
+/** The body of a request setting an endpoint's custom headers, and of the answer reading them. */
+export const endpointHeadersBodySchema = z
+  .object({
+    headers: endpointHeadersSchema.meta({
+      description: `Header name to value, at most ${MAX_HEADERS}; Hookpost's own headers (\`webhook-*\`, \`content-type\`...) cannot be set`,
+      example: { Authorization: "Bearer gateway-token" },
+    }),
+  })
+  .meta({ id: "EndpointHeaders" });
+
 /** Stored headers, re-checked on the way out: the database is not trusted to hold only valid ones. */
 export function customHeaders(stored: unknown): EndpointHeaders {
   const parsed = endpointHeadersSchema.safeParse(stored);

@@ -8,23 +8,37 @@ import type { DeliveryProducer } from "../queue/producer";
 
 export const TEST_EVENT_TYPE = "hookpost.test";
 
+/** What a test event carries when it is not the generic one: a catalogue type and its example's JSON text. */
+export interface TestEventContent {
+  eventType: string;
+  payload: string;
+}
+
+// Nothing about who asked: the payload goes to the consumer's endpoint.
+const GENERIC: TestEventContent = {
+  eventType: TEST_EVENT_TYPE,
+  payload: JSON.stringify({ test: true, message: "This is a test event sent from Hookpost." }),
+};
+
 export async function sendTestEvent(
   db: Db,
   producer: DeliveryProducer,
   logger: Logger,
   appId: string,
   endpointId: string,
+  content: TestEventContent = GENERIC,
 ): Promise<{ eventId: string; deliveryId: string }> {
-  const eventId = newId("event");
-  const deliveryId = newId("delivery");
+  // Made at one instant, so that the event and its delivery share a day partition.
+  const now = new Date();
+  const eventId = newId("event", now);
+  const deliveryId = newId("delivery", now);
   await db.$transaction(async (tx) => {
     const event = await tx.event.create({
       data: {
         id: eventId,
         appId,
-        eventType: TEST_EVENT_TYPE,
-        // Nothing about who asked: the payload goes to the consumer's endpoint.
-        payload: JSON.stringify({ test: true, message: "This is a test event sent from Hookpost." }),
+        eventType: content.eventType,
+        payload: content.payload,
       },
     });
     await tx.delivery.create({

@@ -6,25 +6,37 @@ import { z } from "zod";
 import { RawJson } from "../platform/json-source";
 import { runSql, type Db, type SqlRunner } from "../platform/db";
 import { NotFoundError } from "../platform/errors";
-import { idTimePrefix, newId } from "../platform/ids";
+import { idPrefixes, newId } from "../platform/ids";
+import type { StoredTrace } from "../platform/tracing";
 
 /** How long an Idempotency-Key (or eventId) maps to the event it created. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export const eventTypeSchema = z
   .string()
-  .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "eventType may contain letters, digits, '-', '_' and '.' (at most 256)");
+  .regex(/^[a-zA-Z0-9\-_.]{1,256}$/, "eventType may contain letters, digits, '-', '_' and '.' (at most 256)")
+  .meta({ example: "invoice.paid" });
 
-export const createEventSchema = z.object({
-  eventType: eventTypeSchema,
-  // Checked, not rebuilt: zod would copy the object and so drop keys such as
-  // "__proto__" that are legitimate JSON the consumer should receive as sent.
-  payload: z.custom<Record<string, unknown>>(
-    (value) => typeof value === "object" && value !== null && !Array.isArray(value),
-    "payload must be a JSON object",
-  ),
-  eventId: z.string().min(1).max(256).optional(),
-});
+export const createEventSchema = z
+  .object({
+    eventType: eventTypeSchema,
+    // Checked, not rebuilt: zod would copy the object and so drop keys such as
+    // "__proto__" that are legitimate JSON the consumer should receive as sent.
+    payload: z
+      .custom<Record<string, unknown>>(
+        (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+        "payload must be a JSON object",
+      )
+      .meta({
+        description: "Any JSON object; consumers receive it as `data`, byte for byte as sent",
+        override: { type: "object", additionalProperties: true },
+        example: { invoice: 42 },
+      }),
+    eventId: z.string().min(1).max(256).optional().meta({
+      description: "Your own id for the event, usable wherever its id is; without an Idempotency-Key, it serves as one",
+    }),
+  })
+  .meta({ id: "CreateEvent" });
 
 export const idempotencyKeySchema = z
   .string()
@@ -32,7 +44,22 @@ export const idempotencyKeySchema = z
   .max(256)
   // PostgreSQL's text cannot hold U+0000; the body's strings are checked as it is read (lib/api/request.ts).
   .refine((key) => !key.includes("\0"), "Idempotency-Key must not contain U+0000")
-  .optional();
+  .optional()
+  .meta({
+    description:
+      "A request repeating the key of an event created within 24 hours gets that event back (202) and creates nothing: retry with the same key",
+    example: "invoice-42",
+  });
+
+/** An event as the API answers it. */
+export const eventSchema = z
+  .object({
+    id: z.string().meta({ example: "event_01JF3Z8Q6N2V7W4X5Y6Z7A8B9C" }),
+    eventType: z.string(),
+    payload: z.record(z.string(), z.unknown()).meta({ description: "The payload as it was sent" }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: "Event" });
 
 export type CreateEventInput = z.infer<typeof createEventSchema>;
 
@@ -49,7 +76,10 @@ export interface NewEvent {
   eventId?: string;
 }
 
-export function toEventResource(event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">) {
+/** The event resource (eventSchema), its payload kept as the JSON text it was sent as. */
+export function toEventResource(
+  event: Pick<Event, "id" | "eventType" | "payload" | "createdAt">,
+): Omit<z.output<typeof eventSchema>, "payload"> & { payload: RawJson } {
   return {
     id: event.id,
     eventType: event.eventType,
@@ -92,6 +122,8 @@ export interface IngestRequest {
   app: Pick<App, "id">;
   input: NewEvent;
   idempotencyKey: string | undefined;
+  /** The producer's trace, which the event's webhooks continue (lib/platform/tracing.ts). */
+  storedTrace?: StoredTrace;
 }
 
 /** Stores one event; see ingestEvents. */
@@ -156,40 +188,53 @@ export async function ingestEvents(
       await runSql(
         db,
         Prisma.sql`
-        UPDATE events SET idempotency_key = NULL
-        WHERE (app_id, idempotency_key) IN (
+        DELETE FROM idempotency_keys
+        WHERE (app_id, key) IN (
           SELECT * FROM unnest(${keyed.map((row) => row.request.app.id)}::text[], ${keyed.map((row) => row.key)}::text[]))
           AND created_at < now() - make_interval(secs => ${IDEMPOTENCY_WINDOW_MS / 1000})`,
       );
     }
     // Insert-on-conflict rather than read-then-write: concurrent duplicates
-    // wait on the unique index and then see the winner's row. A duplicate
-    // inserts no event, so no deliveries either. The subscribed endpoints are
+    // wait on the key's unique index and then see the winner's row. A
+    // duplicate key inserts no event, so no deliveries either. The keys have
+    // a table of their own: events are partitioned, and a unique index there
+    // would have to include the id. The subscribed endpoints are
     // read by the same statement, under its snapshot: an endpoint committed
     // before it started gets its delivery, one committed later does not.
     // Reading them first would cost a round trip per batch.
-    // Each delivery's id is made here too, its random part from random():
-    // gen_random_uuid() reads the kernel's random source, a system call per
-    // row. Ids must be unique, not secret.
+    // Each delivery's id is made here too: the time of its event (so that
+    // both are in the same day partition, lib/retention/), then a random
+    // part from random(): gen_random_uuid() reads the kernel's random
+    // source, a system call per row. Ids must be unique, not secret.
     inserted = await runSql<{ id: string; created_at: Date; delivery_ids: string[]; endpoint_ids: string[] }>(
       db,
       Prisma.sql`
-      WITH event AS (
-        INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key)
-        SELECT id, app_id, event_type, payload, external_id, idempotency_key
-        FROM unnest(
+      WITH input AS (
+        SELECT * FROM unnest(
           ${rows.map((row) => row.id)}::text[],
           ${rows.map((row) => row.request.app.id)}::text[],
           ${rows.map((row) => row.request.input.eventType)}::text[],
           ${rows.map((row) => row.payload)}::text[],
           ${rows.map((row) => row.request.input.eventId ?? null)}::text[],
-          ${rows.map((row) => row.key)}::text[]
-        ) AS input(id, app_id, event_type, payload, external_id, idempotency_key)
-        ON CONFLICT (app_id, idempotency_key) DO NOTHING
+          ${rows.map((row) => row.key)}::text[],
+          ${rows.map((row) => row.request.storedTrace?.traceparent ?? null)}::text[],
+          ${rows.map((row) => row.request.storedTrace?.tracestate ?? null)}::text[]
+        ) AS input(id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state)
+      ), claimed AS (
+        INSERT INTO idempotency_keys (app_id, key, event_id)
+        SELECT app_id, idempotency_key, id FROM input WHERE idempotency_key IS NOT NULL
+        ON CONFLICT (app_id, key) DO NOTHING
+        RETURNING event_id
+      ), event AS (
+        INSERT INTO events (id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state)
+        SELECT id, app_id, event_type, payload, external_id, idempotency_key, trace_parent, trace_state
+        FROM input
+        WHERE idempotency_key IS NULL OR id IN (SELECT event_id FROM claimed)
         RETURNING id, app_id, event_type, created_at
       ), deliveries AS (
         INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, next_attempt_job)
-        SELECT ${idTimePrefix("delivery")}::text || upper(left(md5(random()::text || random()::text), 16)),
+        SELECT ${`${idPrefixes.delivery}_`}::text || substr(event.id, ${idPrefixes.event.length + 2}, 10)
+                 || upper(left(md5(random()::text || random()::text), 16)),
                event.app_id, event.id, endpoint.id, event.created_at, ${options.firstAttemptJob ?? null}::text
         FROM event
         JOIN endpoints endpoint ON endpoint.app_id = event.app_id AND NOT endpoint.disabled
@@ -228,8 +273,10 @@ export async function ingestEvents(
         }>(
           db,
           Prisma.sql`
-          SELECT id, app_id, idempotency_key, event_type, payload, created_at FROM events
-          WHERE (app_id, idempotency_key) IN (
+          SELECT event.id, claimed.app_id, claimed.key AS idempotency_key, event.event_type, event.payload,
+                 event.created_at
+          FROM idempotency_keys claimed JOIN events event ON event.id = claimed.event_id
+          WHERE (claimed.app_id, claimed.key) IN (
             SELECT * FROM unnest(${earlier.map((row) => row.request.app.id)}::text[], ${earlier.map((row) => row.key)}::text[]))`,
         );
   const results = new Map<number, IngestResult>();

@@ -136,6 +136,14 @@ const schema = z.object({
    * died mid-attempt loses its job to another after about twice this.
    */
   JOB_LOCK_DURATION: duration.default(ms("30s")),
+  /**
+   * How long the delivery log (events, deliveries, attempts) is kept. The
+   * worker drops whole days past it (lib/retention/), so it is at least a
+   * day, and an idempotency key (24 h) never outlives its event.
+   */
+  RETENTION: duration.default(ms("30d")).refine((value) => value >= ms("1d"), {
+    message: "must be at least 1d: the log is kept and dropped by whole days",
+  }),
   /** How often the worker looks for due deliveries missing from the queue. */
   SWEEP_INTERVAL: duration.default(ms("5s")),
   /**

@@ -1,10 +1,30 @@
 // Errors that carry their HTTP meaning, raised by the domain and turned into
 // `{"error":{"code","message","field"?}}` by the API layer.
 
+/**
+ * Every code an error can carry. The API's description lists them
+ * (lib/api/errors.ts), so clients can branch on a code they know of.
+ */
+export const ERROR_CODES = [
+  "malformed_request",
+  "unauthorized",
+  "unauthenticated",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "payload_too_large",
+  "validation_error",
+  "rate_limited",
+  "internal_error",
+  "unavailable",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export class HookpostError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly field?: string,
   ) {

@@ -1,7 +1,7 @@
 // Prefixed, time-sortable identifiers (ULID). Sorting by id sorts by
 // creation time, which is what keyset pagination relies on.
 import { randomFillSync } from "node:crypto";
-import { encodeTime, monotonicFactory } from "ulidx";
+import { encodeTime, monotonicFactory, ulid } from "ulidx";
 
 /**
  * ulidx draws one random number per character, each a separate
@@ -20,6 +20,9 @@ function pooledRandom(): number {
 }
 
 const nextUlid = monotonicFactory(pooledRandom);
+// The monotonic factory never goes back in time: given an earlier instant it
+// keeps its latest one. An id made at a given instant comes from this one.
+const ulidAt = (time: number) => ulid(time, pooledRandom);
 
 export const idPrefixes = {
   app: "app",
@@ -33,12 +36,18 @@ export const idPrefixes = {
   loginAttempt: "login",
   portalAccess: "portal",
   activity: "act",
+  eventType: "evtype",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
 
-export function newId(kind: IdKind): string {
-  return `${idPrefixes[kind]}_${nextUlid()}`;
+/**
+ * A new id of `kind`, made now or, given `at`, at that instant: rows made
+ * together (an event and its delivery) share their time, and so their day
+ * partition (lib/retention/).
+ */
+export function newId(kind: IdKind, at?: Date): string {
+  return `${idPrefixes[kind]}_${at === undefined ? nextUlid() : ulidAt(at.getTime())}`;
 }
 
 /**
@@ -69,4 +78,15 @@ export function idAt(kind: IdKind, at: Date, edge: "start" | "end"): string {
  */
 export function idTimePrefix(kind: IdKind, at: Date = new Date()): string {
   return `${idPrefixes[kind]}_${encodeTime(Math.max(0, Math.min(at.getTime(), 2 ** 48 - 1)), 10)}`;
+}
+
+/**
+ * The smallest id of `kind` made at the instant `id` (of any kind) was:
+ * a row made after another (an attempt after its delivery) has an id at
+ * least this, which lets a query on the later rows skip the day
+ * partitions before it (lib/retention/).
+ */
+export function firstIdSince(kind: IdKind, id: string): string {
+  const time = id.slice(id.indexOf("_") + 1, id.indexOf("_") + 11);
+  return `${idPrefixes[kind]}_${time}${"0".repeat(16)}`;
 }

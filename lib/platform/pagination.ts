@@ -12,9 +12,32 @@ export interface Page<T> {
 }
 
 export const pageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().min(1).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .meta({ description: "How many items the page holds at most" }),
+  cursor: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "The previous page's `nextCursor`; without it, the first page (newest first)" }),
 });
+
+/** The one result shape of every list, described for items of `item`'s schema; `id` names it in the API's description. */
+export function pageSchema<Item extends z.ZodType>(item: Item, id: string) {
+  return z
+    .object({
+      data: z.array(item),
+      nextCursor: z
+        .string()
+        .nullable()
+        .meta({ description: "Pass as `cursor` for the next (older) page; null on the last page" }),
+    })
+    .meta({ id });
+}
 
 export type PageQuery = z.infer<typeof pageQuerySchema>;
 

@@ -2,7 +2,7 @@
 // endpoint: metrics, its latency for the concurrency cap, its breaker.
 import { SpanStatusCode } from "@opentelemetry/api";
 import { getMetrics, statusClass } from "../platform/metrics";
-import { tracer } from "../platform/tracing";
+import { inSendSpan, type StoredTrace } from "../platform/tracing";
 import { isSuccess, type Trigger } from "../deliveries/attempt-outcome";
 import type { LoadedDelivery } from "../deliveries/attempt-store";
 import type { AttemptDeps } from "./attempt-deps";
@@ -16,17 +16,28 @@ export type ExchangeDeps = Pick<AttemptDeps, "agent" | "policy" | "slots" | "bre
 export interface Exchanged {
   recordedHeaders: Record<string, string>;
   result: ExchangeResult;
+  /** The trace the request was sent in, for the attempt log. */
+  traceId: string | undefined;
 }
 
-function post(deps: ExchangeDeps, delivery: LoadedDelivery, request: ReturnType<typeof buildWebhookRequest>) {
-  return tracer.startActiveSpan("webhook.send", async (span) => {
-    span.setAttributes({
-      "hookpost.event_id": delivery.eventId,
-      "hookpost.delivery_id": delivery.id,
-      "hookpost.endpoint_id": delivery.endpointId,
-      "hookpost.app_id": delivery.appId,
-      "http.request.method": "POST",
-    });
+/** The stored trace an event's webhooks continue, if its producer sent one. */
+function storedTrace(event: LoadedDelivery["event"]): StoredTrace | undefined {
+  return event.traceParent
+    ? { traceparent: event.traceParent, ...(event.traceState ? { tracestate: event.traceState } : {}) }
+    : undefined;
+}
+
+/** Builds and sends the request inside the `webhook.send` span, whose trace the consumer's request continues. */
+function post(deps: ExchangeDeps, delivery: LoadedDelivery, now: Date) {
+  const attributes = {
+    "hookpost.event_id": delivery.eventId,
+    "hookpost.delivery_id": delivery.id,
+    "hookpost.endpoint_id": delivery.endpointId,
+    "hookpost.app_id": delivery.appId,
+    "http.request.method": "POST",
+  };
+  return inSendSpan(storedTrace(delivery.event), attributes, async (span, propagated, traceId) => {
+    const request = buildWebhookRequest(delivery.event, delivery.endpoint, now, propagated);
     const sent = await postWebhook({
       url: delivery.endpoint.url,
       headers: request.headers,
@@ -39,7 +50,7 @@ function post(deps: ExchangeDeps, delivery: LoadedDelivery, request: ReturnType<
     if (!isSuccess(sent))
       span.setStatus({ code: SpanStatusCode.ERROR, message: sent.error ?? `HTTP ${sent.statusCode}` });
     span.end();
-    return sent;
+    return { request, sent, traceId };
   });
 }
 
@@ -49,8 +60,7 @@ export async function exchange(
   now: Date,
   trigger: Trigger,
 ): Promise<Exchanged> {
-  const request = buildWebhookRequest(delivery.event, delivery.endpoint, now);
-  const result = await post(deps, delivery, request);
+  const { request, sent: result, traceId } = await post(deps, delivery, now);
   const metrics = getMetrics();
   const statusLabel = statusClass(result);
   metrics.attempts.inc({ outcome: isSuccess(result) ? "success" : "failure", status_class: statusLabel, trigger });
@@ -58,7 +68,7 @@ export async function exchange(
   deps.slots.observe(delivery.endpointId, result.durationMs, result.error === "timeout");
   await observeBreaker(deps, delivery, isSuccess(result));
   if (result.statusCode === 410) metrics.endpointsDisabled.inc({ reason: "gone" });
-  return { recordedHeaders: request.recordedHeaders, result };
+  return { recordedHeaders: request.recordedHeaders, result, traceId };
 }
 
 /**

@@ -28,6 +28,7 @@ function attemptRow(
   maker: Maker,
   headers: Record<string, string>,
   result: ExchangeResult,
+  traceId: string | undefined,
   at: Date,
 ): DecidedAttempt["attempt"] {
   return {
@@ -43,6 +44,7 @@ function attemptRow(
     durationMs: result.durationMs,
     succeeded: isSuccess(result),
     requestHeaders: headers,
+    traceId: traceId ?? null,
     createdAt: at,
   };
 }
@@ -72,7 +74,7 @@ export async function recordSent(
   finishedAt: Date,
   log: Logger,
 ): Promise<RecordedAttempt> {
-  const { delivery, startedAt, recordedHeaders, result } = sent;
+  const { delivery, startedAt, recordedHeaders, result, traceId } = sent;
   const decision = decideAttempt(
     {
       trigger: maker.trigger,
@@ -84,7 +86,7 @@ export async function recordSent(
     },
     { schedule: deps.schedule, config: deps.config },
   );
-  const attempt = attemptRow(delivery, maker, recordedHeaders, result, startedAt);
+  const attempt = attemptRow(delivery, maker, recordedHeaders, result, traceId, startedAt);
   const recorded = await deps.store.record({
     attempt,
     attemptNumber: maker.trigger === "scheduled" ? maker.attemptNumber : null,

@@ -12,6 +12,8 @@ export interface BenchOptions {
   /** Back-to-back clients of the closed-loop phases (scenario 2, soak). */
   ingestClients: number;
   soakSeconds: number;
+  /** Attempts seeded into the log of scenario 5, over 30 days. */
+  logAttempts: number;
   /** Load sent before a phase is measured. */
   warmupSeconds: number;
   /** The run's start time, as used in file names and raw row ids. */

@@ -1,23 +1,33 @@
-// Scenario 5: the delivery log at scale. Seeds 1,000,000 attempts across 100
-// endpoints in SQL (ids shaped and ordered like the real ones: a prefix and
-// a ULID whose first 10 characters are the creation time), then times the
-// dashboard's own data functions (the endpoint log under each of its
-// filters, the endpoints overview, a delivery's detail) with the plans of
-// the SQL they send.
+// Scenario 5: the delivery log at scale. Seeds attempts (1,000,000 unless
+// --log-attempts says otherwise) across 100 endpoints over the last 30 days
+// in SQL, into the day partitions (ids shaped and ordered like the real
+// ones: a prefix and a ULID whose first 10 characters are the creation
+// time), then times the dashboard's own data functions (the endpoint log
+// under each of its filters, the endpoints overview, a delivery's detail)
+// with the plans of the SQL they send, and last the retention's drop of
+// the oldest day (lib/retention/) with the log's size before and after.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { getDeliveryDetail, listEndpointDeliveries } from "../../lib/dashboard/deliveries";
 import { listEndpointOverviews } from "../../lib/dashboard/endpoints";
 import { logFilterSchema } from "../../lib/dashboard/log-filter";
+import { idAt } from "../../lib/platform/ids";
 import { encodeCursor } from "../../lib/platform/pagination";
+import { runMaintenance } from "../../lib/retention/maintenance";
+import { createPartitions, DAY_MS, listLogDays, LOG_TABLES } from "../../lib/retention/partitions";
 
 /**
- * 800,000 events with one delivery each; every fourth delivery needed a
- * retry, so 1,000,000 attempts. 65% of it goes to one endpoint, so that its
- * log is more than 500,000 rows deep; the other 99 share the rest.
+ * For 1,000,000 attempts, 800,000 events with one delivery each; every
+ * fourth delivery needed a retry. 65% of it goes to one endpoint, so that
+ * its log is more than 500,000 rows deep; the other 99 share the rest.
+ * The events are spread evenly over the last SEED_DAYS days.
  */
-export const SEED = { deliveries: 800_000, attempts: 1_000_000, endpoints: 100, hotShare: 0.65 };
+export function seedPlan(attempts = 1_000_000) {
+  return { deliveries: Math.round(attempts / 1.25), attempts, endpoints: 100, hotShare: 0.65 };
+}
+export type SeedPlan = ReturnType<typeof seedPlan>;
+const SEED_DAYS = 30;
 const PAGE = 50;
 
 const SEED_SQL = `
@@ -40,12 +50,17 @@ $$ LANGUAGE sql IMMUTABLE STRICT;
 `;
 
 /** Seeds the log app; returns its id and the hot endpoint's id (60% of the attempts). */
-export async function seedLog(pool: pg.Pool): Promise<{ appId: string; hotEndpointId: string; seconds: number }> {
+export async function seedLog(
+  pool: pg.Pool,
+  seed: SeedPlan,
+): Promise<{ appId: string; hotEndpointId: string; seconds: number }> {
   const started = performance.now();
-  const hotModulo = Math.round(SEED.hotShare * 20);
+  const hotModulo = Math.round(seed.hotShare * 20);
   const client = await pool.connect();
   try {
     await client.query(SEED_SQL);
+    // Each row goes to the partition of its day: the days seeded, made as the worker makes them.
+    await createPartitions(client, new Date(Date.now() - (SEED_DAYS + 1) * DAY_MS), new Date());
     await client.query("BEGIN");
     await client.query(`INSERT INTO apps (id, name, uid) VALUES ('app_benchlog', 'bench log', 'bench-log')`);
     await client.query(
@@ -53,17 +68,18 @@ export async function seedLog(pool: pg.Pool): Promise<{ appId: string; hotEndpoi
        SELECT 'ep_' || bench_ulid(now() - interval '40 days', i), 'app_benchlog',
               'http://127.0.0.1:9/log/' || i, '{}', 'whsec_' || encode(sha256(i::text::bytea), 'base64'), now()
        FROM generate_series(0, $1 - 1) AS i`,
-      [SEED.endpoints],
+      [seed.endpoints],
     );
-    // Event i (and its one delivery) happened 3 s after event i-1; a retry follows its first attempt by 1 s.
+    // The events evenly over the last 30 days, event i (and its one delivery) after event i-1;
+    // a retry follows its first attempt by 1 s.
     await client.query(
       `CREATE TEMP TABLE seed_deliveries AS
        SELECT i, ts, bench_ulid(ts, i) AS ulid, retried, endpoint_id FROM (
-       SELECT i, now() - ($1 - i) * interval '3 seconds' AS ts, i % 4 = 0 AS retried,
+       SELECT i, now() - ($1 - i) * ($4 * interval '1 millisecond') AS ts, i % 4 = 0 AS retried,
               (SELECT array_agg(id ORDER BY id) FROM endpoints WHERE app_id = 'app_benchlog')
                 [CASE WHEN i % 20 < $2 THEN 1 ELSE 2 + i % ($3 - 1) END] AS endpoint_id
        FROM generate_series(0, $1 - 1) AS i) s`,
-      [SEED.deliveries, hotModulo, SEED.endpoints],
+      [seed.deliveries, hotModulo, seed.endpoints, (SEED_DAYS * DAY_MS) / seed.deliveries],
     );
     await client.query(
       `INSERT INTO events (id, app_id, event_type, payload, created_at)
@@ -122,7 +138,7 @@ export interface TimedQuery {
   name: string;
   ms: number;
   rows: number;
-  seqScanOnAttempts: boolean;
+  seqScanOnLog: boolean;
   plan: string;
 }
 
@@ -161,11 +177,31 @@ async function timedPair(
 }
 
 /**
+ * The tables and partitions of the log a plan reads whole that hold rows.
+ * A partition of a day ahead is empty until its day comes, and PostgreSQL
+ * rightly scans an empty table rather than its index: that reads nothing.
+ */
+export async function seqScannedLogTables(pool: pg.Pool, plan: string): Promise<string[]> {
+  const scanned = [...plan.matchAll(/Seq Scan on ((?:attempts|deliveries|events)\w*)/g)].map((match) => match[1]!);
+  if (scanned.length === 0) return [];
+  const { rows } = await pool.query<{ name: string }>(
+    "SELECT name FROM unnest($1::text[]) AS name WHERE pg_relation_size(name::regclass) > 0",
+    [[...new Set(scanned)]],
+  );
+  return rows.map((row) => row.name);
+}
+
+/**
  * EXPLAIN ANALYZEs every SELECT a dashboard function sent (captured at the
  * driver, with the SETs it made before them), so the plans are those of
  * the real queries.
  */
-async function explained(pool: pg.Pool, name: string, call: () => Promise<unknown>, ms: number): Promise<TimedQuery> {
+export async function explained(
+  pool: pg.Pool,
+  name: string,
+  call: () => Promise<unknown>,
+  ms: number,
+): Promise<TimedQuery> {
   const sent: Array<{ text: string; values: unknown[] }> = [];
   // Wrapped for one call only, then restored; `this` is passed on unchanged.
   // eslint-disable-next-line @typescript-eslint/unbound-method
@@ -205,13 +241,13 @@ async function explained(pool: pg.Pool, name: string, call: () => Promise<unknow
     name,
     ms,
     rows: sent.length,
-    seqScanOnAttempts: /Seq Scan on attempts/.test(plan),
+    seqScanOnLog: (await seqScannedLogTables(pool, plan)).length > 0,
     plan,
   };
 }
 
 export interface LogResults {
-  seed: typeof SEED & { seconds: number; hotEndpointAttempts: number };
+  seed: SeedPlan & { seconds: number; hotEndpointAttempts: number };
   source: string;
   queries: TimedQuery[];
   firstPageMs: number;
@@ -219,11 +255,11 @@ export interface LogResults {
   deepOverFirst: number;
   worstFirstPageMs: number;
   worstDeepOverFirst: number;
-  anySeqScanOnAttempts: boolean;
+  anySeqScanOnLog: boolean;
 }
 
-export async function runLogQueries(pool: pg.Pool, databaseUrl: string): Promise<LogResults> {
-  const seeded = await seedLog(pool);
+export async function runLogQueries(pool: pg.Pool, databaseUrl: string, seed: SeedPlan): Promise<LogResults> {
+  const seeded = await seedLog(pool, seed);
   const { hotEndpointId, appId } = seeded;
   const hotCount = await pool.query<{ count: string }>(`SELECT count(*) FROM attempts WHERE endpoint_id = $1`, [
     hotEndpointId,
@@ -290,7 +326,7 @@ export async function runLogQueries(pool: pg.Pool, databaseUrl: string): Promise
       return query.ms / queries.find((other) => other.name === firstName)!.ms;
     });
   return {
-    seed: { ...SEED, seconds: seeded.seconds, hotEndpointAttempts: Number(hotCount.rows[0]!.count) },
+    seed: { ...seed, seconds: seeded.seconds, hotEndpointAttempts: Number(hotCount.rows[0]!.count) },
     source:
       "lib/dashboard functions timed as called: the endpoint log with each filter, the endpoints overview, a delivery's detail",
     queries,
@@ -299,6 +335,59 @@ export async function runLogQueries(pool: pg.Pool, databaseUrl: string): Promise
     deepOverFirst: deep.ms / first.ms,
     worstFirstPageMs: Math.max(...firstPages.map((query) => query.ms)),
     worstDeepOverFirst: Math.max(...ratios),
-    anySeqScanOnAttempts: queries.some((query) => query.seqScanOnAttempts),
+    anySeqScanOnLog: queries.some((query) => query.seqScanOnLog),
   };
+}
+
+/** The log's tables: rows, bytes (heap, indexes and TOAST of every partition) and dead rows. */
+async function logSizes(pool: pg.Pool) {
+  const sizes: Record<string, { rows: number; bytes: number; deadRows: number }> = {};
+  for (const table of LOG_TABLES) {
+    const { rows } = await pool.query<{ rows: string; bytes: string; dead: string }>(
+      `SELECT coalesce(sum(s.n_live_tup), 0) AS rows, coalesce(sum(pg_total_relation_size(t.relid)), 0) AS bytes,
+              coalesce(sum(s.n_dead_tup), 0) AS dead
+       FROM pg_partition_tree($1::regclass) t LEFT JOIN pg_stat_user_tables s ON s.relid = t.relid
+       WHERE t.isleaf`,
+      [table],
+    );
+    sizes[table] = { rows: Number(rows[0]!.rows), bytes: Number(rows[0]!.bytes), deadRows: Number(rows[0]!.dead) };
+  }
+  return sizes;
+}
+
+export interface DropResults {
+  /** The days dropped, and the attempts they held. */
+  days: string[];
+  attempts: number;
+  ms: number;
+  before: Awaited<ReturnType<typeof logSizes>>;
+  after: Awaited<ReturnType<typeof logSizes>>;
+}
+
+/**
+ * Retention over the seeded log: RETENTION set so that the oldest full day
+ * of the seed is past it, then one maintenance run timed, as the worker
+ * runs it. The days before that one are dropped with it (the day the seed
+ * starts in, and the empty one before). The sizes are read after an
+ * ANALYZE, before and after: a drop removes files, so the rows left and
+ * their dead rows do not change.
+ */
+export async function measureDayDrop(pool: pg.Pool): Promise<DropResults> {
+  const { rows: oldest } = await pool.query<{ id: string }>("SELECT min(id) AS id FROM attempts");
+  const days = await listLogDays(pool);
+  const first = days.findIndex((day) => idAt("attempt", day.end, "start") > oldest[0]!.id);
+  const target = days[first + 1];
+  if (first < 0 || !target) throw new Error("the seeded log spans fewer than two days: nothing to drop");
+  const { rows: dropping } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM attempts WHERE id < $1", [
+    idAt("attempt", target.end, "start"),
+  ]);
+  await pool.query("ANALYZE events, deliveries, attempts");
+  const before = await logSizes(pool);
+  const now = new Date();
+  const started = performance.now();
+  const result = await runMaintenance(pool, { retentionMs: now.getTime() - target.end.getTime(), now });
+  const ms = performance.now() - started;
+  await pool.query("ANALYZE events, deliveries, attempts");
+  const after = await logSizes(pool);
+  return { days: result.dropped, attempts: Number(dropping[0]!.n), ms, before, after };
 }

@@ -6,6 +6,7 @@
 //   npm run bench                      all scenarios, 20 s each
 //   npm run bench -- --scenario 2      one scenario (repeatable)
 //   npm run bench -- --seconds 10 --concurrency 50 --soak-seconds 300 --cpu-prof
+//   npm run bench -- --scenario 5 --log-attempts 10000000   the log at 10 million attempts
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem, release } from "node:os";
@@ -35,6 +36,7 @@ const { values: flags } = parseArgs({
     // same saturated machine then delivers less.
     "ingest-clients": { type: "string", default: "50" },
     "soak-seconds": { type: "string", default: "0" },
+    "log-attempts": { type: "string", default: "1000000" },
     "delivery-timeout": { type: "string", default: "2s" },
     "cpu-prof": { type: "boolean", default: false },
     // Extra V8/Node flags for the workers (repeatable), to try one against the defaults.
@@ -44,7 +46,7 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   console.log(
-    "npm run bench -- [--seconds 20] [--scenario N ...] [--concurrency 50] [--ingest-clients 50] [--soak-seconds 0] [--delivery-timeout 2s] [--cpu-prof] [--worker-node-flag F ...]",
+    "npm run bench -- [--seconds 20] [--scenario N ...] [--concurrency 50] [--ingest-clients 50] [--soak-seconds 0] [--log-attempts 1000000] [--delivery-timeout 2s] [--cpu-prof] [--worker-node-flag F ...]",
   );
   process.exit(0);
 }
@@ -54,6 +56,7 @@ const options: BenchOptions = {
   concurrency: Number(flags.concurrency),
   ingestClients: Number(flags["ingest-clients"]),
   soakSeconds: Number(flags["soak-seconds"]),
+  logAttempts: Number(flags["log-attempts"]),
   warmupSeconds: 3,
   stamp,
 };

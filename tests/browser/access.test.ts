@@ -31,7 +31,7 @@ async function appWithFailedDelivery(name: string) {
 
 beforeAll(async () => {
   [hookpost, receiver, browser] = await Promise.all([
-    startHookpost({ env: { RETRY_SCHEDULE: "200ms" } }),
+    startHookpost({ env: { RETRY_SCHEDULE: "200ms", RETENTION: "14d" } }),
     startReceiver(answer(500, "nope")),
     launchBrowser(),
   ]);
@@ -62,6 +62,8 @@ describe("access", () => {
     await page.waitForURL(`${hookpost.baseUrl}/apps/${mine.appId}`);
     await page.getByRole("link", { name: receiver.url }).click();
     await page.locator(`tr[data-delivery-id="${mine.deliveryId}"]`).waitFor();
+    // The consumer is told how far back the log goes, from RETENTION.
+    expect(await page.getByTestId("log-retention").textContent()).toContain("Deliveries are kept for 14 days");
     await screenshots(page, "portal-endpoint");
 
     // The consumer can retry in its own app, recorded as "portal".

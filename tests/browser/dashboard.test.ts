@@ -119,14 +119,19 @@ describe("dashboard", () => {
 
     receiver.respond(answer(200));
     await page.goto(`${hookpost.baseUrl}/apps/${appId}/endpoints/${endpointId}`);
+    // How far back the log goes, from RETENTION (30 days unless set).
+    expect(await page.getByTestId("log-retention").textContent()).toContain("Deliveries are kept for 30 days");
     // The replay panel is collapsed until asked for.
     await page.getByText("Replay failed deliveries").click();
     await page.getByRole("button", { name: "Replay failed", exact: true }).click();
-    await page.getByText("3 failed deliveries will be sent again").waitFor();
+    const confirmation = page.getByRole("dialog", { name: "Replay these failed deliveries?" });
+    await confirmation.getByText("3 failed deliveries will be sent again").waitFor();
     // Narrowed to one event type, the count follows.
+    await confirmation.getByRole("button", { name: "Cancel" }).click();
     await page.getByLabel("Event types (optional)").fill("user.created");
     await page.getByRole("button", { name: "Replay failed" }).click();
-    await page.getByText("1 failed delivery will be sent again").waitFor();
+    await confirmation.getByText("1 failed delivery will be sent again").waitFor();
+    await confirmation.getByRole("button", { name: "Cancel" }).click();
     await page.getByLabel("Event types (optional)").fill("");
     await page.getByRole("button", { name: "Replay failed" }).click();
     await page.getByText("3 failed deliveries will be sent again").waitFor();
@@ -148,6 +153,10 @@ describe("dashboard", () => {
     expect(await page.content()).not.toContain(before.key);
 
     await page.getByRole("button", { name: "Rotate secret" }).click();
+    await page
+      .getByRole("dialog", { name: "Rotate the signing secret?" })
+      .getByRole("button", { name: "Rotate" })
+      .click();
     const shown = await page.getByTestId("new-secret").getByTestId("secret-value").textContent();
     expect(shown).toMatch(/^whsec_/);
     expect(shown).not.toBe(before.key);
@@ -178,6 +187,10 @@ describe("dashboard", () => {
     expect(await previous.getByRole("status").textContent()).toContain("rotating now stops the");
 
     await page.getByRole("button", { name: "Rotate secret" }).click();
+    const confirmation = page.getByRole("dialog", { name: "Rotate the signing secret?" });
+    // The confirmation says which secret the rotation stops.
+    await confirmation.getByText("stops signing at once").waitFor();
+    await confirmation.getByRole("button", { name: "Rotate" }).click();
     expect(await page.getByTestId("new-secret").textContent()).toContain("stopped signing now");
     await screenshots(page, "rotated-fifth");
     // Still four: the replaced secret in, the oldest out.

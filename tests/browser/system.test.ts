@@ -44,9 +44,12 @@ describe("system page", () => {
     await page.waitForURL(`${hookpost.baseUrl}/system`);
     await expect(page.getByRole("heading", { name: "System" }).isVisible()).resolves.toBe(true);
     // 6 of 9 succeeded.
-    await expect(page.getByText("66.7%").isVisible()).resolves.toBe(true);
-    const chart = page.getByRole("img", { name: /Attempts per minute: 6 succeeded, 3 failed/ });
+    await expect(page.getByText("66.7%", { exact: true }).isVisible()).resolves.toBe(true);
+    const chart = page.getByRole("figure", { name: /Attempts per 10 minutes: 6 succeeded, 3 failed/ });
     await expect(chart.isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole("figure", { name: "Success rate per 10 minutes: lowest 66.7%" }).isVisible(),
+    ).resolves.toBe(true);
     // The three failures wait an hour for their retry (RETRY_SCHEDULE), in their rows; nothing is due.
     const scheduled = page.getByRole("group", { name: "Retries scheduled" });
     await expect(scheduled.locator(".value").textContent()).resolves.toBe("3");

@@ -76,6 +76,7 @@ function record(
       durationMs: 3,
       succeeded,
       requestHeaders: { "webhook-id": "msg_x" },
+      traceId: null,
       createdAt: at(options.second),
     },
     attemptNumber: options.attemptNumber ?? 1,

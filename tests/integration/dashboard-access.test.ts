@@ -213,8 +213,12 @@ describe("allowed changes", () => {
     };
     expect((await commands.previewReplay(deps, admin, { ...ref, ...before, eventTypes: [] })).count).toBe(0);
 
+    const asked = Date.now();
     const result = await commands.replayFailed(deps, admin, { ...ref, ...range() });
-    expect(result).toEqual({ queued: 25, seconds: 3 });
+    expect(result).toEqual({ queued: 25, seconds: 3, startedAt: expect.any(String) as string });
+    // When it began, so that the page can follow its attempts.
+    expect(new Date(result.startedAt).getTime()).toBeGreaterThanOrEqual(asked);
+    expect(new Date(result.startedAt).getTime()).toBeLessThanOrEqual(Date.now());
     expect(queued.map((job) => job.deliveryId)).toEqual(mine.deliveryIds);
     expect(queued.map((job) => job.delayMs)).toEqual([
       ...Array<number>(10).fill(0),

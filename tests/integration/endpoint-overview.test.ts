@@ -7,6 +7,7 @@ import { CHART_HOURS, listEndpointOverviews } from "../../lib/dashboard/endpoint
 import { createEndpoint } from "../../lib/endpoints/endpoints";
 import { ingestEvent } from "../../lib/events/events";
 import { idAt } from "../../lib/platform/ids";
+import { createPartitions } from "../../lib/retention/partitions";
 import { createTestDatabase, type TestDatabase } from "../support/services";
 
 let database: TestDatabase;
@@ -39,6 +40,8 @@ describe("listEndpointOverviews", () => {
     const deliveryOf = async (endpointId: string) =>
       (await db.delivery.findFirstOrThrow({ where: { id: { in: deliveryIds }, endpointId } })).id;
     let sequence = 0;
+    // Rows made days ago go to those days' partitions, which a new database does not have yet.
+    await createPartitions(database.pool, new Date(now.getTime() - 3 * 24 * HOUR), now);
     const attempt = async (endpointId: string, hoursAgo: number, status: number | null) => {
       const at = new Date(now.getTime() - hoursAgo * HOUR + sequence++ * 1000);
       await db.attempt.create({

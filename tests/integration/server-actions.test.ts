@@ -12,6 +12,8 @@ interface Ids {
   appId: string;
   endpointId: string;
   deliveryId: string;
+  /** The catalogue's type the edit page of an event type is opened at. */
+  eventType: string;
 }
 
 type Probe =
@@ -32,6 +34,14 @@ const range = () => ({
   eventTypes: "",
 });
 const endpointForm = { url: "https://example.com/hook", description: "", eventTypes: "" };
+/** Every app's fixture declares this type, so that one app's path with it names a real object. */
+const PROBE_TYPE = "probe.type";
+const eventTypeForm = { description: "changed", example: '{"changed": true}', schema: "" };
+
+/** An action on the app itself or its catalogue, which its portal may not change either. */
+function onApp(args: (ids: Ids) => object): Probe {
+  return { kind: "app-scoped", args, changes: true, objectIds: false };
+}
 
 /** An action on one object of an app: a delivery or an endpoint, plus what else it takes (built at each call). */
 function onObject(object: "delivery" | "endpoint", changes: boolean, extra: () => object = () => ({})): Probe {
@@ -52,6 +62,10 @@ const actions: Record<string, Probe> = {
   "app/apps/actions.ts#getDeliveryAction": onObject("delivery", false),
   "app/apps/actions.ts#previewReplayAction": onObject("endpoint", false, range),
   "app/apps/actions.ts#replayFailedAction": onObject("endpoint", true, range),
+  "app/apps/actions.ts#replayProgressAction": onObject("endpoint", false, () => ({
+    ...range(),
+    since: new Date().toISOString(),
+  })),
   "app/apps/actions.ts#rotateSecretAction": onObject("endpoint", true),
   // Not a change, but a viewer may not see secrets either.
   "app/apps/actions.ts#revealSecretAction": onObject("endpoint", true),
@@ -64,6 +78,26 @@ const actions: Record<string, Probe> = {
     changes: true,
     objectIds: false,
   },
+  "app/apps/actions.ts#declareEventTypeAction": onApp((i) => ({
+    appId: i.appId,
+    name: "planted.type",
+    description: "",
+    example: "{}",
+    schema: "",
+  })),
+  "app/apps/actions.ts#editEventTypeAction": onApp((i) => ({ appId: i.appId, name: PROBE_TYPE, ...eventTypeForm })),
+  "app/apps/actions.ts#setEventTypeArchivedAction": onApp((i) => ({
+    appId: i.appId,
+    name: PROBE_TYPE,
+    archived: true,
+  })),
+  "app/apps/actions.ts#editAppSettingsAction": onApp((i) => ({
+    appId: i.appId,
+    name: "Renamed",
+    displayName: "Stolen",
+    logoUrl: "https://evil.example/logo.png",
+    accentColor: "#000000",
+  })),
   "app/portal/actions.ts#openPortalAction": {
     kind: "not-app-scoped",
     why: "takes only a portal link token; covered by the portal link tests",
@@ -93,7 +127,9 @@ async function fixture(name: string): Promise<Ids> {
     await hookpost.api(`/apps/${app.id}/events`, { body: { eventType: "a", payload: {} } })
   ).json()) as { id: string };
   const delivery = await hookpost.db.delivery.findFirstOrThrow({ where: { eventId: event.id } });
-  return { appId: app.id, endpointId: endpoint.id, deliveryId: delivery.id };
+  const type = await hookpost.api(`/apps/${app.id}/event-types`, { body: { name: PROBE_TYPE, example: {} } });
+  expect(type.status).toBe(201);
+  return { appId: app.id, endpointId: endpoint.id, deliveryId: delivery.id, eventType: PROBE_TYPE };
 }
 
 /** Everything an action could have changed, to compare before and after. */
@@ -107,6 +143,8 @@ async function snapshot() {
       orderBy: { id: "asc" },
       select: { id: true, url: true, disabled: true, secret: true, previousSecrets: true },
     }),
+    apps: await db.app.findMany({ orderBy: { id: "asc" } }),
+    eventTypes: await db.eventType.findMany({ orderBy: { id: "asc" } }),
   };
 }
 
@@ -147,7 +185,7 @@ describe("server actions", () => {
 
   it("answer 404 for another app's ids, from its portal or with one app's path and another's object", async () => {
     const before = await snapshot();
-    const mixed = { appId: mine.appId, endpointId: theirs.endpointId, deliveryId: theirs.deliveryId };
+    const mixed = { ...mine, endpointId: theirs.endpointId, deliveryId: theirs.deliveryId };
     for (const action of built) {
       const probe = actions[action.name];
       if (probe?.kind !== "app-scoped") continue;
@@ -163,8 +201,8 @@ describe("server actions", () => {
   it("answer 404 for ids holding U+0000, as do the dashboard's pages, logging no error", async () => {
     const before = await snapshot();
     const logged = hookpost.webLogs().length;
-    const nul = { appId: "\0", endpointId: "\0", deliveryId: "\0" };
-    const nulObjects = { appId: mine.appId, endpointId: `${mine.endpointId}\0`, deliveryId: "\0" };
+    const nul = { appId: "\0", endpointId: "\0", deliveryId: "\0", eventType: "\0" };
+    const nulObjects = { appId: mine.appId, endpointId: `${mine.endpointId}\0`, deliveryId: "\0", eventType: "\0" };
     for (const action of built) {
       const probe = actions[action.name];
       if (probe?.kind !== "app-scoped") continue;
@@ -178,6 +216,10 @@ describe("server actions", () => {
       "/apps/%00",
       "/apps/%00/activity",
       "/apps/%00/endpoints/new",
+      "/apps/%00/event-types",
+      "/apps/%00/event-types/new",
+      "/apps/%00/settings",
+      `/apps/${mine.appId}/event-types/%00/edit`,
       `/apps/${mine.appId}/endpoints/%00`,
       `/apps/${mine.appId}/endpoints/%00/edit`,
       `/apps/${mine.appId}/deliveries/%00`,
@@ -206,6 +248,31 @@ describe("server actions", () => {
     expect(await call(retry, mine, { appId: mine.appId, deliveryId: mine.deliveryId }, cookies.admin)).toBe(200);
     const reveal = built.find((action) => action.name === "app/apps/actions.ts#revealSecretAction")!;
     expect(await call(reveal, mine, { appId: mine.appId, endpointId: mine.endpointId }, cookies.portal)).toBe(200);
+  });
+
+  it("refuse the app's catalogue and settings to its own portal, which only reads them", async () => {
+    const before = await snapshot();
+    for (const name of [
+      "app/apps/actions.ts#declareEventTypeAction",
+      "app/apps/actions.ts#editEventTypeAction",
+      "app/apps/actions.ts#setEventTypeArchivedAction",
+      "app/apps/actions.ts#editAppSettingsAction",
+    ]) {
+      const action = built.find((candidate) => candidate.name === name)!;
+      const probe = actions[name];
+      if (probe?.kind !== "app-scoped") throw new Error(`${name} is not app-scoped`);
+      expect([name, await call(action, mine, probe.args(mine), cookies.portal)]).toEqual([name, 403]);
+    }
+    expect(await snapshot()).toEqual(before);
+    for (const path of [`/apps/${mine.appId}/settings`, `/apps/${mine.appId}/event-types/new`]) {
+      const response = await fetch(`${hookpost.baseUrl}${path}`, { headers: { cookie: cookies.portal } });
+      expect([path, response.status]).toEqual([path, 404]);
+    }
+    const catalogue = await fetch(`${hookpost.baseUrl}/apps/${mine.appId}/event-types`, {
+      headers: { cookie: cookies.portal },
+    });
+    expect(catalogue.status).toBe(200);
+    expect(await catalogue.text()).toContain(PROBE_TYPE);
   });
 
   it("change no password for a portal session, nor without the current one", async () => {

@@ -2,19 +2,18 @@
 // ids, or with an id holding U+0000, answers 404 and changes nothing. The
 // table below must name every route and method in app/api/v1: a route
 // added without an entry fails here.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorLines, startHookpost, type RunningHookpost } from "../support/hookpost";
 import { answer, startReceiver, type TestReceiver } from "../support/receiver";
 import { waitFor } from "../support/services";
-import { CREATE_EVENT_ROUTE } from "../../server/create-event";
+import { declaredRoutes } from "../support/api-routes";
 
 interface Ids {
   foreignApp: string;
   endpoint: string;
   event: string;
   delivery: string;
+  eventType: string;
 }
 
 type Probe =
@@ -27,6 +26,30 @@ const routes: Record<string, Probe> = {
   "apps GET": { kind: "not-app-scoped", why: "lists apps for the operator's key" },
   "apps POST": { kind: "not-app-scoped", why: "creates an app" },
   "apps/[appId] GET": { kind: "unknown-app", path: "/apps/app_01ZZZZZZZZZZZZZZZZZZZZZZZZ" },
+  "apps/[appId] PATCH": {
+    kind: "unknown-app",
+    path: "/apps/app_01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+    body: { name: "Stolen", accentColor: "#000000" },
+  },
+  "apps/[appId]/event-types GET": { kind: "unknown-app", path: "/apps/nobody/event-types" },
+  "apps/[appId]/event-types POST": {
+    kind: "unknown-app",
+    path: "/apps/nobody/event-types",
+    body: { name: "planted.type", example: {} },
+  },
+  "apps/[appId]/event-types/[eventType] GET": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/event-types/${i.eventType}`,
+  },
+  "apps/[appId]/event-types/[eventType] PATCH": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/event-types/${i.eventType}`,
+    body: { description: "stolen" },
+  },
+  "apps/[appId]/event-types/[eventType] DELETE": {
+    kind: "foreign",
+    path: (i) => `/apps/${i.foreignApp}/event-types/${i.eventType}`,
+  },
   "apps/[appId]/endpoints GET": { kind: "unknown-app", path: "/apps/nobody/endpoints" },
   "apps/[appId]/endpoints POST": {
     kind: "unknown-app",
@@ -83,26 +106,8 @@ const routes: Record<string, Probe> = {
     body: {},
   },
   "apps/[appId]/portal-access POST": { kind: "unknown-app", path: "/apps/nobody/portal-access", body: {} },
+  "openapi.json GET": { kind: "not-app-scoped", why: "the API's public description" },
 };
-
-function routeFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) return routeFiles(path);
-    return entry === "route.ts" ? [path] : [];
-  });
-}
-
-function declaredRoutes(): string[] {
-  const root = "app/api/v1";
-  const routed = routeFiles(root).flatMap((file) => {
-    const route = relative(root, file).replace(/\/?route\.ts$/, "");
-    const methods = [...readFileSync(file, "utf8").matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)];
-    return methods.map((match) => `${route} ${match[1]}`);
-  });
-  // Answered by server/main.ts itself, outside Next.js's route tree.
-  return [...routed, `${relative("/api/v1", CREATE_EVENT_ROUTE)} POST`];
-}
 
 let hookpost: RunningHookpost;
 let receiver: TestReceiver;
@@ -129,7 +134,11 @@ beforeAll(async () => {
   const delivery = await waitFor("the delivery row", () =>
     hookpost.db.delivery.findFirst({ where: { eventId: event } }).then((d) => d ?? undefined),
   );
-  ids = { foreignApp, endpoint, event, delivery: delivery.id };
+  const eventType = await hookpost.api(`/apps/${ownerApp}/event-types`, {
+    body: { name: "invoice.paid", description: "owner-only", example: { secret: "owner-only" } },
+  });
+  expect(eventType.status).toBe(201);
+  ids = { foreignApp, endpoint, event, delivery: delivery.id, eventType: "invoice.paid" };
 });
 
 afterAll(async () => {
@@ -164,7 +173,8 @@ describe("tenancy of the HTTP API", () => {
             },
           }),
           hookpost.db.event.count(),
-          hookpost.db.app.count(),
+          hookpost.db.app.findMany({ orderBy: { id: "asc" } }),
+          hookpost.db.eventType.findMany({ orderBy: { id: "asc" } }),
         ]),
       );
     const before = await snapshot();
@@ -193,9 +203,15 @@ describe("tenancy of the HTTP API", () => {
       const paths =
         probe.kind === "foreign"
           ? [
-              probe.path({ foreignApp: nul, endpoint: ids.endpoint, event: ids.event, delivery: ids.delivery }),
-              probe.path({ foreignApp: ownerApp, endpoint: nul, event: nul, delivery: nul }),
-              probe.path({ foreignApp: ownerApp, endpoint: `${ids.endpoint}${nul}`, event: `x${nul}`, delivery: nul }),
+              probe.path({ ...ids, foreignApp: nul }),
+              probe.path({ foreignApp: ownerApp, endpoint: nul, event: nul, delivery: nul, eventType: nul }),
+              probe.path({
+                foreignApp: ownerApp,
+                endpoint: `${ids.endpoint}${nul}`,
+                event: `x${nul}`,
+                delivery: nul,
+                eventType: `${ids.eventType}${nul}`,
+              }),
             ]
           : [
               probe.path.replace(/^\/apps\/[^/]+/, `/apps/${nul}`),

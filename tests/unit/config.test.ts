@@ -12,6 +12,12 @@ describe("parseConfig", () => {
     expect(config.SECRET_ROTATION_OVERLAP).toBe(24 * 3600 * 1000);
     expect(config.RETRY_SCHEDULE).toBeUndefined();
     expect(config.ALLOW_PRIVATE_ENDPOINTS).toBe(false);
+    expect(config.RETENTION).toBe(30 * 24 * 3600 * 1000);
+  });
+
+  it("keeps the log at least a day: RETENTION under 1d is refused by name", () => {
+    expect(parseConfig({ RETENTION: "1d" }).RETENTION).toBe(24 * 3600 * 1000);
+    expect(() => parseConfig({ RETENTION: "12h" })).toThrow(/RETENTION: must be at least 1d/);
   });
 
   it("parses RETRY_SCHEDULE as durations", () => {
@@ -32,6 +38,7 @@ describe("parseConfig", () => {
     ["QUEUE_SHARDS", "0"],
     ["QUEUE_PREFIX", "{hookpost}"],
     ["WORKER_SHARDS", "0,one"],
+    ["RETENTION", "30"],
   ])("names the bad variable %s", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);

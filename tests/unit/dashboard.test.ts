@@ -7,6 +7,7 @@ import { replayFormSchema } from "../../lib/dashboard/schemas";
 import { idAt } from "../../lib/platform/ids";
 import { newId } from "../../lib/platform/ids";
 import { generateKeyEntry } from "../../lib/endpoints/secret-box";
+import { logRetentionNotice } from "../../lib/dashboard/log-retention";
 
 describe("dashboard settings", () => {
   const production = { NODE_ENV: "production", SECRETS_ENCRYPTION_KEYS: generateKeyEntry("k1") };
@@ -59,5 +60,13 @@ describe("time ranges as id ranges", () => {
       replayFormSchema.parse({ from: at, to: new Date(Date.now() + 1000).toISOString(), eventTypes: "a.b, c.d" })
         .eventTypes,
     ).toEqual(["a.b", "c.d"]);
+  });
+});
+
+describe("the log's retention notice", () => {
+  it("says how long deliveries are kept, from RETENTION", () => {
+    expect(logRetentionNotice(30 * 86_400_000)).toMatch(/^Deliveries are kept for 30 days;/);
+    expect(logRetentionNotice(86_400_000)).toMatch(/^Deliveries are kept for 1 day;/);
+    expect(logRetentionNotice(36 * 3_600_000)).toMatch(/^Deliveries are kept for 36 hours;/);
   });
 });

@@ -1,11 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { idAt, newId } from "@/lib/platform/ids";
+import { firstIdSince, idAt, newId } from "@/lib/platform/ids";
 
 describe("ids", () => {
   it("are prefixed and sort by creation", () => {
     const ids = Array.from({ length: 100 }, () => newId("attempt"));
     expect(ids.every((id) => /^atm_[0-9A-Z]{26}$/.test(id))).toBe(true);
     expect([...ids].sort()).toEqual(ids);
+  });
+
+  it("can be made at a given instant, earlier than the last one made", () => {
+    newId("event");
+    const at = new Date(Date.now() - 40 * 86_400_000);
+    const id = newId("event", at);
+    expect(id >= idAt("event", at, "start") && id <= idAt("event", at, "end")).toBe(true);
+    expect(firstIdSince("attempt", id)).toBe(idAt("attempt", at, "start"));
   });
 
   it("turn a time into an id range", () => {

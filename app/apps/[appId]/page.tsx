@@ -5,6 +5,7 @@ import { SuccessChart } from "@/components/success-chart";
 import { TimeAgo } from "@/components/time-ago";
 import { Shell } from "@/components/topbar";
 import { OutcomeBadge } from "@/components/status-badge";
+import { shownName } from "@/lib/apps/branding";
 import { canMutate } from "@/lib/auth/caller";
 import { requireApp, requireCaller } from "@/lib/auth/page";
 import { getDb } from "@/lib/platform/db";
@@ -21,7 +22,7 @@ export default async function AppPage({ params }: { params: Promise<{ appId: str
       {caller.kind === "operator" && <Breadcrumbs trail={[{ href: "/apps", label: "Apps" }]} current={app.name} />}
       <div className="actions" style={{ justifyContent: "space-between" }}>
         <div>
-          <h1>{app.name}</h1>
+          <h1>{shownName(caller.kind === "portal", app)}</h1>
           <p className="subtitle">Endpoints and how their deliveries went in the last 24 hours.</p>
         </div>
         {canMutate(caller) && (

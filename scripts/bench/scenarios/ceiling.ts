@@ -3,6 +3,7 @@
 // which scenario 2's throughput and CPU per delivery are read.
 import { spawn } from "node:child_process";
 import type { Bench, BenchOptions } from "../context";
+import { newId } from "../../../lib/platform/ids";
 import { countRoundTrips, cpuMsPer } from "../measures";
 import { fmt, type Report } from "../report";
 import { cpuSeconds, serviceCpuSeconds, sleep, type Stack } from "../stack";
@@ -33,16 +34,22 @@ interface PipelineResult {
   cpuSeconds: number;
 }
 
+/**
+ * The event and delivery every raw attempt refers to: ids made as the app
+ * makes them, since each row belongs to the day partition of its id's time.
+ */
+const RAW = { eventId: newId("event"), deliveryId: newId("delivery") };
+
 /** The rows every raw attempt refers to, so that its insert meets the same constraints as the worker's. */
 async function seedRawRows(stack: Stack) {
   await stack.pool.query(`
     INSERT INTO apps (id, name, uid) VALUES ('app_benchraw', 'raw', 'bench-raw') ON CONFLICT DO NOTHING;
     INSERT INTO endpoints (id, app_id, url, event_types, secret, updated_at)
       VALUES ('ep_benchraw', 'app_benchraw', 'http://127.0.0.1/raw', '{}', 'unused', now()) ON CONFLICT DO NOTHING;
-    INSERT INTO events (id, app_id, event_type, payload) VALUES ('msg_benchraw', 'app_benchraw', 'raw', '{}')
+    INSERT INTO events (id, app_id, event_type, payload) VALUES ('${RAW.eventId}', 'app_benchraw', 'raw', '{}')
       ON CONFLICT DO NOTHING;
     INSERT INTO deliveries (id, app_id, event_id, endpoint_id, status)
-      VALUES ('dlv_benchraw', 'app_benchraw', 'msg_benchraw', 'ep_benchraw', 'succeeded') ON CONFLICT DO NOTHING;`);
+      VALUES ('${RAW.deliveryId}', 'app_benchraw', '${RAW.eventId}', 'ep_benchraw', 'succeeded') ON CONFLICT DO NOTHING;`);
 }
 
 /** Starts the pipeline; the promise returned settles with its result when it exits. */
@@ -52,7 +59,7 @@ function startRawPipeline(stack: Stack, options: BenchOptions, run: number): Pro
     redisUrl: stack.workerEnv.REDIS_URL,
     prefix: `${stack.queuePrefix}_raw${run}`,
     url: `${stack.receiverUrl}/ok/raw`,
-    deliveryId: "dlv_benchraw",
+    deliveryId: RAW.deliveryId,
     endpointId: "ep_benchraw",
     concurrency: options.concurrency,
     seconds: options.seconds,

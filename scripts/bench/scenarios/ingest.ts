@@ -1,5 +1,6 @@
 // Scenario 3, ingestion alone: POST /events with no worker running, against
 // a raw pg loop inserting the same rows.
+import { newId } from "../../../lib/platform/ids";
 import type { Bench } from "../context";
 import { closedLoop, healthyApp, type BenchApp } from "../load";
 import { quiesce, sampleResources } from "../measures";
@@ -14,25 +15,26 @@ import { fmt } from "../report";
 async function rawInsertLoop({ stack, options }: Bench, app: BenchApp) {
   const endpointId = app.endpointIds[0]!;
   const payload = JSON.stringify({ sequence: 0, filler: "x".repeat(990) });
-  const { stamp } = options;
   let inserted = 0;
   const latencies: number[] = [];
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
-  let sequence = 0;
-  const insertOne = async (n: number) => {
+  const insertOne = async () => {
     const client = await stack.pool.connect();
     try {
+      // Ids made as the app makes them: each row goes to the day partition of its id's time.
+      const eventId = newId("event");
+      const deliveryId = newId("delivery");
       await client.query("BEGIN");
       await client.query(`INSERT INTO events (id, app_id, event_type, payload) VALUES ($1, $2, $3, $4)`, [
-        `msg_raw${stamp}${n}`,
+        eventId,
         app.id,
         app.eventTypes[0],
         payload,
       ]);
       await client.query(
         `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, next_attempt_at, status) VALUES ($1, $2, $3, $4, now(), 'succeeded')`,
-        [`dlv_raw${stamp}${n}`, app.id, `msg_raw${stamp}${n}`, endpointId],
+        [deliveryId, app.id, eventId, endpointId],
       );
       await client.query("COMMIT");
       inserted++;
@@ -44,7 +46,7 @@ async function rawInsertLoop({ stack, options }: Bench, app: BenchApp) {
     Array.from({ length: 50 }, async () => {
       while (performance.now() < deadline) {
         const t0 = performance.now();
-        await insertOne(sequence++);
+        await insertOne();
         latencies.push(performance.now() - t0);
       }
     }),

@@ -23,7 +23,26 @@ const VERBS: Record<ActivityAction, string> = {
   "endpoint.test_sent": "sent a test event to",
   "endpoint.replayed": "replayed failed deliveries of",
   "delivery.retried": "retried delivery",
+  "event_type.created": "declared event type",
+  "event_type.updated": "edited event type",
+  "event_type.archived": "archived event type",
+  "event_type.restored": "restored event type",
+  "app.updated": "changed the settings of",
 };
+
+/** Where an entry's target is shown: the settings page is the operator's, the catalogue everyone's. */
+function targetHref(appId: string, entry: { targetType: string; targetId: string }, operator: boolean): string {
+  switch (entry.targetType) {
+    case "delivery":
+      return `/apps/${appId}/deliveries/${entry.targetId}`;
+    case "event_type":
+      return `/apps/${appId}/event-types`;
+    case "app":
+      return operator ? `/apps/${appId}/settings` : `/apps/${appId}`;
+    default:
+      return `/apps/${appId}/endpoints/${entry.targetId}`;
+  }
+}
 
 export default async function ActivityPage({
   params,
@@ -66,14 +85,7 @@ export default async function ActivityPage({
                       // Nothing to link to any more.
                       <span className="break">{entry.targetName}</span>
                     ) : (
-                      <Link
-                        className="break"
-                        href={
-                          entry.targetType === "delivery"
-                            ? `/apps/${app.id}/deliveries/${entry.targetId}`
-                            : `/apps/${app.id}/endpoints/${entry.targetId}`
-                        }
-                      >
+                      <Link className="break" href={targetHref(app.id, entry, caller.kind === "operator")}>
                         {entry.targetName}
                       </Link>
                     )}

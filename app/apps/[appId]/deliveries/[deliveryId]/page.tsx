@@ -1,6 +1,7 @@
 import { appTrail, Breadcrumbs } from "@/components/breadcrumbs";
 import { CopyButton } from "@/components/copy-button";
 import { DeliveryView } from "@/components/delivery-view";
+import { LiveProvider, LiveToggle } from "@/components/live";
 import { Shell } from "@/components/topbar";
 import { canMutate } from "@/lib/auth/caller";
 import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
@@ -8,6 +9,9 @@ import { getDb } from "@/lib/platform/db";
 import { getDeliveryDetail } from "@/lib/dashboard/deliveries";
 
 export const dynamic = "force-dynamic";
+
+/** A delivery's page reads its attempts this often while live: a retry shows within about this long. */
+const DELIVERY_REFRESH_MS = 2_000;
 
 export default async function DeliveryPage({ params }: { params: Promise<{ appId: string; deliveryId: string }> }) {
   const caller = await requireCaller();
@@ -23,12 +27,17 @@ export default async function DeliveryPage({ params }: { params: Promise<{ appId
         ]}
         current="Delivery"
       />
-      <h1>Delivery</h1>
-      <p className="subtitle mono">
-        {delivery.id}
-        <CopyButton value={delivery.id} label="delivery id" />
-      </p>
-      <DeliveryView initial={delivery} allowed={canMutate(caller)} />
+      <LiveProvider intervalMs={DELIVERY_REFRESH_MS}>
+        <div className="page-head">
+          <h1>Delivery</h1>
+          <LiveToggle />
+        </div>
+        <p className="subtitle mono">
+          {delivery.id}
+          <CopyButton value={delivery.id} label="delivery id" />
+        </p>
+        <DeliveryView initial={delivery} allowed={canMutate(caller)} />
+      </LiveProvider>
     </Shell>
   );
 }

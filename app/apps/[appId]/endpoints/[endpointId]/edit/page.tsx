@@ -5,6 +5,7 @@ import { canMutate } from "@/lib/auth/caller";
 import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
 import { getDb } from "@/lib/platform/db";
 import { getEndpoint } from "@/lib/endpoints/endpoints";
+import { catalogueChoices } from "@/lib/event-types/event-types";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +27,7 @@ export default async function EditEndpointPage({ params }: { params: Promise<{ a
       {canMutate(caller) ? (
         <EndpointForm
           appId={app.id}
+          catalogue={await catalogueChoices(getDb(), app.id)}
           endpoint={{
             id: endpoint.id,
             url: endpoint.url,

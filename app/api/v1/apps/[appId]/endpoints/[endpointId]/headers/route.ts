@@ -1,10 +1,9 @@
-import { z } from "zod";
 import { readJson } from "@/lib/api/request";
 import { apiRoute, json } from "@/lib/api/route";
 import { getApp } from "@/lib/apps/apps";
 import { authorizeApp } from "@/lib/auth/caller";
 import { setEndpointHeaders } from "@/lib/endpoints/endpoint-changes";
-import { endpointHeadersSchema } from "@/lib/endpoints/headers";
+import { endpointHeadersBodySchema } from "@/lib/endpoints/headers";
 import { getEndpointHeaders } from "@/lib/endpoints/endpoints";
 import { getUseCaseDeps } from "@/lib/platform/web-runtime";
 
@@ -19,7 +18,7 @@ export const GET = apiRoute<Params>(async ({ params, db }) => {
 export const PUT = apiRoute<Params>(async ({ req, params, db, caller }) => {
   // An unknown app is answered before the body is read.
   const app = await authorizeApp(db, caller, params.appId);
-  const { headers } = await readJson(req, z.object({ headers: endpointHeadersSchema }));
+  const { headers } = await readJson(req, endpointHeadersBodySchema);
   return json({
     headers: await setEndpointHeaders(getUseCaseDeps(), caller, {
       appId: app.id,
