@@ -1,8 +1,9 @@
 // Shared by the start, test and CLI scripts: reach PostgreSQL and Redis,
 // create the database if it is missing, and apply migrations offline.
 import { spawn } from "node:child_process";
-import { Redis } from "ioredis";
 import pg from "pg";
+import { redisAnswers } from "../lib/platform/health";
+import { connectRedis } from "../lib/queue/redis";
 import { ensurePartitionsAhead } from "../lib/retention/partitions";
 
 export class ServiceUnavailableError extends Error {}
@@ -10,7 +11,8 @@ export class ServiceUnavailableError extends Error {}
 const HOW_TO_START = {
   postgres:
     "Start PostgreSQL, e.g. `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` on Debian, or set DATABASE_URL.",
-  redis: "Start Redis, e.g. `redis-server --daemonize yes --port 6379`, or set REDIS_URL.",
+  redis:
+    "Start Redis, e.g. `redis-server --daemonize yes --port 6379`, or set REDIS_URL (redis+cluster://host:port,... for a cluster).",
 };
 
 function redact(url: string): string {
@@ -56,7 +58,7 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
 }
 
 export async function checkRedis(redisUrl: string): Promise<void> {
-  const redis = new Redis(redisUrl, {
+  const redis = connectRedis(redisUrl, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -67,7 +69,7 @@ export async function checkRedis(redisUrl: string): Promise<void> {
   });
   try {
     await redis.connect();
-    await redis.ping();
+    await redisAnswers(redis);
   } catch (error) {
     throw new ServiceUnavailableError(
       `Redis is not reachable at ${redact(redisUrl)} (${(error as Error).message}).\n${HOW_TO_START.redis}`,

@@ -1,6 +1,6 @@
 // `npm start`: checks PostgreSQL and Redis, creates and migrates the
-// database, builds if needed, then runs the web app and the worker side by
-// side until one of them stops or the user presses Ctrl-C.
+// database, builds if needed, then runs the web app and WORKERS workers
+// side by side until one of them stops or the user presses Ctrl-C.
 import { spawn, type ChildProcess } from "node:child_process";
 import { buildIfNeeded } from "./build-if-needed";
 import { NODE_FLAGS, PROCESS_BUNDLES, WORKER_NODE_FLAGS } from "./bundle";
@@ -49,9 +49,15 @@ async function main(): Promise<void> {
 
   const env = { ...process.env, NODE_ENV: "production" as const };
   const children = [
-    // Node itself runs each bundle, so signals reach the web server and the worker directly.
+    // Node itself runs each bundle, so signals reach the web server and the workers directly.
     startChild("web", process.execPath, [...NODE_FLAGS, PROCESS_BUNDLES.web, "--port", String(config.PORT)], env),
-    startChild("worker", process.execPath, [...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker], env),
+    ...Array.from({ length: config.WORKERS }, (_, n) =>
+      startChild("worker", process.execPath, [...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker], {
+        ...env,
+        // Each worker serves its metrics on a port of its own (0 stays "any free port").
+        WORKER_METRICS_PORT: String(config.WORKER_METRICS_PORT === 0 ? 0 : config.WORKER_METRICS_PORT + n),
+      }),
+    ),
   ];
 
   let stopping = false;
@@ -64,7 +70,7 @@ async function main(): Promise<void> {
     child.on("exit", (code) => {
       // One process without the other is not a working Hookpost.
       if (!stopping) {
-        console.error(`A Hookpost process exited (code ${code}); stopping the other.`);
+        console.error(`A Hookpost process exited (code ${code}); stopping the others.`);
         process.exitCode = code ?? 1;
         stopAll("SIGTERM");
       }
@@ -76,7 +82,7 @@ async function main(): Promise<void> {
   const baseUrl = `http://localhost:${config.PORT}`;
   if (await waitForHealthy(`${baseUrl}/api/health`, 60_000)) {
     console.log(
-      `\nHookpost is running: ${baseUrl}\n  API: ${baseUrl}/api/v1 (create a key with: npm run hookpost -- api-key create <name>)\n  Dashboard: ${baseUrl}/login\n`,
+      `\nHookpost is running: ${baseUrl} (one web process, ${config.WORKERS} worker${config.WORKERS === 1 ? "" : "s"})\n  API: ${baseUrl}/api/v1 (create a key with: npm run hookpost -- api-key create <name>)\n  Dashboard: ${baseUrl}/login\n`,
     );
     if (firstAdmin) {
       console.log(`Created the first admin, ${firstAdmin.email}.`);

@@ -20,7 +20,8 @@ import { startSecretPruner } from "../lib/endpoints/previous-secrets";
 import { startMaintenance } from "../lib/retention/maintenance";
 import { DELIVERY_QUEUE } from "../lib/queue/jobs";
 import { DeliveryProducer } from "../lib/queue/producer";
-import { createProducerConnection, createWorkerConnection } from "../lib/queue/redis";
+import { createProducerConnection, createWorkerConnection, isCluster } from "../lib/queue/redis";
+import { shardPlacement } from "../lib/queue/shards";
 import { sampleQueueDepth } from "../lib/queue/depth";
 import { scheduleFromConfig } from "../lib/deliveries/retry-schedule";
 import { initTracing, shutdownTracing } from "../lib/platform/tracing";
@@ -34,7 +35,7 @@ initTracing("worker");
 const db = getDb();
 const producerConnection = createProducerConnection(config.REDIS_URL, logger);
 const workerConnection = createWorkerConnection(config.REDIS_URL, logger);
-const producer = new DeliveryProducer(producerConnection, config.QUEUE_PREFIX);
+const producer = new DeliveryProducer(producerConnection, config.QUEUE_PREFIX, config.QUEUE_SHARDS);
 const policy = { allowPrivate: config.ALLOW_PRIVATE_ENDPOINTS, allowedCidrs: config.ALLOWED_PRIVATE_CIDRS };
 const agent = createDeliveryAgent(policy, config.DELIVERY_TIMEOUT);
 const operatorAgent = createDeliveryAgent({ allowPrivate: true, allowedCidrs: [] }, config.DELIVERY_TIMEOUT);
@@ -70,23 +71,33 @@ const handle = createJobHandler({
   sending: pLimit(config.WORKER_CONCURRENCY),
   attempting: pLimit(config.WORKER_CONCURRENCY + slots.maxWaiting),
   stopping: stopping.signal,
-  rateLimiter: new EndpointRateLimiter(producerConnection, config.QUEUE_PREFIX),
+  rateLimiter: new EndpointRateLimiter(producerConnection, (endpointId) => producer.prefixOf(endpointId)),
   operatorAgent,
 });
 
-const worker = new Worker(DELIVERY_QUEUE, (job: Job, token?: string) => handle(job, token), {
-  connection: workerConnection,
-  prefix: config.QUEUE_PREFIX,
-  // Attempts waiting for their endpoint's slot keep their jobs active: the
-  // queue runs that many more, so that waiters never take other endpoints' place.
-  concurrency: config.WORKER_CONCURRENCY + slots.maxWaiting,
-  lockDuration: config.JOB_LOCK_DURATION,
-  stalledInterval: config.JOB_LOCK_DURATION,
-});
-worker.on("error", (error) => logger.error({ err: error }, "worker error"));
-worker.on("failed", (job, error) =>
-  logger.warn({ err: error, jobId: job?.id, attemptsMade: job?.attemptsMade }, "job failed"),
+// One BullMQ worker per queue shard this process consumes (all of them
+// unless WORKER_SHARDS says otherwise). Each may run as many jobs as the
+// process; what bounds the work is the process's own limits (`sending`,
+// `attempting`), shared by all of them, so an idle shard lends its share.
+const consumed = producer.shards.filter(
+  (shard) => config.WORKER_SHARDS === undefined || config.WORKER_SHARDS.includes(shard.index),
 );
+const workers = consumed.map((shard) => {
+  const worker = new Worker(DELIVERY_QUEUE, (job: Job, token?: string) => handle(job, token), {
+    connection: workerConnection,
+    prefix: shard.prefix,
+    // Attempts waiting for their endpoint's slot keep their jobs active: the
+    // queue runs that many more, so that waiters never take other endpoints' place.
+    concurrency: config.WORKER_CONCURRENCY + slots.maxWaiting,
+    lockDuration: config.JOB_LOCK_DURATION,
+    stalledInterval: config.JOB_LOCK_DURATION,
+  });
+  worker.on("error", (error) => logger.error({ err: error, shard: shard.index }, "worker error"));
+  worker.on("failed", (job, error) =>
+    logger.warn({ err: error, jobId: job?.id, attemptsMade: job?.attemptsMade, shard: shard.index }, "job failed"),
+  );
+  return worker;
+});
 
 const scheduler = startScheduler(getPool(), producer, logger, config.SCHEDULER_INTERVAL);
 const sweeper = startSweeper(db, producer, logger, config.SWEEP_INTERVAL);
@@ -99,7 +110,7 @@ const heldTender = runPeriodically(
 );
 // Partitions ahead, days past RETENTION dropped, expired idempotency keys removed.
 const maintenance = startMaintenance(getPool(), logger, config.RETENTION);
-const queueDepth = sampleQueueDepth(producer.queue, logger, 5_000);
+const queueDepth = sampleQueueDepth(producer.queues, logger, 5_000);
 const statusServer = await startStatusServer({
   port: config.WORKER_METRICS_PORT,
   token: config.METRICS_TOKEN,
@@ -107,7 +118,27 @@ const statusServer = await startStatusServer({
   redis: producerConnection,
   logger,
 });
-logger.info({ concurrency: config.WORKER_CONCURRENCY, queuePrefix: config.QUEUE_PREFIX }, "worker started");
+// On a cluster, says which primary serves each shard once the slot map is
+// known, and warns when shards share a primary while another has none.
+if (isCluster(producerConnection)) {
+  const cluster = producerConnection;
+  const report = () => {
+    const { primaries, crowded } = shardPlacement(producer.shards, cluster.slots);
+    if (crowded)
+      logger.warn({ primaries }, "queue shards share a primary: move their slots apart (docs/deployment.md)");
+    else logger.info({ primaries }, "queue shards on the cluster's primaries");
+  };
+  if (cluster.status === "ready") report();
+  else cluster.once("ready", report);
+}
+logger.info(
+  {
+    concurrency: config.WORKER_CONCURRENCY,
+    queuePrefix: config.QUEUE_PREFIX,
+    shards: consumed.map((shard) => ({ shard: shard.index, prefix: shard.prefix, slot: shard.slot })),
+  },
+  "worker started",
+);
 
 let shuttingDown = false;
 async function shutdown(signal: string) {
@@ -131,7 +162,7 @@ async function shutdown(signal: string) {
   await heldTender.stop();
   await maintenance.stop();
   queueDepth.stop();
-  await worker.close();
+  await Promise.all(workers.map((worker) => worker.close()));
   await producer.close();
   await agent.close();
   await operatorAgent.close();

@@ -2,18 +2,18 @@
 // worker can be scraped and probed like the web process.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Redis } from "ioredis";
 import type { Db } from "../lib/platform/db";
 import { metricsForScrape } from "../lib/deliveries/backlog";
 import { checkReadiness } from "../lib/platform/health";
 import type { Logger } from "../lib/platform/logger";
+import type { RedisClient } from "../lib/queue/redis";
 import { getMetrics, metricsAuthorized } from "../lib/platform/metrics";
 
 export async function startStatusServer(options: {
   port: number;
   token: string | undefined;
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
 }): Promise<Server> {
   const { registry } = getMetrics();

@@ -2,12 +2,12 @@
 // SHA-256 is stored, which is enough for a random 256-bit secret.
 import { createHash, randomBytes } from "node:crypto";
 import { Prisma } from "@prisma/client";
-import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { Db } from "../platform/db";
 import { NotFoundError } from "../platform/errors";
 import { newId } from "../platform/ids";
 import type { Logger } from "../platform/logger";
+import type { RedisClient } from "../queue/redis";
 
 const KEY_PREFIX = "hp_";
 
@@ -113,7 +113,12 @@ export async function identifyApiKey(db: Db, key: string): Promise<ApiKeyIdentit
  * The database is changed first, so a process that misses the message
  * reads the revocation when its entry expires.
  */
-export async function revokeApiKey(db: Db, publisher: Redis, queuePrefix: string, id: string): Promise<ApiKeySummary> {
+export async function revokeApiKey(
+  db: Db,
+  publisher: RedisClient,
+  queuePrefix: string,
+  id: string,
+): Promise<ApiKeySummary> {
   const key = await db.apiKey.findUnique({ where: { id } });
   if (!key) throw new NotFoundError(`API key ${id}`);
   const revoked = await db.apiKey.update({
@@ -134,7 +139,7 @@ export async function revokeApiKey(db: Db, publisher: Redis, queuePrefix: string
  * how long that key keeps working here.
  */
 export async function listenForApiKeyRevocations(
-  subscriber: Redis,
+  subscriber: RedisClient,
   queuePrefix: string,
   logger: Logger,
 ): Promise<void> {

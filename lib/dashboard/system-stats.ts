@@ -3,6 +3,7 @@
 import type { Db } from "../platform/db";
 import { readDeliveryBacklog, type DeliveryBacklog } from "../deliveries/backlog";
 import { idAt } from "../platform/ids";
+import { countJobs } from "../queue/depth";
 import type { DeliveryProducer } from "../queue/producer";
 
 export interface MinuteBucket {
@@ -86,7 +87,7 @@ export async function systemStats(
       WHERE a.id >= ${since}
       GROUP BY a.endpoint_id, e.app_id, e.url`,
     readDeliveryBacklog(db),
-    producer.queue.getJobCounts("waiting", "delayed", "active", "failed", "prioritized"),
+    countJobs(producer.queues),
   ]);
   const figures: EndpointFigure[] = endpoints.map((row) => ({
     endpointId: row.endpoint_id,

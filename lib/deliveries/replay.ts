@@ -62,7 +62,7 @@ export async function replayFailed(deps: Pick<UseCaseDeps, "db" | "producer">, c
     for (let start = 0; start < deliveries.length; start += CHUNK) {
       await Promise.all(
         deliveries.slice(start, start + CHUNK).map((delivery, offset) =>
-          deps.producer.addManual(delivery.id, actor, {
+          deps.producer.addManual({ deliveryId: delivery.id, endpointId: endpoint.id }, actor, {
             delayMs: Math.floor((start + offset) / REPLAY_PER_SECOND) * 1000,
           }),
         ),

@@ -23,7 +23,7 @@ export async function retryDelivery(
 ): Promise<void> {
   await withActivity(deps.db, caller, ref.appId, async (app, actor) => {
     const delivery = await getDelivery(deps.db, app.id, ref.deliveryId);
-    await deps.producer.addManual(delivery.id, actor);
+    await deps.producer.addManual({ deliveryId: delivery.id, endpointId: delivery.endpointId }, actor);
     return {
       result: undefined,
       activity: {

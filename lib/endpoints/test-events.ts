@@ -56,7 +56,7 @@ export async function sendTestEvent(
   try {
     // Whoever sent it is watching the endpoint's log for it: ahead of any
     // backlog, and sent even to an endpoint that is only being probed.
-    await producer.addScheduled([{ deliveryId, attempt: 1, asked: true }]);
+    await producer.addScheduled([{ deliveryId, endpointId, attempt: 1, asked: true }]);
   } catch (error) {
     // Committed: the sweeper enqueues it once Redis answers again.
     logger.warn({ err: error, deliveryId, endpointId, appId }, "enqueue failed; the sweeper will deliver");

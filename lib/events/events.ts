@@ -114,6 +114,8 @@ export interface IngestResult {
   created: boolean;
   /** Deliveries created by this call; empty for a duplicate. */
   deliveryIds: string[];
+  /** The endpoint of each of deliveryIds, in the same order: it decides the delivery's queue shard. */
+  endpointIds: string[];
 }
 
 export interface IngestRequest {
@@ -178,7 +180,7 @@ export async function ingestEvents(
   });
 
   const keyed = rows.filter((row) => row.key !== null);
-  let inserted: Array<{ id: string; created_at: Date; delivery_ids: string[] }>;
+  let inserted: Array<{ id: string; created_at: Date; delivery_ids: string[]; endpoint_ids: string[] }>;
   try {
     if (keyed.length > 0) {
       // Release keys whose window has passed, so they can name new events.
@@ -204,7 +206,7 @@ export async function ingestEvents(
     // both are in the same day partition, lib/retention/), then a random
     // part from random(): gen_random_uuid() reads the kernel's random
     // source, a system call per row. Ids must be unique, not secret.
-    inserted = await runSql<{ id: string; created_at: Date; delivery_ids: string[] }>(
+    inserted = await runSql<{ id: string; created_at: Date; delivery_ids: string[]; endpoint_ids: string[] }>(
       db,
       Prisma.sql`
       WITH input AS (
@@ -243,7 +245,8 @@ export async function ingestEvents(
       -- (lib/platform/db.ts), and a nested loop would compare every event with every
       -- delivery of the batch.
       SELECT id, max(created_at) AS created_at,
-             array_remove(array_agg(delivery_id ORDER BY endpoint_id), NULL) AS delivery_ids
+             array_remove(array_agg(delivery_id ORDER BY endpoint_id), NULL) AS delivery_ids,
+             array_remove(array_agg(endpoint_id ORDER BY endpoint_id), NULL) AS endpoint_ids
       FROM (SELECT id, created_at, NULL::text AS delivery_id, NULL::text AS endpoint_id FROM event
             UNION ALL
             SELECT event_id, NULL, id, endpoint_id FROM deliveries) AS written
@@ -290,6 +293,7 @@ export async function ingestEvents(
         },
         created: true,
         deliveryIds: stored.delivery_ids,
+        endpointIds: stored.endpoint_ids,
       });
       return;
     }
@@ -298,14 +302,14 @@ export async function ingestEvents(
     );
     if (!found) throw new Error(`event ${row.id} was neither inserted nor found by its idempotency key`);
     const event = { id: found.id, eventType: found.event_type, payload: found.payload, createdAt: found.created_at };
-    results.set(index, { event, created: false, deliveryIds: [] });
+    results.set(index, { event, created: false, deliveryIds: [], endpointIds: [] });
   });
   return requests.map((request, index) => {
     const own = results.get(index);
     if (own) return own;
     const key = keyOf(request);
     const leader = results.get(leaders.get(JSON.stringify([request.app.id, key]))!)!;
-    return { event: leader.event, created: false, deliveryIds: [] };
+    return { event: leader.event, created: false, deliveryIds: [], endpointIds: [] };
   });
 }
 

@@ -61,7 +61,11 @@ export function createIngestion(pool: Pool, producer: DeliveryProducer, logger: 
     const results = outcomes.flatMap((outcome) => ("result" in outcome ? [outcome.result] : []));
     const deliveries = outcomes.flatMap((outcome, index) =>
       "result" in outcome
-        ? outcome.result.deliveryIds.map((deliveryId) => ({ deliveryId, trace: requests[index]!.trace }))
+        ? outcome.result.deliveryIds.map((deliveryId, position) => ({
+            deliveryId,
+            endpointId: outcome.result.endpointIds[position]!,
+            trace: requests[index]!.trace,
+          }))
         : [],
     );
     try {

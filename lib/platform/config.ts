@@ -3,6 +3,7 @@
 import ms from "ms";
 import { z } from "zod";
 import { parseKeyring } from "../endpoints/secret-box";
+import { parseRedisUrl } from "../queue/redis-url";
 
 /** A duration such as "15s", "24h" or "500ms", in milliseconds. */
 const duration = z.string().transform((value, ctx) => {
@@ -22,9 +23,17 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
     .default("postgresql://postgres@127.0.0.1:5432/hookpost"),
+  /** One Redis (redis://host:port) or a cluster by some of its nodes (redis+cluster://host:port,host:port; lib/queue/redis-url.ts). */
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .regex(/^rediss?(\+cluster)?:\/\//, "must be a redis:// or redis+cluster:// URL")
+    .superRefine((value, ctx) => {
+      try {
+        parseRedisUrl(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
     .default("redis://127.0.0.1:6379"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /**
@@ -34,7 +43,30 @@ const schema = z.object({
    */
   TRUST_PROXY: booleanFlag.default(false),
   /** Namespaces every BullMQ key, so several installations (or test runs) can share one Redis. */
-  QUEUE_PREFIX: z.string().min(1).default("hookpost"),
+  QUEUE_PREFIX: z
+    .string()
+    .min(1)
+    .regex(/^[^{}]+$/, "must not contain { or } (the queue shards' hash tags are made from it)")
+    .default("hookpost"),
+  /**
+   * How many queues the deliveries are spread over, each endpoint's in one
+   * (lib/queue/shards.ts). Every process must use the same number. Default
+   * 1 on one Redis, 3 on a cluster: at least the number of primaries.
+   */
+  QUEUE_SHARDS: z.coerce.number().int().min(1).max(256).optional(),
+  /** The shards this worker consumes, e.g. "0,2"; all of them when unset. */
+  WORKER_SHARDS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === "") return undefined;
+      const shards = value.split(",").map((part) => part.trim());
+      if (shards.some((part) => !/^\d+$/.test(part))) {
+        ctx.addIssue({ code: "custom", message: `"${value}" must be comma-separated shard numbers like 0,2` });
+        return z.NEVER;
+      }
+      return [...new Set(shards.map(Number))];
+    }),
   /** The whole exchange with an endpoint: connect, send, headers and body. */
   DELIVERY_TIMEOUT: duration.default(ms("15s")),
   /** Replaces the whole retry schedule, e.g. "1s,2s,5s". */
@@ -123,7 +155,9 @@ const schema = z.object({
   SCHEDULER_INTERVAL: duration.default(ms("100ms")),
   /** When set, /api/metrics and the worker's /metrics require `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  /** The worker's port for /metrics and /health/*; 0 picks a free port. */
+  /** How many worker processes `npm start` runs beside the web process (scripts/start.ts). */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** The worker's port for /metrics and /health/*; 0 picks a free port. `npm start`'s n-th worker adds n. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Signs dashboard sessions (next-auth); required in production (npm start creates one in .hookpost/). */
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -139,11 +173,18 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Config = z.infer<typeof schema>;
+type ParsedEnv = z.infer<typeof schema>;
+export type Config = Omit<ParsedEnv, "QUEUE_SHARDS"> & { QUEUE_SHARDS: number };
 
 /** Rules that span several variables. */
 function crossCheck(config: Config): string[] {
   const problems: string[] = [];
+  const outside = config.WORKER_SHARDS?.filter((shard) => shard >= config.QUEUE_SHARDS) ?? [];
+  if (outside.length > 0) {
+    problems.push(
+      `  WORKER_SHARDS: ${outside.join(", ")} not below QUEUE_SHARDS (${config.QUEUE_SHARDS}); shards are numbered from 0`,
+    );
+  }
   if (config.NODE_ENV === "production" && !config.SECRETS_ENCRYPTION_KEYS) {
     problems.push("  SECRETS_ENCRYPTION_KEYS: required in production (npm start creates one in .hookpost/)");
   }
@@ -172,9 +213,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid environment:\n${problems.join("\n")}`);
   }
-  const problems = crossCheck(result.data);
+  const cluster = parseRedisUrl(result.data.REDIS_URL).kind === "cluster";
+  const config: Config = { ...result.data, QUEUE_SHARDS: result.data.QUEUE_SHARDS ?? (cluster ? 3 : 1) };
+  const problems = crossCheck(config);
   if (problems.length > 0) throw new ConfigError(`Invalid environment:\n${problems.join("\n")}`);
-  return result.data;
+  return config;
 }
 
 let cached: Config | undefined;

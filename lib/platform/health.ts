@@ -1,6 +1,7 @@
 // Liveness and readiness of a process's dependencies, for /api/health*
 // and the worker's metrics port.
 import type { Redis } from "ioredis";
+import { isCluster, type RedisClient } from "../queue/redis";
 import type { Db } from "./db";
 import { withTimeout } from "./with-timeout";
 
@@ -23,17 +24,45 @@ function report(checks: Record<string, string>): HealthReport {
   return { status: Object.values(checks).every((check) => check === "ok") ? "ok" : "unavailable", checks };
 }
 
+/**
+ * Redis answers; a cluster, with every slot served by a primary that
+ * answers (cluster_state:ok), since a queue shard in an uncovered slot
+ * takes no jobs.
+ */
+export async function redisAnswers(redis: RedisClient): Promise<void> {
+  if (!isCluster(redis)) {
+    await redis.ping();
+    return;
+  }
+  const info = String(await redis.call("CLUSTER", "INFO"));
+  const state = /cluster_state:(\w+)/.exec(info)?.[1];
+  if (state !== "ok")
+    throw new Error(`cluster_state is ${state ?? "unknown"}: some slots have no primary that answers`);
+}
+
 /** PostgreSQL and Redis answer. */
-export async function checkHealth(db: Db, redis: Redis): Promise<HealthReport> {
-  const [database, queue] = await Promise.allSettled([within(db.$queryRaw`SELECT 1`), within(redis.ping())]);
+export async function checkHealth(db: Db, redis: RedisClient): Promise<HealthReport> {
+  const [database, queue] = await Promise.allSettled([within(db.$queryRaw`SELECT 1`), within(redisAnswers(redis))]);
   return report({ database: describe(database), redis: describe(queue) });
 }
 
 /**
  * BullMQ needs Redis to never evict keys: an evicted job is a lost attempt
- * until the sweeper notices. A Redis that hides CONFIG is reported as unknown.
+ * until the sweeper notices. A Redis that hides CONFIG is reported as
+ * unknown. On a cluster every primary is asked: each holds shards.
  */
-async function evictionPolicy(redis: Redis): Promise<string> {
+async function evictionPolicy(redis: RedisClient): Promise<string> {
+  if (!isCluster(redis)) return nodeEvictionPolicy(redis);
+  const primaries = redis.nodes("master");
+  if (primaries.length === 0) return "unknown: no primary of the cluster is known yet";
+  const policies = await Promise.all(
+    primaries.map(async (node) => `${node.options.host}:${node.options.port} ${await nodeEvictionPolicy(node)}`),
+  );
+  const wrong = policies.filter((policy) => !policy.endsWith(" ok"));
+  return wrong.length === 0 ? "ok" : wrong.join("; ");
+}
+
+async function nodeEvictionPolicy(redis: Redis): Promise<string> {
   const reply = (await within(redis.call("CONFIG", "GET", "maxmemory-policy"))) as string[];
   const policy = reply[1];
   if (policy === undefined) return "unknown: CONFIG GET maxmemory-policy returned nothing";
@@ -41,10 +70,10 @@ async function evictionPolicy(redis: Redis): Promise<string> {
 }
 
 /** Ready to serve: dependencies answer and Redis will not evict queue keys. */
-export async function checkReadiness(db: Db, redis: Redis): Promise<HealthReport> {
+export async function checkReadiness(db: Db, redis: RedisClient): Promise<HealthReport> {
   const [database, queue, eviction] = await Promise.allSettled([
     within(db.$queryRaw`SELECT 1`),
-    within(redis.ping()),
+    within(redisAnswers(redis)),
     evictionPolicy(redis),
   ]);
   return report({

@@ -2,13 +2,12 @@
 // globalThis: the process holds two copies of lib/ (Next.js's bundle, and
 // the source server/main.ts loads), and both must use one set of
 // connections.
-import type { Redis } from "ioredis";
 import { listenForApiKeyRevocations } from "../auth/api-keys";
 import { getConfig } from "./config";
 import { getDb, type Db } from "./db";
 import { createLogger, type Logger } from "./logger";
 import { DeliveryProducer } from "../queue/producer";
-import { createProducerConnection, createSubscriberConnection } from "../queue/redis";
+import { createProducerConnection, createSubscriberConnection, type RedisClient } from "../queue/redis";
 import type { DestinationPolicy } from "../endpoints/url-guard";
 
 interface WebRuntime {
@@ -16,7 +15,7 @@ interface WebRuntime {
   producer: DeliveryProducer;
   policy: DestinationPolicy;
   /** Listens for API key revocations (lib/auth/api-keys.ts). */
-  subscriber: Redis;
+  subscriber: RedisClient;
 }
 
 /** What the use cases (a retry, a rotation, a new endpoint...) need of the web process. */
@@ -35,7 +34,11 @@ export function getWebRuntime(): WebRuntime {
   if (!globalForRuntime.hookpostWebRuntime) {
     const config = getConfig();
     const logger = createLogger("web");
-    const producer = new DeliveryProducer(createProducerConnection(config.REDIS_URL, logger), config.QUEUE_PREFIX);
+    const producer = new DeliveryProducer(
+      createProducerConnection(config.REDIS_URL, logger),
+      config.QUEUE_PREFIX,
+      config.QUEUE_SHARDS,
+    );
     const subscriber = createSubscriberConnection(config.REDIS_URL, logger);
     listenForApiKeyRevocations(subscriber, config.QUEUE_PREFIX, logger).catch((error: unknown) =>
       logger.error({ err: error }, "cannot listen for API key revocations; a revoked key works until its TTL ends"),

@@ -4,7 +4,11 @@
 // of them. (A fixed window counted per clock second let a full second's
 // allowance at the end of one second meet the next second's at its start:
 // twice the limit within a few milliseconds.)
-import type { Redis } from "ioredis";
+//
+// The script touches one key, which lives under the endpoint's queue shard
+// prefix: on a Redis Cluster it is in that shard's hash slot, beside the
+// endpoint's jobs.
+import type { RedisClient } from "../queue/redis";
 
 /**
  * KEYS[1]: the endpoint's theoretical arrival time (TAT), in microseconds on
@@ -24,14 +28,15 @@ redis.call('SET', KEYS[1], nowUs + interval, 'PX', math.ceil(interval / 1000) + 
 return 0
 `;
 
-type RedisWithTake = Redis & { hookpostRateTake(key: string, intervalUs: number): Promise<number> };
+type RedisWithTake = RedisClient & { hookpostRateTake(key: string, intervalUs: number): Promise<number> };
 
 export class EndpointRateLimiter {
   private readonly redis: RedisWithTake;
 
   constructor(
-    redis: Redis,
-    private readonly prefix: string,
+    redis: RedisClient,
+    /** The key prefix of an endpoint's queue shard (DeliveryProducer.prefixOf). */
+    private readonly prefixOf: (endpointId: string) => string,
   ) {
     // defineCommand sends EVALSHA and falls back to EVAL once per connection.
     if (!("hookpostRateTake" in redis)) redis.defineCommand("hookpostRateTake", { numberOfKeys: 1, lua: takeScript });
@@ -44,7 +49,7 @@ export class EndpointRateLimiter {
    */
   async take(endpointId: string, perSecond: number): Promise<number> {
     const waitUs = await this.redis.hookpostRateTake(
-      `${this.prefix}:rate:${endpointId}`,
+      `${this.prefixOf(endpointId)}:rate:${endpointId}`,
       Math.ceil(1_000_000 / perSecond),
     );
     if (typeof waitUs !== "number") throw new Error(`rate limit for ${endpointId} returned ${String(waitUs)}`);

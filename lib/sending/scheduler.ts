@@ -7,6 +7,9 @@
 // deliveries a second were a thousand jobs a second). They start at most
 // one interval late, never early.
 //
+// The job is one per queue shard the claimed rows' endpoints span, all
+// under the id the rows name (lib/queue/producer.ts).
+//
 // Claiming names the job in the rows before the job is added: if the add
 // fails, the rows name a job that is not in Redis, and the sweeper
 // enqueues them on its own (lib/sending/sweeper.ts). Several workers
@@ -29,7 +32,7 @@ export async function queueDueAttempts(
   limit = DUE_ATTEMPTS_PER_JOB,
 ): Promise<number> {
   const jobId = dueAttemptsJobId();
-  const claimed = await queryRows<{ id: string; attempt: number }>(
+  const claimed = await queryRows<{ id: string; endpoint_id: string; attempt: number }>(
     pool,
     // MATERIALIZED: the claim runs once, then each claimed row is updated by
     // its primary key, whatever the planner guesses of an empty table.
@@ -44,11 +47,11 @@ export async function queueDueAttempts(
     UPDATE deliveries d SET next_attempt_job = ${jobId}
     FROM due
     WHERE d.id = due.id
-    RETURNING d.id, d.scheduled_attempts + 1 AS attempt`,
+    RETURNING d.id, d.endpoint_id, d.scheduled_attempts + 1 AS attempt`,
   );
   await producer.addDueAttempts(
     jobId,
-    claimed.map((row) => ({ deliveryId: row.id, attempt: row.attempt })),
+    claimed.map((row) => ({ deliveryId: row.id, endpointId: row.endpoint_id, attempt: row.attempt })),
   );
   getMetrics().dueAttemptsQueued.inc(claimed.length);
   return claimed.length;

@@ -19,6 +19,7 @@ export const SWEEP_BATCH = 1_000;
 
 interface DueRow {
   id: string;
+  endpoint_id: string;
   scheduled_attempts: number;
   next_attempt_job: string;
 }
@@ -27,7 +28,7 @@ const ownJobOf = (row: DueRow) => scheduledAttemptJobId(row.id, row.scheduled_at
 
 export async function sweepDueDeliveries(db: Db, producer: DeliveryProducer, logger: Logger): Promise<number> {
   const rows = await db.$queryRaw<DueRow[]>`
-    SELECT id, scheduled_attempts, next_attempt_job FROM deliveries
+    SELECT id, endpoint_id, scheduled_attempts, next_attempt_job FROM deliveries
     WHERE status = 'pending' AND next_attempt_job IS NOT NULL
       AND next_attempt_at <= now() - make_interval(secs => ${SWEEP_GRACE_MS / 1000})
     ORDER BY next_attempt_at
@@ -36,10 +37,20 @@ export async function sweepDueDeliveries(db: Db, producer: DeliveryProducer, log
   // the scheduler (its row names no job), so it is not read here. Left
   // overdue with a job of its own, a hanging endpoint's backlog filled every
   // sweep's batch, and a lost delivery behind it was never reached.
-  const live = await producer.existingJobs(rows.flatMap((row) => [row.next_attempt_job, ownJobOf(row)]));
-  const due = rows.filter((row) => !live.has(row.next_attempt_job) && !live.has(ownJobOf(row)));
+  // Each job is looked for in the shard of the row's endpoint: a batch job's id is used by every shard it spans.
+  const live = await producer.existingJobs(
+    rows.flatMap((row) => [
+      { endpointId: row.endpoint_id, jobId: row.next_attempt_job },
+      { endpointId: row.endpoint_id, jobId: ownJobOf(row) },
+    ]),
+  );
+  const due = rows.filter(
+    (row) => !live(row.endpoint_id, row.next_attempt_job) && !live(row.endpoint_id, ownJobOf(row)),
+  );
   if (due.length === 0) return 0;
-  await producer.addScheduled(due.map((row) => ({ deliveryId: row.id, attempt: row.scheduled_attempts + 1 })));
+  await producer.addScheduled(
+    due.map((row) => ({ deliveryId: row.id, endpointId: row.endpoint_id, attempt: row.scheduled_attempts + 1 })),
+  );
   getMetrics().sweeperReenqueued.inc(due.length);
   logger.debug({ count: due.length }, "sweeper enqueued due deliveries");
   return due.length;

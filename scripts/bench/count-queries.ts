@@ -71,7 +71,7 @@ const deps = {
   logger: createLogger("worker"),
   slots: new EndpointSlots({ limit: 10, timeoutMs: 5_000, maxWaiting: 20 }),
   breaker: createEndpointBreaker(getHotPathPool(), 10),
-  rateLimiter: new EndpointRateLimiter(redis, "qc"),
+  rateLimiter: new EndpointRateLimiter(redis, () => "qc"),
   sending: pLimit(10),
   attempting: pLimit(30),
 };
@@ -107,7 +107,7 @@ try {
   }
   void endpoint;
 } finally {
-  await producer.queue.obliterate({ force: true });
+  await producer.queues[0]!.obliterate({ force: true });
   await producer.close();
   redis.disconnect();
   await agent.close();

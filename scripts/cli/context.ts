@@ -44,9 +44,15 @@ export function createCliContext(config: Config): CliContext {
   let ingestion: Ingestion | undefined;
   const getProducer = () => {
     if (!producer) {
-      producer = new DeliveryProducer(createCommandConnection(config.REDIS_URL, logger), config.QUEUE_PREFIX);
+      producer = new DeliveryProducer(
+        createCommandConnection(config.REDIS_URL, logger),
+        config.QUEUE_PREFIX,
+        config.QUEUE_SHARDS,
+      );
       // The add that meets a dead Redis fails the command; the queue's own report of it goes to the log.
-      producer.queue.on("error", (error) => logger.warn({ err: error }, "queue connection failed"));
+      for (const queue of producer.queues) {
+        queue.on("error", (error) => logger.warn({ err: error }, "queue connection failed"));
+      }
     }
     return producer;
   };
@@ -67,7 +73,7 @@ export function createCliContext(config: Config): CliContext {
     ingestion: () => (ingestion ??= createIngestion(getHotPathPool(), getProducer(), logger)),
     async close() {
       if (producer) {
-        await producer.queue.close();
+        await producer.close();
         producer.connection.disconnect();
       }
       if (db || ingestion) await closeDb();

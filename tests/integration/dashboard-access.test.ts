@@ -32,7 +32,7 @@ import { createTestDatabase, type TestDatabase } from "../support/services";
 let database: TestDatabase;
 const queued: Array<{ kind: string; deliveryId: string; requestedBy?: string; delayMs?: number }> = [];
 const producer = {
-  addManual(deliveryId: string, requestedBy: string, options: { delayMs?: number } = {}) {
+  addManual({ deliveryId }: { deliveryId: string }, requestedBy: string, options: { delayMs?: number } = {}) {
     queued.push({ kind: "manual", deliveryId, requestedBy, delayMs: options.delayMs ?? 0 });
     return Promise.resolve();
   },

@@ -133,7 +133,7 @@ describe("endpoint breaker", () => {
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const producer = new DeliveryProducer(redis, hookpost.queuePrefix);
     const test = await sendTestEvent(hookpost.db, producer, createLogger("web"), appId, endpointId);
-    await producer.queue.close();
+    await producer.queues[0]!.close();
     redis.disconnect();
     await waitFor("the test event's request", () => (requestsFor([test.eventId]).length > 0 ? true : undefined));
 

@@ -26,7 +26,7 @@ beforeAll(async () => {
   workerRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   worker = new Worker(DELIVERY_QUEUE, undefined, {
     connection: workerRedis,
-    prefix: producer.queue.opts.prefix,
+    prefix: producer.queues[0]!.opts.prefix,
     autorun: false,
   });
 });
@@ -57,12 +57,17 @@ describe("the delivery queue", () => {
       { url: "http://127.0.0.1:9/hook", description: "", eventTypes: [], rateLimit: null },
       { allowPrivate: true, allowedCidrs: [] },
     );
-    await producer.addFirstAttempts(firstAttemptsJobId(), [{ deliveryId: "dlv_a1" }, { deliveryId: "dlv_a2" }]);
-    await producer.addFirstAttempts(firstAttemptsJobId(), [{ deliveryId: "dlv_b" }]);
+    await producer.addFirstAttempts(firstAttemptsJobId(), [
+      { deliveryId: "dlv_a1", endpointId: endpoint.id },
+      { deliveryId: "dlv_a2", endpointId: endpoint.id },
+    ]);
+    await producer.addFirstAttempts(firstAttemptsJobId(), [{ deliveryId: "dlv_b", endpointId: endpoint.id }]);
     // A replay's first second goes out at once (delay 0), the rest later.
-    await producer.addManual("dlv_replayed", "ops@example.com", { delayMs: 0 });
+    await producer.addManual({ deliveryId: "dlv_replayed", endpointId: endpoint.id }, "ops@example.com", {
+      delayMs: 0,
+    });
     const test = await sendTestEvent(db, producer, createLogger("web"), app.id, endpoint.id);
-    await producer.addManual("dlv_clicked", "ops@example.com");
+    await producer.addManual({ deliveryId: "dlv_clicked", endpointId: endpoint.id }, "ops@example.com");
 
     expect(await takeAll()).toEqual(["dlv_clicked", test.deliveryId, "dlv_a1+dlv_a2", "dlv_b", "dlv_replayed"]);
   });

@@ -13,8 +13,8 @@ let workerB: EndpointRateLimiter;
 beforeAll(() => {
   connections = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
   const prefix = uniqueName("rate");
-  workerA = new EndpointRateLimiter(connections[0]!, prefix);
-  workerB = new EndpointRateLimiter(connections[1]!, prefix);
+  workerA = new EndpointRateLimiter(connections[0]!, () => prefix);
+  workerB = new EndpointRateLimiter(connections[1]!, () => prefix);
 });
 afterAll(() => connections?.forEach((connection) => connection.disconnect()));
 

@@ -74,7 +74,7 @@ describe("queueDueAttempts", () => {
     const jobId = rows[0]!.nextAttemptJob!;
     expect(jobId).toMatch(/^due-/);
     expect(rows.every((row) => row.nextAttemptJob === jobId)).toBe(true);
-    const job = await producer.queue.getJob(jobId);
+    const job = await producer.queues[0]!.getJob(jobId);
     expect(job?.name).toBe("due-attempts");
     const data = job!.data as JobData<"due-attempts">;
     expect(data.attempts.map((item) => item.deliveryId).sort()).toEqual([...due].sort());
@@ -99,7 +99,7 @@ describe("queueDueAttempts", () => {
 
     expect(await queueDueAttempts(database.pool, producer)).toBe(1);
     const [come, later, kept] = await Promise.all([turnCome!, turnLater!, notRefused!].map((id) => rowsOf([id])));
-    const job = await producer.queue.getJob(come![0]!.nextAttemptJob!);
+    const job = await producer.queues[0]!.getJob(come![0]!.nextAttemptJob!);
     expect(job?.name).toBe("due-attempts");
     expect((job!.data as JobData<"due-attempts">).attempts).toEqual([{ deliveryId: turnCome, attempt: 1 }]);
     expect(later![0]!.nextAttemptJob).toBeNull();
@@ -122,7 +122,7 @@ describe("queueDueAttempts", () => {
     expect(total + rest).toBe(40);
     expect([...claimedByJob.values()].reduce((sum, count) => sum + count, 0)).toBe(40 - rest);
     for (const [jobId, count] of claimedByJob) {
-      const job = await producer.queue.getJob(jobId);
+      const job = await producer.queues[0]!.getJob(jobId);
       expect((job!.data as JobData<"due-attempts">).attempts).toHaveLength(count);
     }
   });
@@ -133,13 +133,13 @@ describe("queueDueAttempts", () => {
     const unreachable = new Redis("redis://127.0.0.1:9", { maxRetriesPerRequest: 0, lazyConnect: true });
     unreachable.on("error", () => {});
     const broken = new DeliveryProducer(unreachable, uniqueName("unreachable"));
-    broken.queue.on("error", () => {});
+    broken.queues[0]!.on("error", () => {});
     await expect(queueDueAttempts(database.pool, broken)).rejects.toThrow();
     unreachable.disconnect();
 
     const rows = await rowsOf(due);
     expect(rows.every((row) => row.nextAttemptJob?.startsWith("due-"))).toBe(true);
     expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(2);
-    for (const id of due) expect(await producer.queue.getJob(scheduledAttemptJobId(id, 2))).toBeDefined();
+    for (const id of due) expect(await producer.queues[0]!.getJob(scheduledAttemptJobId(id, 2))).toBeDefined();
   });
 });

@@ -34,22 +34,26 @@ async function dueDeliveries(name: string, count: number, jobId: string) {
   return ids;
 }
 
-const queued = async (jobId: string) => (await producer.queue.getJob(jobId)) !== undefined;
+const queued = async (jobId: string) => (await producer.queues[0]!.getJob(jobId)) !== undefined;
 
 describe("sweepDueDeliveries", () => {
   it("leaves first attempts to their queued first-attempts job, and enqueues them once it is gone", async () => {
     const jobId = firstAttemptsJobId();
     const ids = await dueDeliveries("held", 3, jobId);
+    const rows = await database.db.delivery.findMany({
+      where: { id: { in: ids } },
+      select: { endpointId: true, id: true },
+    });
     await producer.addFirstAttempts(
       jobId,
-      ids.map((deliveryId) => ({ deliveryId })),
+      rows.map((row) => ({ deliveryId: row.id, endpointId: row.endpointId })),
     );
 
     expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(0);
     for (const id of ids) expect(await queued(scheduledAttemptJobId(id, 1))).toBe(false);
 
     // The job is lost (Redis flushed, or failed for good): each delivery gets a job of its own.
-    await producer.queue.remove(jobId);
+    await producer.queues[0]!.remove(jobId);
     expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(3);
     for (const id of ids) expect(await queued(scheduledAttemptJobId(id, 1))).toBe(true);
   });
@@ -57,9 +61,9 @@ describe("sweepDueDeliveries", () => {
   it("leaves alone a delivery whose own job waits in the delayed set, as one does between its job's retries", async () => {
     const [id] = await dueDeliveries("backing off", 1, firstAttemptsJobId());
     const jobId = scheduledAttemptJobId(id!, 1);
-    await producer.queue.add("scheduled-attempt", { deliveryId: id!, attempt: 1 }, { jobId, delay: 60_000 });
+    await producer.queues[0]!.add("scheduled-attempt", { deliveryId: id!, attempt: 1 }, { jobId, delay: 60_000 });
     expect(await sweepDueDeliveries(database.db, producer, logger)).toBe(0);
-    expect(await producer.queue.getJobState(jobId)).toBe("delayed");
+    expect(await producer.queues[0]!.getJobState(jobId)).toBe("delayed");
   });
 
   it("reaches a lost delivery behind more deliveries held back by their endpoint than one sweep reads", async () => {

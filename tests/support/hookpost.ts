@@ -38,6 +38,8 @@ export interface RunningHookpost {
   webLogs(): string;
   /** Another web process on the same database, Redis and queue, as a second replica would be. */
   startWeb(): Promise<{ baseUrl: string; stop(): Promise<void> }>;
+  /** Another worker process on the same database, Redis and queue, stopped with the rest. */
+  startExtraWorker(): Promise<{ logs(): string; stop(signal?: NodeJS.Signals): Promise<void> }>;
   /** Runs `npm run hookpost -- <args>` (scripts/cli.ts) against this instance. */
   cli(args: string[]): Promise<{ code: number | null; output: string }>;
   stop(): Promise<void>;
@@ -130,14 +132,30 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
       child.on("exit", (code) => resolve({ code, output: output.join("") }));
     });
 
-  const startWorker = async () => {
-    worker = spawnLogged(process.execPath, [...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker], env, workerLogs);
-    const started = worker;
+  const spawnWorker = async (logs: string[]) => {
+    const started = spawnLogged(process.execPath, [...WORKER_NODE_FLAGS, PROCESS_BUNDLES.worker], env, logs);
     await waitFor("the worker to start", () => {
-      if (started.exitCode !== null) throw new Error(`worker exited: ${workerLogs.join("")}`);
-      return workerLogs.join("").includes("worker started") ? true : undefined;
+      if (started.exitCode !== null) throw new Error(`worker exited: ${logs.join("")}`);
+      return logs.join("").includes("worker started") ? true : undefined;
     });
     return started;
+  };
+  const startWorker = async () => {
+    worker = await spawnWorker(workerLogs);
+    return worker;
+  };
+  const extraWorkers: ChildProcess[] = [];
+  const startExtraWorker = async () => {
+    const logs: string[] = [];
+    const extra = await spawnWorker(logs);
+    extraWorkers.push(extra);
+    return {
+      logs: () => logs.join(""),
+      async stop(signal: NodeJS.Signals = "SIGTERM") {
+        extra.kill(signal);
+        await exited(extra);
+      },
+    };
   };
 
   try {
@@ -200,9 +218,10 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     workerLogs: () => workerLogs.join(""),
     webLogs: () => webLogs.join(""),
     startWeb,
+    startExtraWorker,
     cli,
     async stop() {
-      const children = [web, worker].filter((child): child is ChildProcess => child !== undefined);
+      const children = [web, worker, ...extraWorkers].filter((child): child is ChildProcess => child !== undefined);
       for (const child of children) child.kill("SIGTERM");
       await Promise.all(children.map(exited));
       await database.drop();

@@ -22,7 +22,7 @@ export async function createQueueFixture(prefix: string): Promise<QueueFixture> 
     database,
     producer,
     async close() {
-      await producer.queue.obliterate({ force: true });
+      for (const queue of producer.queues) await queue.obliterate({ force: true });
       await producer.close();
       redis.disconnect();
       await database.drop();

@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 
 export interface ReceivedRequest {
+  /** The path and query it was sent to. */
+  url: string;
   headers: IncomingMessage["headers"];
   body: string;
   receivedAt: number;
@@ -31,7 +33,12 @@ export async function startReceiver(responder: Responder = answer(200, "ok")): P
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const received = { headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), receivedAt: Date.now() };
+      const received = {
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        receivedAt: Date.now(),
+      };
       requests.push(received);
       current(received, requests.length - 1, res);
     });

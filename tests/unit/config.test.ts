@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "@/lib/platform/config";
+import { parseRedisUrl } from "@/lib/queue/redis-url";
 
 describe("parseConfig", () => {
   it("applies the documented defaults", () => {
@@ -32,10 +33,42 @@ describe("parseConfig", () => {
     ["ALLOW_PRIVATE_ENDPOINTS", "yes"],
     ["SECRETS_ENCRYPTION_KEYS", "k1:tooshort"],
     ["OPERATOR_WEBHOOK_URL", "ftp://ops.example"],
+    ["REDIS_URL", "redis+cluster://"],
+    ["REDIS_URL", "redis+cluster://10.0.0.1:7000,10.0.0.2"],
+    ["QUEUE_SHARDS", "0"],
+    ["QUEUE_PREFIX", "{hookpost}"],
+    ["WORKER_SHARDS", "0,one"],
     ["RETENTION", "30"],
   ])("names the bad variable %s", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe("Redis Cluster and queue shards", () => {
+  it("reads a cluster from REDIS_URL, with 3 queue shards unless QUEUE_SHARDS says otherwise", () => {
+    const url = "redis+cluster://user:p%40ss@10.0.0.1:7000,10.0.0.2:7001/";
+    expect(parseConfig({ REDIS_URL: url }).QUEUE_SHARDS).toBe(3);
+    expect(parseConfig({ REDIS_URL: url, QUEUE_SHARDS: "6" }).QUEUE_SHARDS).toBe(6);
+    expect(parseConfig({}).QUEUE_SHARDS).toBe(1);
+    expect(parseRedisUrl(url)).toEqual({
+      kind: "cluster",
+      nodes: [
+        { host: "10.0.0.1", port: 7000 },
+        { host: "10.0.0.2", port: 7001 },
+      ],
+      username: "user",
+      password: "p@ss",
+      tls: false,
+    });
+    expect(parseRedisUrl("redis://127.0.0.1:6379")).toEqual({ kind: "single", url: "redis://127.0.0.1:6379" });
+  });
+
+  it("refuses a worker shard that does not exist", () => {
+    expect(() => parseConfig({ QUEUE_SHARDS: "2", WORKER_SHARDS: "1,2" })).toThrow(
+      "WORKER_SHARDS: 2 not below QUEUE_SHARDS (2)",
+    );
+    expect(parseConfig({ QUEUE_SHARDS: "3", WORKER_SHARDS: "2, 0" }).WORKER_SHARDS).toEqual([2, 0]);
   });
 });
 
