@@ -11,20 +11,18 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem, release } from "node:os";
 import { parseArgs } from "node:util";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@prisma/client";
-import { createApiKey } from "../../lib/auth/api-keys";
 import type { Bench, BenchOptions } from "./context";
 import { Api } from "./load";
 import { Report } from "./report";
 import { measureCeiling, reportCeiling } from "./scenarios/ceiling";
+import { scenarioCluster } from "./scenarios/cluster";
 import { scenarioE2e } from "./scenarios/e2e";
 import { scenarioFailures } from "./scenarios/failures";
 import { scenarioIngest } from "./scenarios/ingest";
 import { scenarioLogs } from "./scenarios/logs";
 import { scenarioScaleOut } from "./scenarios/scale-out";
 import { scenarioSoak } from "./scenarios/soak";
-import { startStack, type Stack } from "./stack";
+import { benchApiKey, startStack, type Stack, type StackOptions } from "./stack";
 
 const { values: flags } = parseArgs({
   options: {
@@ -60,9 +58,15 @@ const options: BenchOptions = {
   warmupSeconds: 3,
   stamp,
 };
-const SCENARIOS = new Set((flags.scenario ?? ["1", "2", "3", "4", "5", "6"]).map(Number));
+const SCENARIOS = new Set((flags.scenario ?? ["1", "2", "3", "4", "5", "6", "7"]).map(Number));
 const WORKER_EXTRA_FLAGS = flags["worker-node-flag"] ?? [];
 const profileDir = flags["cpu-prof"] ? `bench-results/profiles-${stamp}` : undefined;
+const stackOptions: StackOptions = {
+  workerConcurrency: options.concurrency,
+  deliveryTimeout: flags["delivery-timeout"],
+  profileDir,
+  workerNodeFlags: WORKER_EXTRA_FLAGS,
+};
 
 function machine() {
   const cpuList = cpus();
@@ -91,14 +95,6 @@ async function postgresSettings(stack: Stack): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((r) => [r.name, r.setting]));
 }
 
-/** An API key of the bench database's own, for the load client. */
-async function benchApiKey(stack: Stack): Promise<string> {
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: stack.databaseUrl }) });
-  const { key } = await createApiKey(db, "bench");
-  await db.$disconnect();
-  return key;
-}
-
 /**
  * The scenarios asked for, in the order that lets each use the one before:
  * 2 measures the ceiling's second run, 4 runs at 2's half rate.
@@ -112,6 +108,7 @@ async function runScenarios(bench: Bench) {
   if (SCENARIOS.has(4)) await scenarioFailures(bench, e2e?.halfRate ?? 100, e2e?.halfP99);
   if (SCENARIOS.has(6)) await scenarioScaleOut(bench);
   if (SCENARIOS.has(5)) await scenarioLogs(bench);
+  if (SCENARIOS.has(7)) await scenarioCluster(bench, stackOptions);
   if (options.soakSeconds > 0) await scenarioSoak(bench);
 }
 
@@ -149,12 +146,7 @@ async function main() {
   console.log(
     `Machine: ${info.cpus} x ${info.cpuModel}, ${info.memoryGb} GB, node ${info.node}, load ${info.loadavgAtStart.join(" ")}`,
   );
-  const stack = await startStack({
-    workerConcurrency: options.concurrency,
-    deliveryTimeout: flags["delivery-timeout"],
-    profileDir,
-    workerNodeFlags: WORKER_EXTRA_FLAGS,
-  });
+  const stack = await startStack(stackOptions);
   const settings = await postgresSettings(stack);
   const api = new Api(stack.baseUrl, await benchApiKey(stack), 64);
   const report = new Report();

@@ -1,11 +1,10 @@
 // What the scenarios measure around a phase: each process's CPU and RSS,
 // round trips to PostgreSQL and Redis, checkpoints, deferrals, and the
 // arithmetic that turns them into per-delivery figures.
-import { Queue } from "bullmq";
-import { DELIVERY_QUEUE } from "../../lib/queue/jobs";
+import { DeliveryProducer } from "../../lib/queue/producer";
 import type { LatencySummary } from "./load";
 import { fmt } from "./report";
-import { cpuSeconds, rssMb, serviceCpuSeconds, type MachineSecond, type Stack } from "./stack";
+import { cpuSeconds, redisPrimaries, rssMb, serviceCpuSeconds, type MachineSecond, type Stack } from "./stack";
 
 export interface Resources {
   workerRssMb: number;
@@ -105,16 +104,20 @@ export async function countRoundTrips(stack: Stack): Promise<() => Promise<Round
     const { rows } = await stack.pool.query<{ n: string }>(
       "SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()",
     );
-    const info = await stack.redis.info("stats");
-    const commands = /total_commands_processed:(\d+)/.exec(info)?.[1];
-    return { pg: Number(rows[0]!.n), redis: Number(commands) };
+    let commands = 0;
+    for (const node of redisPrimaries(stack.redis)) {
+      const info = await node.info("stats");
+      commands += Number(/total_commands_processed:(\d+)/.exec(info)?.[1]);
+    }
+    return { pg: Number(rows[0]!.n), redis: commands };
   };
   const before = await read();
   return async () => {
     // A busy backend publishes its counts about once a second, at both ends alike.
     const after = await read();
-    // Less this function's own two statements.
-    return { pgTransactions: after.pg - before.pg - 2, redisCommands: after.redis - before.redis - 2 };
+    // Less this function's own statements.
+    const own = redisPrimaries(stack.redis).length * 2;
+    return { pgTransactions: after.pg - before.pg - 2, redisCommands: after.redis - before.redis - own };
   };
 }
 
@@ -145,7 +148,7 @@ export async function countDeferrals(stack: Stack): Promise<() => Promise<number
 export async function quiesce(stack: Stack) {
   await stack.stopWorkers();
   await stack.pool.query(`UPDATE deliveries SET status = 'failed', next_attempt_at = NULL WHERE status = 'pending'`);
-  const queue = new Queue(DELIVERY_QUEUE, { connection: stack.redis, prefix: stack.queuePrefix });
-  await queue.obliterate({ force: true });
-  await queue.close();
+  const producer = new DeliveryProducer(stack.redis, stack.queuePrefix, stack.queueShards);
+  for (const queue of producer.queues) await queue.obliterate({ force: true });
+  await producer.close();
 }

@@ -5,8 +5,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { Redis } from "ioredis";
 import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import { createApiKey } from "../../lib/auth/api-keys";
+import { connectRedis, isCluster, type RedisClient } from "../../lib/queue/redis";
 import { buildIfNeeded } from "../build-if-needed";
 import { NODE_FLAGS, PROCESS_BUNDLES, WORKER_NODE_FLAGS } from "../bundle";
 import { dropDatabase, ensureDatabase, migrate } from "../services";
@@ -294,7 +297,9 @@ export interface Stack {
   databaseUrl: string;
   queuePrefix: string;
   pool: pg.Pool;
-  redis: Redis;
+  redis: RedisClient;
+  /** QUEUE_SHARDS of its processes. */
+  queueShards: number;
   receiverUrl: string;
   receiver: Child;
   web: Child;
@@ -347,6 +352,9 @@ export interface StackOptions {
   profileDir?: string;
   /** Added to every worker's command line, before the defaults. */
   workerNodeFlags?: string[];
+  /** A Redis or a cluster (`redis+cluster://...`); the local Redis by default. */
+  redisUrl?: string;
+  queueShards?: number;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -365,8 +373,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
   const queuePrefix = `hookpost_bench_${suffix}`;
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const queueShards = options.queueShards ?? 1;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const redis = connectRedis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => 200 });
+  redis.on("error", (error: Error) => console.error(`bench's Redis connection: ${error.message}`));
 
   const receiver = spawnChild(
     "receiver",
@@ -387,8 +398,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: databaseUrl,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: queuePrefix,
+    QUEUE_SHARDS: String(queueShards),
     PORT: String(port),
     ALLOW_PRIVATE_ENDPOINTS: "true",
     LOG_LEVEL: "info",
@@ -421,6 +433,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     queuePrefix,
     pool,
     redis,
+    queueShards,
     receiverUrl,
     receiver,
     web,
@@ -498,11 +511,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return stack;
 }
 
-export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
+/** The nodes that hold keys: the Redis itself, or every primary of a cluster. */
+export function redisPrimaries(redis: RedisClient) {
+  return isCluster(redis) ? redis.nodes("master") : [redis];
+}
+
+export async function deleteKeys(redis: RedisClient, pattern: string): Promise<void> {
+  for (const node of redisPrimaries(redis)) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = next;
+      if (keys.length === 0) continue;
+      // On a cluster one DEL may only name keys of one slot: a key at a time.
+      if (isCluster(redis)) for (const key of keys) await node.del(key);
+      else await node.del(...keys);
+    } while (cursor !== "0");
+  }
+}
+
+/** An API key of the stack's database, for the load client. */
+export async function benchApiKey(stack: Stack): Promise<string> {
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: stack.databaseUrl }) });
+  const { key } = await createApiKey(db, "bench");
+  await db.$disconnect();
+  return key;
 }
