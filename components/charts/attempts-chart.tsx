@@ -4,7 +4,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import type { OutcomeBucket } from "@/lib/dashboard/chart-buckets";
 import { useTimeZone } from "../time-zone";
-import { bucketLabel, bucketName, clockLabel, legendOrder, OUTCOME_COLOURS } from "./chart-time";
+import { bucketLabel, bucketName, clockLabel, legendOrder, OUTCOME_COLOURS, CHART_TEXT } from "./chart-time";
 
 export function AttemptsChart({
   buckets,
@@ -37,7 +37,9 @@ export function AttemptsChart({
           tick={{ fontSize: 11 }}
         />
         <YAxis allowDecimals={false} width="auto" tick={{ fontSize: 11 }} />
+        {/* Text in the page's colour: the series' own colours are too light to read as text. */}
         <Tooltip
+          itemStyle={CHART_TEXT}
           labelFormatter={(iso) => (typeof iso === "string" ? bucketLabel(iso, bucketMinutes, zone) : iso)}
           cursor={{ fill: "rgba(59, 91, 219, 0.08)" }}
         />
@@ -47,6 +49,7 @@ export function AttemptsChart({
           height={24}
           iconSize={10}
           wrapperStyle={{ fontSize: 12 }}
+          formatter={(value: string) => <span style={CHART_TEXT}>{value}</span>}
         />
         <Bar
           dataKey="succeeded"

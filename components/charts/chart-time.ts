@@ -27,5 +27,8 @@ export function bucketSize(minutes: number): string {
 
 export const OUTCOME_COLOURS = { succeeded: "#40c057", failed: "#fa5252" } as const;
 
+/** Labels beside a series' colour are written in the page's text colour, which reads at 4.5:1. */
+export const CHART_TEXT = { color: "var(--text)" } as const;
+
 /** Legend items in the order the series are drawn (Recharts sorts them by name otherwise). */
 export const legendOrder = (item: { dataKey?: unknown }): number => (item.dataKey === "failed" ? 1 : 0);

@@ -4,7 +4,15 @@
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { successRate, type OutcomeBucket } from "@/lib/dashboard/chart-buckets";
 import { useTimeZone } from "../time-zone";
-import { bucketLabel, bucketName, bucketSize, clockLabel, legendOrder, OUTCOME_COLOURS } from "./chart-time";
+import {
+  bucketLabel,
+  bucketName,
+  bucketSize,
+  clockLabel,
+  legendOrder,
+  OUTCOME_COLOURS,
+  CHART_TEXT,
+} from "./chart-time";
 
 export function SuccessRateChart({
   buckets,
@@ -41,7 +49,9 @@ export function SuccessRateChart({
           tick={{ fontSize: 11 }}
         />
         <YAxis domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} unit="%" width="auto" tick={{ fontSize: 11 }} />
+        {/* Text in the page's colour: the series' own colours are too light to read as text. */}
         <Tooltip
+          itemStyle={CHART_TEXT}
           labelFormatter={(iso) => (typeof iso === "string" ? bucketLabel(iso, bucketMinutes, zone) : iso)}
           formatter={(value) => [`${String(value)}%`, "Succeeded"]}
         />
@@ -51,6 +61,7 @@ export function SuccessRateChart({
           height={24}
           iconSize={10}
           wrapperStyle={{ fontSize: 12 }}
+          formatter={(value: string) => <span style={CHART_TEXT}>{value}</span>}
         />
         <Line
           dataKey="rate"

@@ -35,7 +35,7 @@ describe("apps", () => {
     const created = await hookpost.api("/apps", { body: { name: "Globex", uid: "globex" } });
     expect(created.status).toBe(201);
     const app = await body<{ id: string; name: string; uid: string; createdAt: string }>(created);
-    expect(Object.keys(app).sort()).toEqual(["createdAt", "id", "name", "uid"]);
+    expect(Object.keys(app).sort()).toEqual(["accentColor", "createdAt", "displayName", "id", "logoUrl", "name", "uid"]);
     expect(app).toMatchObject({ name: "Globex", uid: "globex" });
     expect(await body(await hookpost.api(`/apps/${app.id}`))).toEqual(app);
     expect(await body(await hookpost.api("/apps/globex"))).toEqual(app);

@@ -146,7 +146,14 @@ describe("the migration to the partitioned log", () => {
 
   it("keeps every row of events, deliveries and attempts, unchanged", async () => {
     const after = await snapshot();
-    for (const table of LOG_TABLES) expect(after[table], table).toEqual(before[table]);
+    for (const table of LOG_TABLES) {
+      // Columns later migrations add are new: the rows are compared on the columns they had.
+      const columns = Object.keys(before[table]![0] as object);
+      const kept = after[table]!.map((row) =>
+        Object.fromEntries(columns.map((column) => [column, (row as Record<string, unknown>)[column]])),
+      );
+      expect(kept, table).toEqual(before[table]);
+    }
   });
 
   it("puts each row in the partition of its id's day, in tables partitioned by id", async () => {

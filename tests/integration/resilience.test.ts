@@ -73,8 +73,9 @@ describe("idempotent ingestion", () => {
         headers: { "idempotency-key": "daily" },
       });
     const first = (await (await send()).json()) as { id: string };
-    await hookpost.db.event.update({
-      where: { id: first.id },
+    // The key's own row says when it was taken.
+    await hookpost.db.idempotencyKey.updateMany({
+      where: { eventId: first.id },
       data: { createdAt: new Date(Date.now() - 25 * 3600_000) },
     });
     const second = (await (await send()).json()) as { id: string };
