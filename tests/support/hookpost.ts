@@ -102,10 +102,13 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
   const web = spawnWeb(port, webLogs);
   let worker: ChildProcess | undefined;
 
+  // Every process started here is stopped by stop(), even when a test forgets its own.
+  const extraWebs: ChildProcess[] = [];
   const startWeb = async () => {
     const extraPort = await freePort();
     const logs: string[] = [];
     const extra = spawnWeb(extraPort, logs);
+    extraWebs.push(extra);
     const extraUrl = `http://127.0.0.1:${extraPort}`;
     try {
       await waitFor("the second web process to answer", async () => {
@@ -221,7 +224,9 @@ export async function startHookpost(options: HookpostOptions = {}): Promise<Runn
     startExtraWorker,
     cli,
     async stop() {
-      const children = [web, worker, ...extraWorkers].filter((child): child is ChildProcess => child !== undefined);
+      const children = [web, worker, ...extraWebs, ...extraWorkers].filter(
+        (child): child is ChildProcess => child !== undefined,
+      );
       for (const child of children) child.kill("SIGTERM");
       await Promise.all(children.map(exited));
       await database.drop();
