@@ -307,6 +307,8 @@ function recordStatement(records: StatementRecord[]): Prisma.Sql {
       -- inserts whose foreign keys name these rows need not wait. Carries
       -- the input the update needs, so that it joins no other CTE (the
       -- hot-path pool plans no hash join, lib/platform/db.ts).
+      -- Each delivery is looked up by its id, in id order (the lock order):
+      -- a join would let the planner read every day partition's index whole.
       SELECT d.id, i.created_at, i.status_code, i.attempt_number, i.status, i.next_attempt_at,
              -- Only the holder of this schedule step moves the delivery on, so a
              -- duplicate run records its attempt but never schedules twice. A
@@ -314,9 +316,10 @@ function recordStatement(records: StatementRecord[]): Prisma.Sql {
              CASE WHEN i.attempt_number IS NULL THEN i.status IS NOT NULL
                   ELSE d.status = 'pending' AND d.scheduled_attempts = i.attempt_number - 1
              END AS moves
-      FROM deliveries d JOIN input i ON i.delivery_id = d.id
-      ORDER BY d.id
-      FOR NO KEY UPDATE OF d
+      FROM (SELECT * FROM input ORDER BY delivery_id COLLATE "C") i
+      CROSS JOIN LATERAL (
+        SELECT id, status, scheduled_attempts FROM deliveries WHERE id = i.delivery_id LIMIT 1 FOR NO KEY UPDATE
+      ) d
     ), recorded AS (
       INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, triggered_by, response_status_code,
                             response_body, error, error_detail, duration_ms, succeeded, request_headers, trace_id,
