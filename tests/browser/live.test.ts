@@ -151,6 +151,8 @@ describe("live pages", () => {
     await page.goto(`${hookpost.baseUrl}/apps/${appId}/endpoints/${endpointId}`);
     await markPage();
     const log = page.getByRole("region", { name: "Deliveries" });
+    // The log streams in after the page's head: its last row of the page says it is all there.
+    await log.locator("tr[data-delivery-id]").nth(24).waitFor();
     const shown = await logIds();
     expect(shown).toHaveLength(25);
 
