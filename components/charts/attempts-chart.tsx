@@ -4,7 +4,8 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import type { OutcomeBucket } from "@/lib/dashboard/chart-buckets";
 import { useTimeZone } from "../time-zone";
-import { bucketLabel, bucketName, clockLabel, legendOrder, OUTCOME_COLOURS, CHART_TEXT } from "./chart-time";
+import { LEGEND_PROPS } from "./legend";
+import { bucketLabel, bucketName, clockLabel, OUTCOME_COLOURS, CHART_TEXT } from "./chart-time";
 
 export function AttemptsChart({
   buckets,
@@ -43,14 +44,7 @@ export function AttemptsChart({
           labelFormatter={(iso) => (typeof iso === "string" ? bucketLabel(iso, bucketMinutes, zone) : iso)}
           cursor={{ fill: "rgba(59, 91, 219, 0.08)" }}
         />
-        <Legend
-          verticalAlign="top"
-          itemSorter={legendOrder}
-          height={24}
-          iconSize={10}
-          wrapperStyle={{ fontSize: 12 }}
-          formatter={(value: string) => <span style={CHART_TEXT}>{value}</span>}
-        />
+        <Legend {...LEGEND_PROPS} />
         <Bar
           dataKey="succeeded"
           name="Succeeded"

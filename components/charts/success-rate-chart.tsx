@@ -4,15 +4,8 @@
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { successRate, type OutcomeBucket } from "@/lib/dashboard/chart-buckets";
 import { useTimeZone } from "../time-zone";
-import {
-  bucketLabel,
-  bucketName,
-  bucketSize,
-  clockLabel,
-  legendOrder,
-  OUTCOME_COLOURS,
-  CHART_TEXT,
-} from "./chart-time";
+import { LEGEND_PROPS } from "./legend";
+import { bucketLabel, bucketName, bucketSize, clockLabel, OUTCOME_COLOURS, CHART_TEXT } from "./chart-time";
 
 export function SuccessRateChart({
   buckets,
@@ -55,14 +48,7 @@ export function SuccessRateChart({
           labelFormatter={(iso) => (typeof iso === "string" ? bucketLabel(iso, bucketMinutes, zone) : iso)}
           formatter={(value) => [`${String(value)}%`, "Succeeded"]}
         />
-        <Legend
-          verticalAlign="top"
-          itemSorter={legendOrder}
-          height={24}
-          iconSize={10}
-          wrapperStyle={{ fontSize: 12 }}
-          formatter={(value: string) => <span style={CHART_TEXT}>{value}</span>}
-        />
+        <Legend {...LEGEND_PROPS} />
         <Line
           dataKey="rate"
           name="Success rate"
