@@ -245,7 +245,10 @@ describe("server actions", () => {
 
   it("work for the app's own admin, so the refusals above mean something", async () => {
     const retry = built.find((action) => action.name === "app/apps/actions.ts#retryDeliveryAction")!;
+    const manual = { deliveryId: mine.deliveryId, trigger: "manual" } as const;
     expect(await call(retry, mine, { appId: mine.appId, deliveryId: mine.deliveryId }, cookies.admin)).toBe(200);
+    // The worker sends the retry; wait for its attempt so that no later test's snapshot sees it land.
+    await expect.poll(() => hookpost.db.attempt.count({ where: manual }), { timeout: 15_000 }).toBe(1);
     const reveal = built.find((action) => action.name === "app/apps/actions.ts#revealSecretAction")!;
     expect(await call(reveal, mine, { appId: mine.appId, endpointId: mine.endpointId }, cookies.portal)).toBe(200);
   });
