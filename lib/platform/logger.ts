@@ -32,11 +32,16 @@ function serializeError(error: unknown): unknown {
 
 export function createLogger(service: "web" | "worker" | "cli") {
   const destination = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES });
-  let unwritten = false;
+  // Bytes handed to the destination and not yet written. A flush while a
+  // write is under way does nothing, so the next tick tries again until the
+  // count is back at zero; a flag cleared at each tick would strand the lines
+  // logged during that write until the next log line.
+  let unwrittenBytes = 0;
+  destination.on("write", (written: number) => {
+    unwrittenBytes = Math.max(0, unwrittenBytes - written);
+  });
   setInterval(() => {
-    if (!unwritten) return;
-    unwritten = false;
-    destination.flush();
+    if (unwrittenBytes > 0) destination.flush();
   }, FLUSH_INTERVAL_MS).unref();
   return pino(
     {
@@ -47,7 +52,7 @@ export function createLogger(service: "web" | "worker" | "cli") {
       redact: ["secret", "*.secret", "headers.authorization", "*.headers.authorization"],
       hooks: {
         streamWrite(line) {
-          unwritten = true;
+          unwrittenBytes += Buffer.byteLength(line);
           return line;
         },
       },
