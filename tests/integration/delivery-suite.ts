@@ -4,6 +4,8 @@
 // with the queue in shards (delivery-cluster.test.ts).
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listEndpointDeliveries } from "../../lib/dashboard/deliveries";
+import { logFilterSchema } from "../../lib/dashboard/log-filter";
 import { replayFailed } from "../../lib/deliveries/replay";
 import { createLogger } from "../../lib/platform/logger";
 import { DeliveryProducer } from "../../lib/queue/producer";
@@ -161,6 +163,31 @@ export function deliverySuite(name: string, options: DeliverySuiteOptions) {
         await hookpost.api(`/apps/${appId}/deliveries/${failed.id}/attempts?limit=2&cursor=${attempts.nextCursor}`)
       ).json()) as { data: unknown[] };
       expect(rest.data).toHaveLength(2);
+    });
+
+    it("keeps a delivery succeeded, and under the log's 2xx filter, when a later manual retry of it fails", async () => {
+      receiver.respond(answer(204));
+      const { appId, endpointId } = await createAppWithEndpoint(receiver.url);
+      const event = await sendEvent(appId);
+      const delivered = await settled(appId, event.id, "succeeded");
+
+      receiver.respond(answer(500, "broken since"));
+      const retry = await hookpost.api(`/apps/${appId}/deliveries/${delivered.id}/retry`, { method: "POST" });
+      expect(retry.status).toBe(202);
+      await waitFor("the manual attempt", async () => {
+        const [delivery] = await deliveriesOf(appId, event.id);
+        return delivery?.attemptCount === 2 ? delivery : undefined;
+      });
+      const [after] = await deliveriesOf(appId, event.id);
+      expect(after!.status).toBe("succeeded");
+      const log = async (code: string) =>
+        (
+          await listEndpointDeliveries(hookpost.db, appId, endpointId, logFilterSchema.parse({ code }))
+        ).data.map((row) => row.id);
+      expect(await log("2xx")).toEqual([delivered.id]);
+      expect(await log("204")).toEqual([delivered.id]);
+      expect(await log("200")).toEqual([]);
+      expect(await log("5xx")).toEqual([delivered.id]);
     });
 
     it("honours Retry-After on 429 instead of the schedule", async () => {
