@@ -1,5 +1,6 @@
 // Endpoints of an app as the dashboard shows them: state, 24-hour success
 // rate, last attempt and an hourly success/failure series for the chart.
+import { Prisma } from "@prisma/client";
 import { getConfig } from "../platform/config";
 import { endpointWarning, type FailureClass } from "../endpoints/health";
 import type { Endpoint } from "@prisma/client";
@@ -8,8 +9,8 @@ import { getEndpoint } from "../endpoints/endpoints";
 import { livePreviousSecrets, readPreviousSecrets } from "../endpoints/previous-secrets";
 import type { Page } from "../platform/pagination";
 import { idAt } from "../platform/ids";
+import { countAttemptHours, HOUR_MS } from "../deliveries/attempt-hours";
 
-const HOUR_MS = 60 * 60 * 1000;
 export const CHART_HOURS = 24;
 
 export interface HourBucket {
@@ -40,39 +41,43 @@ export interface EndpointOverview {
   previousSecrets: Array<{ expiresAt: string }>;
 }
 
+interface LastAttemptRow {
+  endpoint_id: string;
+  created_at: Date;
+  response_status_code: number | null;
+  error: string | null;
+  succeeded: boolean;
+}
+
+/**
+ * Each endpoint's newest attempt. Attempts are kept in a partition per
+ * day, so an unbounded newest-first read starts a scan in every day kept,
+ * for each endpoint: it is looked for in the last 24 hours first (one or
+ * two days), and only the endpoints without an attempt there are looked
+ * up across the whole log.
+ */
+async function lastAttemptsOf(db: Db, ids: string[], since: string): Promise<LastAttemptRow[]> {
+  const newest = (endpointIds: string[], bound: Prisma.Sql) => db.$queryRaw<LastAttemptRow[]>`
+    SELECT e.id AS endpoint_id, l.created_at, l.response_status_code, l.error, l.succeeded
+    FROM unnest(${endpointIds}::text[]) AS e(id)
+    CROSS JOIN LATERAL (
+      SELECT a.created_at, a.response_status_code, a.error, a.succeeded
+      FROM attempts a WHERE a.endpoint_id = e.id ${bound} ORDER BY a.id DESC LIMIT 1
+    ) l`;
+  const recent = await newest(ids, Prisma.sql`AND a.id >= ${since}`);
+  const found = new Set(recent.map((row) => row.endpoint_id));
+  const idle = ids.filter((id) => !found.has(id));
+  return idle.length === 0 ? recent : [...recent, ...(await newest(idle, Prisma.empty))];
+}
+
 async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<EndpointOverview[]> {
   if (endpoints.length === 0) return [];
   const ids = endpoints.map((endpoint) => endpoint.id);
   const firstHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (CHART_HOURS - 1) * HOUR_MS;
-  const since = idAt("attempt", new Date(now.getTime() - CHART_HOURS * HOUR_MS), "start");
-  // Both per endpoint (LATERAL), so each is a range of the (endpoint_id, id)
-  // index: the cost follows these endpoints' own traffic, and another app's
-  // millions of recent attempts cannot tip the plan into a scan of the table.
-  const [buckets, lastRows] = await Promise.all([
-    db.$queryRaw<Array<{ endpoint_id: string; hour: Date; succeeded: boolean; count: bigint }>>`
-      SELECT e.id AS endpoint_id, s.hour, s.succeeded, s.count
-      FROM unnest(${ids}::text[]) AS e(id)
-      CROSS JOIN LATERAL (
-        SELECT date_trunc('hour', a.created_at) AS hour, a.succeeded, count(*) AS count
-        FROM attempts a
-        WHERE a.endpoint_id = e.id AND a.id >= ${since}
-        GROUP BY 1, 2
-      ) s`,
-    db.$queryRaw<
-      Array<{
-        endpoint_id: string;
-        created_at: Date;
-        response_status_code: number | null;
-        error: string | null;
-        succeeded: boolean;
-      }>
-    >`
-      SELECT e.id AS endpoint_id, l.created_at, l.response_status_code, l.error, l.succeeded
-      FROM unnest(${ids}::text[]) AS e(id)
-      CROSS JOIN LATERAL (
-        SELECT a.created_at, a.response_status_code, a.error, a.succeeded
-        FROM attempts a WHERE a.endpoint_id = e.id ORDER BY a.id DESC LIMIT 1
-      ) l`,
+  const dayStart = new Date(now.getTime() - CHART_HOURS * HOUR_MS);
+  const [hours, lastRows] = await Promise.all([
+    countAttemptHours(db, ids, dayStart, now),
+    lastAttemptsOf(db, ids, idAt("attempt", dayStart, "start")),
   ]);
   const lastAttempts = new Map(
     lastRows.map((row) => [
@@ -85,7 +90,6 @@ async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<Endpo
       },
     ]),
   );
-  const dayStart = now.getTime() - CHART_HOURS * HOUR_MS;
   return endpoints.map((endpoint) => {
     const chart: HourBucket[] = Array.from({ length: CHART_HOURS }, (_, i) => ({
       hour: new Date(firstHour + i * HOUR_MS).toISOString(),
@@ -94,16 +98,16 @@ async function statsFor(db: Db, endpoints: Endpoint[], now: Date): Promise<Endpo
     }));
     let attempts = 0;
     let succeeded = 0;
-    for (const row of buckets) {
-      if (row.endpoint_id !== endpoint.id) continue;
-      const count = Number(row.count);
-      const slot = chart[Math.floor((row.hour.getTime() - firstHour) / HOUR_MS)];
-      if (slot) slot[row.succeeded ? "succeeded" : "failed"] += count;
-      // The first bucket can start before the 24 h window; the id bound already cut it.
-      if (row.hour.getTime() + HOUR_MS > dayStart) {
-        attempts += count;
-        if (row.succeeded) succeeded += count;
+    for (const hour of hours) {
+      if (hour.endpointId !== endpoint.id) continue;
+      // The hour the 24 hours start in is counted from their start on, and not charted.
+      const slot = chart[Math.floor((hour.hour.getTime() - firstHour) / HOUR_MS)];
+      if (slot) {
+        slot.succeeded += hour.succeeded;
+        slot.failed += hour.failed;
       }
+      attempts += hour.succeeded + hour.failed;
+      succeeded += hour.succeeded;
     }
     const last = lastAttempts.get(endpoint.id);
     const warning = endpointWarning(endpoint, last, getConfig().ENDPOINT_DISABLE_AFTER);

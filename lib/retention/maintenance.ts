@@ -1,12 +1,14 @@
 // The worker's maintenance of the delivery log: partitions created ahead of
 // the days they will hold, whole days past RETENTION dropped (never rows
-// deleted one by one), and idempotency keys past their window removed.
+// deleted one by one), idempotency keys past their window removed, and the
+// hours that have ended added up for the endpoints overview.
 // Every worker runs it; a PostgreSQL advisory lock lets one at a time do
 // the work, and the others skip that round.
 import type pg from "pg";
 import { IDEMPOTENCY_WINDOW_MS } from "../events/events";
 import type { Logger } from "../platform/logger";
 import { runPeriodically, type Periodic } from "../platform/periodic";
+import { rollUpAttemptHours } from "../deliveries/attempt-hours";
 import { ensurePartitionsAhead, listLogDays, LOG_TABLES, type LogDay } from "./partitions";
 
 /** How often the worker runs the maintenance; the first run is at start. */
@@ -29,6 +31,8 @@ export interface MaintenanceResult {
   /** The oldest day past retention that was kept because some of its deliveries are still pending. */
   keptPending?: { day: string; pending: number };
   keysRemoved: number;
+  /** The hours of attempts added up (lib/deliveries/attempt-hours.ts). */
+  hoursRolledUp: number;
 }
 
 export interface MaintenanceOptions {
@@ -49,12 +53,13 @@ export async function runMaintenance(pool: pg.Pool, options: MaintenanceOptions)
   const client = await pool.connect();
   try {
     const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [LOCK_KEY]);
-    if (!rows[0]!.locked) return { ran: false, created: 0, dropped: [], keysRemoved: 0 };
+    if (!rows[0]!.locked) return { ran: false, created: 0, dropped: [], keysRemoved: 0, hoursRolledUp: 0 };
     try {
       const created = await ensurePartitionsAhead(client, now);
       const { dropped, keptPending } = await dropExpiredDays(client, new Date(now.getTime() - options.retentionMs));
       const keysRemoved = await removeExpiredKeys(client, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS));
-      return { ran: true, created, dropped, keptPending, keysRemoved };
+      const hoursRolledUp = await rollUpAttemptHours(client, now);
+      return { ran: true, created, dropped, keptPending, keysRemoved, hoursRolledUp };
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]);
     }

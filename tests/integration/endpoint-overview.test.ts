@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../lib/apps/apps";
 import { CHART_HOURS, listEndpointOverviews } from "../../lib/dashboard/endpoints";
+import { rollUpAttemptHours } from "../../lib/deliveries/attempt-hours";
 import { createEndpoint } from "../../lib/endpoints/endpoints";
 import { ingestEvent } from "../../lib/events/events";
 import { idAt } from "../../lib/platform/ids";
@@ -67,7 +68,17 @@ describe("listEndpointOverviews", () => {
     // Quiet: only the attempt of two days ago.
     await attempt(quiet.id, 47, 503);
 
+    // The same figures whether the hours are counted or read as the maintenance added them up.
+    const counted = (await listEndpointOverviews(db, app.id, now)).data;
+    const client = await database.pool.connect();
+    try {
+      expect(await rollUpAttemptHours(client, now)).toBe(48);
+      expect(await rollUpAttemptHours(client, now)).toBe(0);
+    } finally {
+      client.release();
+    }
     const { data } = await listEndpointOverviews(db, app.id, now);
+    expect(data).toEqual(counted);
     const byId = new Map(data.map((overview) => [overview.id, overview]));
 
     const busyView = byId.get(busy.id)!;
@@ -83,5 +94,13 @@ describe("listEndpointOverviews", () => {
     expect(byId.get(quiet.id)).toMatchObject({ attempts24h: 0, successRate24h: null });
     expect(byId.get(quiet.id)!.lastAttempt).toMatchObject({ statusCode: 503, succeeded: false });
     expect(byId.get(idle.id)).toMatchObject({ attempts24h: 0, lastAttempt: null });
+
+    // Attempts made since the hours were added up count as well.
+    await attempt(idle.id, 0.1, 200);
+    await attempt(busy.id, 0.1, 500);
+    const later = new Map((await listEndpointOverviews(db, app.id, now)).data.map((overview) => [overview.id, overview]));
+    expect(later.get(idle.id)).toMatchObject({ attempts24h: 1, succeeded24h: 1 });
+    expect(later.get(busy.id)).toMatchObject({ attempts24h: 4, succeeded24h: 1 });
+    expect(later.get(busy.id)!.chart.at(-1)).toMatchObject({ succeeded: 0, failed: 1 });
   });
 });

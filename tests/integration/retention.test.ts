@@ -178,6 +178,7 @@ describe("log partitions", () => {
         created: 0,
         dropped: [],
         keysRemoved: 0,
+        hoursRolledUp: 0,
       });
       await other.query("SELECT pg_advisory_unlock(7237395040736023911)");
       expect((await runMaintenance(database.pool, { retentionMs: RETENTION_MS })).ran).toBe(true);
