@@ -2,10 +2,13 @@
 // --log-attempts says otherwise) across 100 endpoints over the last 30 days
 // in SQL, into the day partitions (ids shaped and ordered like the real
 // ones: a prefix and a ULID whose first 10 characters are the creation
-// time), then times the dashboard's own data functions (the endpoint log
-// under each of its filters, the endpoints overview, a delivery's detail)
-// with the plans of the SQL they send, and last the retention's drop of
-// the oldest day (lib/retention/) with the log's size before and after.
+// time). The worker's maintenance adds up the attempts per hour, as it
+// would have by then; then the dashboard's own data functions are timed
+// (the endpoint log under each of its filters, the endpoints overview, a
+// delivery's detail) with the plans of the SQL they send; then the
+// retention's drop of the oldest day (lib/retention/) with the log's size
+// before and after; last the log's size over simulated days with
+// retention on.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
@@ -14,6 +17,7 @@ import { listEndpointOverviews } from "../../lib/dashboard/endpoints";
 import { logFilterSchema } from "../../lib/dashboard/log-filter";
 import { idAt } from "../../lib/platform/ids";
 import { encodeCursor } from "../../lib/platform/pagination";
+import { rollUpAttemptHours } from "../../lib/deliveries/attempt-hours";
 import { runMaintenance } from "../../lib/retention/maintenance";
 import { createPartitions, DAY_MS, listLogDays, LOG_TABLES } from "../../lib/retention/partitions";
 
@@ -55,7 +59,6 @@ export async function seedLog(
   seed: SeedPlan,
 ): Promise<{ appId: string; hotEndpointId: string; seconds: number }> {
   const started = performance.now();
-  const hotModulo = Math.round(seed.hotShare * 20);
   const client = await pool.connect();
   try {
     await client.query(SEED_SQL);
@@ -70,50 +73,8 @@ export async function seedLog(
        FROM generate_series(0, $1 - 1) AS i`,
       [seed.endpoints],
     );
-    // The events evenly over the last 30 days, event i (and its one delivery) after event i-1;
-    // a retry follows its first attempt by 1 s.
-    await client.query(
-      `CREATE TEMP TABLE seed_deliveries AS
-       SELECT i, ts, bench_ulid(ts, i) AS ulid, retried, endpoint_id FROM (
-       SELECT i, now() - ($1 - i) * ($4 * interval '1 millisecond') AS ts, i % 4 = 0 AS retried,
-              (SELECT array_agg(id ORDER BY id) FROM endpoints WHERE app_id = 'app_benchlog')
-                [CASE WHEN i % 20 < $2 THEN 1 ELSE 2 + i % ($3 - 1) END] AS endpoint_id
-       FROM generate_series(0, $1 - 1) AS i) s`,
-      [seed.deliveries, hotModulo, seed.endpoints, (SEED_DAYS * DAY_MS) / seed.deliveries],
-    );
-    await client.query(
-      `INSERT INTO events (id, app_id, event_type, payload, created_at)
-       SELECT 'msg_' || ulid, 'app_benchlog', CASE WHEN i % 2 = 0 THEN 'invoice.paid' ELSE 'invoice.created' END,
-              jsonb_build_object('n', i)::text, ts
-       FROM seed_deliveries`,
-    );
-    await client.query(
-      `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, status, attempt_count, scheduled_attempts,
-                               first_attempt_at, last_attempt_at, last_status_code, created_at)
-       SELECT 'dlv_' || ulid, 'app_benchlog', 'msg_' || ulid, endpoint_id,
-              (CASE WHEN i % 40 = 0 THEN 'failed' ELSE 'succeeded' END)::delivery_status,
-              CASE WHEN retried THEN 2 ELSE 1 END, CASE WHEN retried THEN 2 ELSE 1 END,
-              ts, ts + CASE WHEN retried THEN interval '1 second' ELSE interval '0' END,
-              CASE WHEN i % 40 = 0 THEN 500 ELSE 200 END, ts
-       FROM seed_deliveries`,
-    );
-    await client.query(
-      `INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, response_status_code, response_body,
-                             duration_ms, succeeded, request_headers, created_at)
-       SELECT 'atm_' || bench_ulid(d.ts + j * interval '1 second', d.i * 2 + j), 'dlv_' || d.ulid,
-              d.endpoint_id, 'scheduled', code, CASE WHEN code = 200 THEN 'ok' ELSE 'upstream error' END,
-              20 + (d.i + j) % 180, code = 200,
-              jsonb_build_object('content-type', 'application/json', 'user-agent', 'Hookpost/0.1.0',
-                'webhook-id', 'msg_' || d.ulid,
-                'webhook-timestamp', floor(extract(epoch FROM d.ts))::text,
-                'webhook-signature', 'v1,' || encode(sha256((d.i * 2 + j)::text::bytea), 'base64')),
-              d.ts + j * interval '1 second'
-       FROM seed_deliveries d
-       CROSS JOIN LATERAL generate_series(0, CASE WHEN d.retried THEN 1 ELSE 0 END) AS j
-       CROSS JOIN LATERAL (SELECT CASE WHEN NOT d.retried THEN 200
-                                       WHEN j = 0 THEN CASE WHEN d.i % 8 = 0 THEN 503 ELSE 500 END
-                                       WHEN d.i % 40 = 0 THEN 500 ELSE 200 END AS code) c`,
-    );
+    const now = Date.now();
+    await seedSpan(client, seed, { from: new Date(now - SEED_DAYS * DAY_MS), to: new Date(now), firstIndex: 0 });
     await client.query("COMMIT");
     // A log this old would have been vacuumed (PostgreSQL vacuums insert-only
     // tables too): without it, index-only scans still read every row's page.
@@ -132,6 +93,66 @@ export async function seedLog(
   } finally {
     client.release();
   }
+}
+
+/**
+ * The log's traffic from `from` to `to`, at the seed's rate: its events
+ * evenly spaced, event i (and its one delivery) after event i-1, a retry
+ * 1 s after its first attempt. Event numbers start at `firstIndex`, so
+ * that spans seeded one after another have distinct ids. Returns the next
+ * span's first index.
+ */
+async function seedSpan(
+  client: pg.PoolClient,
+  seed: SeedPlan,
+  span: { from: Date; to: Date; firstIndex: number },
+): Promise<number> {
+  const stepMs = (SEED_DAYS * DAY_MS) / seed.deliveries;
+  const count = Math.round((span.to.getTime() - span.from.getTime()) / stepMs);
+  await client.query("DROP TABLE IF EXISTS seed_deliveries");
+  await client.query(
+    `CREATE TEMP TABLE seed_deliveries AS
+     SELECT i, ts, bench_ulid(ts, i) AS ulid, retried, endpoint_id FROM (
+     SELECT i, $5::timestamptz + (i - $1) * ($4 * interval '1 millisecond') AS ts, i % 4 = 0 AS retried,
+            (SELECT array_agg(id ORDER BY id) FROM endpoints WHERE app_id = 'app_benchlog')
+              [CASE WHEN i % 20 < $2 THEN 1 ELSE 2 + i % ($3 - 1) END] AS endpoint_id
+     FROM generate_series($1::bigint, $1::bigint + $6 - 1) AS i) s`,
+    [span.firstIndex, Math.round(seed.hotShare * 20), seed.endpoints, stepMs, span.from, count],
+  );
+  await client.query(
+    `INSERT INTO events (id, app_id, event_type, payload, created_at)
+     SELECT 'msg_' || ulid, 'app_benchlog', CASE WHEN i % 2 = 0 THEN 'invoice.paid' ELSE 'invoice.created' END,
+            jsonb_build_object('n', i)::text, ts
+     FROM seed_deliveries`,
+  );
+  await client.query(
+    `INSERT INTO deliveries (id, app_id, event_id, endpoint_id, status, attempt_count, scheduled_attempts,
+                             first_attempt_at, last_attempt_at, last_status_code, created_at)
+     SELECT 'dlv_' || ulid, 'app_benchlog', 'msg_' || ulid, endpoint_id,
+            (CASE WHEN i % 40 = 0 THEN 'failed' ELSE 'succeeded' END)::delivery_status,
+            CASE WHEN retried THEN 2 ELSE 1 END, CASE WHEN retried THEN 2 ELSE 1 END,
+            ts, ts + CASE WHEN retried THEN interval '1 second' ELSE interval '0' END,
+            CASE WHEN i % 40 = 0 THEN 500 ELSE 200 END, ts
+     FROM seed_deliveries`,
+  );
+  await client.query(
+    `INSERT INTO attempts (id, delivery_id, endpoint_id, trigger, response_status_code, response_body,
+                           duration_ms, succeeded, request_headers, created_at)
+     SELECT 'atm_' || bench_ulid(d.ts + j * interval '1 second', d.i * 2 + j), 'dlv_' || d.ulid,
+            d.endpoint_id, 'scheduled', code, CASE WHEN code = 200 THEN 'ok' ELSE 'upstream error' END,
+            20 + (d.i + j) % 180, code = 200,
+            jsonb_build_object('content-type', 'application/json', 'user-agent', 'Hookpost/0.1.0',
+              'webhook-id', 'msg_' || d.ulid,
+              'webhook-timestamp', floor(extract(epoch FROM d.ts))::text,
+              'webhook-signature', 'v1,' || encode(sha256((d.i * 2 + j)::text::bytea), 'base64')),
+            d.ts + j * interval '1 second'
+     FROM seed_deliveries d
+     CROSS JOIN LATERAL generate_series(0, CASE WHEN d.retried THEN 1 ELSE 0 END) AS j
+     CROSS JOIN LATERAL (SELECT CASE WHEN NOT d.retried THEN 200
+                                     WHEN j = 0 THEN CASE WHEN d.i % 8 = 0 THEN 503 ELSE 500 END
+                                     WHEN d.i % 40 = 0 THEN 500 ELSE 200 END AS code) c`,
+  );
+  return span.firstIndex + count;
 }
 
 export interface TimedQuery {
@@ -248,6 +269,8 @@ export async function explained(
 
 export interface LogResults {
   seed: SeedPlan & { seconds: number; hotEndpointAttempts: number };
+  /** The maintenance's first adding up of attempts per hour (48 hours of them), as the worker runs it. */
+  rollUpMs: number;
   source: string;
   queries: TimedQuery[];
   firstPageMs: number;
@@ -261,6 +284,15 @@ export interface LogResults {
 export async function runLogQueries(pool: pg.Pool, databaseUrl: string, seed: SeedPlan): Promise<LogResults> {
   const seeded = await seedLog(pool, seed);
   const { hotEndpointId, appId } = seeded;
+  // The hours the worker's maintenance would have added up by now (it runs every 15 minutes).
+  const rollUpStarted = performance.now();
+  const client = await pool.connect();
+  try {
+    await rollUpAttemptHours(client, new Date());
+  } finally {
+    client.release();
+  }
+  const rollUpMs = performance.now() - rollUpStarted;
   const hotCount = await pool.query<{ count: string }>(`SELECT count(*) FROM attempts WHERE endpoint_id = $1`, [
     hotEndpointId,
   ]);
@@ -327,6 +359,7 @@ export async function runLogQueries(pool: pg.Pool, databaseUrl: string, seed: Se
     });
   return {
     seed: { ...seed, seconds: seeded.seconds, hotEndpointAttempts: Number(hotCount.rows[0]!.count) },
+    rollUpMs,
     source:
       "lib/dashboard functions timed as called: the endpoint log with each filter, the endpoints overview, a delivery's detail",
     queries,
@@ -360,6 +393,8 @@ export interface DropResults {
   days: string[];
   attempts: number;
   ms: number;
+  /** The RETENTION the drop ran with. */
+  retentionMs: number;
   before: Awaited<ReturnType<typeof logSizes>>;
   after: Awaited<ReturnType<typeof logSizes>>;
 }
@@ -385,9 +420,54 @@ export async function measureDayDrop(pool: pg.Pool): Promise<DropResults> {
   const before = await logSizes(pool);
   const now = new Date();
   const started = performance.now();
-  const result = await runMaintenance(pool, { retentionMs: now.getTime() - target.end.getTime(), now });
+  const retentionMs = now.getTime() - target.end.getTime();
+  const result = await runMaintenance(pool, { retentionMs, now });
   const ms = performance.now() - started;
   await pool.query("ANALYZE events, deliveries, attempts");
   const after = await logSizes(pool);
-  return { days: result.dropped, attempts: Number(dropping[0]!.n), ms, before, after };
+  return { days: result.dropped, attempts: Number(dropping[0]!.n), ms, before, after, retentionMs };
+}
+
+export interface RetentionSoakResults {
+  /** The log's size after each simulated day: a day's traffic written, then the maintenance run. */
+  days: Array<{ day: number; bytes: number; rows: number; dropped: string[] }>;
+  /** (largest - smallest) / smallest over those days. */
+  spread: number;
+}
+
+/**
+ * Retention held over `days` simulated days after the drop: each day the
+ * seed's daily traffic is written into the next day, then the maintenance
+ * runs as of the end of that day with the same RETENTION, dropping the day
+ * that has passed out of it. With a day in and a day out, the log's size
+ * stays flat: a drop frees its files whole, and nothing is left to vacuum.
+ */
+export async function measureRetentionSoak(
+  pool: pg.Pool,
+  seed: SeedPlan,
+  retentionMs: number,
+  days = 5,
+): Promise<RetentionSoakResults> {
+  const results: RetentionSoakResults["days"] = [];
+  const client = await pool.connect();
+  let next = seed.deliveries;
+  const start = Date.now();
+  try {
+    for (let day = 1; day <= days; day++) {
+      const from = new Date(start + (day - 1) * DAY_MS);
+      const to = new Date(start + day * DAY_MS);
+      await createPartitions(client, from, to);
+      next = await seedSpan(client, seed, { from, to, firstIndex: next });
+      const { dropped } = await runMaintenance(pool, { retentionMs, now: to });
+      await client.query("ANALYZE events, deliveries, attempts");
+      const sizes = await logSizes(pool);
+      const sum = (pick: (table: (typeof sizes)[string]) => number) =>
+        Object.values(sizes).reduce((total, table) => total + pick(table), 0);
+      results.push({ day, bytes: sum((table) => table.bytes), rows: sum((table) => table.rows), dropped });
+    }
+  } finally {
+    client.release();
+  }
+  const bytes = results.map((result) => result.bytes);
+  return { days: results, spread: (Math.max(...bytes) - Math.min(...bytes)) / Math.min(...bytes) };
 }
