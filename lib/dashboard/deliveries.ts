@@ -129,12 +129,17 @@ function failedCodePage(db: Db, appId: string, endpointId: string, filter: LogFi
  * For a filter that matches sparsely, deep in a large log, PostgreSQL
  * sometimes planned it with parallel workers (2xx 500,000 rows deep:
  * 0.5 ms of reading, 26 ms of starting the workers): the page is read
- * without them.
+ * without them. A failing-code page reads distinct deliveries from the
+ * attempts' indexes, already in order; planned as a whole, PostgreSQL
+ * sometimes hashed all of them and sorted the result instead (503 500,000
+ * deep at 10 million attempts: 700,000 rows, 870 ms), so it gets no hash.
  */
-async function withoutParallelWorkers<T>(db: Db, read: Prisma.PrismaPromise<T>): Promise<T> {
+async function readPage<T>(db: Db, read: Prisma.PrismaPromise<T>, distinctInOrder = false): Promise<T> {
+  const settings = [db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`];
+  if (distinctInOrder) settings.push(db.$executeRaw`SET LOCAL enable_hashagg = off`);
   // A batch transaction: unlike an interactive one, no time limit of its own.
-  const [, rows] = await db.$transaction([db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`, read]);
-  return rows;
+  const results = await db.$transaction([...settings, read]);
+  return results.at(-1) as T;
 }
 
 /** A row of the log as read, before its dates are written out. */
@@ -154,9 +159,9 @@ export async function listEndpointDeliveries(
   const failingCode = filter.code !== undefined && successCodes(filter.code) === undefined ? filter.code : undefined;
   const rows: LogRow[] =
     failingCode !== undefined
-      ? await withoutParallelWorkers(db, failedCodePage(db, appId, endpoint.id, filter, failingCode))
+      ? await readPage(db, failedCodePage(db, appId, endpoint.id, filter, failingCode), true)
       : (
-          await withoutParallelWorkers(
+          await readPage(
             db,
             db.delivery.findMany({
               where: { AND: logWhere(appId, endpoint.id, filter) },
