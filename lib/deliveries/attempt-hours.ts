@@ -67,6 +67,25 @@ export async function rollUpAttemptHours(client: pg.PoolClient, now: Date): Prom
 }
 
 /**
+ * One hour's attempts of each endpoint, a range of its (endpoint_id, id)
+ * index: the cost follows these endpoints' own traffic, not the other
+ * apps'. The bounds are constants, one statement branch per hour, so that
+ * PostgreSQL reads only that day's partition and estimates the rows from
+ * its statistics (taken from a list, they were a guess of millions, and
+ * the statement's compilation alone took 1.2 s).
+ */
+function countHourSql(endpointIds: string[], range: { hour: number; from: string; to: string }): Prisma.Sql {
+  return Prisma.sql`
+    (SELECT e.id AS endpoint_id, ${new Date(range.hour)}::timestamptz AS hour, c.succeeded, c.failed
+     FROM unnest(${endpointIds}::text[]) AS e(id)
+     CROSS JOIN LATERAL (
+       SELECT count(*) FILTER (WHERE a.succeeded) AS succeeded, count(*) FILTER (WHERE NOT a.succeeded) AS failed
+       FROM attempts a WHERE a.endpoint_id = e.id AND a.id >= ${range.from} AND a.id < ${range.to}
+     ) c
+     WHERE c.succeeded + c.failed > 0)`;
+}
+
+/**
  * Each endpoint's attempts per hour from `since` to `now` (the first hour
  * counted from `since` on): the totals of the hours added up, and the
  * attempts of the others counted, each hour a range of ids per endpoint.
@@ -91,16 +110,12 @@ export async function countAttemptHours(db: Db, endpointIds: string[], since: Da
           WHERE endpoint_id = ANY(${endpointIds}::text[]) AND hour = ANY(${rolled.map((hour) => new Date(hour))}::timestamptz[])`,
     counted.length === 0
       ? []
-      : db.$queryRaw<Array<{ endpoint_id: string; hour: Date; succeeded: bigint; failed: bigint }>>(Prisma.sql`
-          SELECT e.id AS endpoint_id, r.hour,
-                 count(*) FILTER (WHERE a.succeeded) AS succeeded, count(*) FILTER (WHERE NOT a.succeeded) AS failed
-          FROM unnest(${endpointIds}::text[]) AS e(id)
-          CROSS JOIN unnest(${counted.map((range) => range.from)}::text[], ${counted.map((range) => range.to)}::text[],
-                            ${counted.map((range) => new Date(range.hour))}::timestamptz[]) AS r(from_id, to_id, hour)
-          CROSS JOIN LATERAL (
-            SELECT a.succeeded FROM attempts a WHERE a.endpoint_id = e.id AND a.id >= r.from_id AND a.id < r.to_id
-          ) a
-          GROUP BY 1, 2`),
+      : db.$queryRaw<Array<{ endpoint_id: string; hour: Date; succeeded: bigint; failed: bigint }>>(
+          Prisma.join(
+            counted.map((range) => countHourSql(endpointIds, range)),
+            " UNION ALL ",
+          ),
+        ),
   ]);
   return [...totals, ...counts].map((row) => ({
     endpointId: row.endpoint_id,
