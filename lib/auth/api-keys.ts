@@ -8,6 +8,7 @@ import { NotFoundError } from "../platform/errors";
 import { newId } from "../platform/ids";
 import type { Logger } from "../platform/logger";
 import type { RedisClient } from "../queue/redis";
+import type { Subscriber } from "../queue/subscriber";
 
 const KEY_PREFIX = "hp_";
 
@@ -133,21 +134,17 @@ export async function revokeApiKey(
 
 /**
  * Drops each key revoked anywhere from this process's memory, as its
- * message arrives on `subscriber` (a connection of its own, since a
- * subscribed connection can do nothing else). ioredis subscribes again
- * after a reconnect; a message sent meanwhile is lost, and the TTL bounds
- * how long that key keeps working here.
+ * message arrives on `subscriber`. A message published while the
+ * subscriber is reconnecting is lost, and the TTL bounds how long that key
+ * keeps working here.
  */
 export async function listenForApiKeyRevocations(
-  subscriber: RedisClient,
+  subscriber: Subscriber,
   queuePrefix: string,
   logger: Logger,
 ): Promise<void> {
-  const channel = apiKeyRevocationChannel(queuePrefix);
-  subscriber.on("message", (from: string, keyHash: string) => {
-    if (from !== channel) return;
+  await subscriber.subscribe(apiKeyRevocationChannel(queuePrefix), (keyHash) => {
     knownKeys().delete(keyHash);
     logger.info("API key revoked: dropped from memory");
   });
-  await subscriber.subscribe(channel);
 }

@@ -7,7 +7,8 @@ import { getConfig } from "./config";
 import { getDb, type Db } from "./db";
 import { createLogger, type Logger } from "./logger";
 import { DeliveryProducer } from "../queue/producer";
-import { createProducerConnection, createSubscriberConnection, type RedisClient } from "../queue/redis";
+import { createProducerConnection } from "../queue/redis";
+import { createSubscriber, type Subscriber } from "../queue/subscriber";
 import type { DestinationPolicy } from "../endpoints/url-guard";
 
 interface WebRuntime {
@@ -15,7 +16,7 @@ interface WebRuntime {
   producer: DeliveryProducer;
   policy: DestinationPolicy;
   /** Listens for API key revocations (lib/auth/api-keys.ts). */
-  subscriber: RedisClient;
+  subscriber: Subscriber;
 }
 
 /** What the use cases (a retry, a rotation, a new endpoint...) need of the web process. */
@@ -39,7 +40,7 @@ export function getWebRuntime(): WebRuntime {
       config.QUEUE_PREFIX,
       config.QUEUE_SHARDS,
     );
-    const subscriber = createSubscriberConnection(config.REDIS_URL, logger);
+    const subscriber = createSubscriber(config.REDIS_URL, logger);
     listenForApiKeyRevocations(subscriber, config.QUEUE_PREFIX, logger).catch((error: unknown) =>
       logger.error({ err: error }, "cannot listen for API key revocations; a revoked key works until its TTL ends"),
     );

@@ -84,20 +84,6 @@ export function createCommandConnection(url: string, logger: Logger): RedisClien
   );
 }
 
-/**
- * A connection that only listens (Redis pub/sub): it waits for Redis
- * instead of failing, and ioredis subscribes it again after a reconnect
- * (on a cluster, on another node when its node fails: a message published
- * on any node reaches every node).
- */
-export function createSubscriberConnection(url: string, logger: Logger): RedisClient {
-  return withErrorLogging(
-    connectRedis(url, { maxRetriesPerRequest: null, retryStrategy: reconnectSoon }),
-    logger,
-    "subscriber",
-  );
-}
-
 function withErrorLogging<T extends RedisClient>(redis: T, logger: Logger, role: string): T {
   // Without a listener ioredis prints every reconnect failure as an
   // unhandled error; one line per state change is what an operator needs.
