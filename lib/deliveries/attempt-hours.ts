@@ -11,7 +11,12 @@ import type { Db } from "../platform/db";
 import { idAt } from "../platform/ids";
 
 export const HOUR_MS = 60 * 60 * 1000;
-/** An hour is added up this long after it ends: an attempt's id is made when its request is sent, its row written after. */
+/**
+ * An hour is added up this long after it ends: an attempt's id is made
+ * when its request is sent and its row written after, on a worker whose
+ * clock may be a little behind. An attempt written later into an hour
+ * already added up is not counted.
+ */
 const SETTLE_MS = 10 * 60 * 1000;
 /** Totals are kept this long; the overview shows 24 hours. */
 const KEEP_MS = 48 * HOUR_MS;
@@ -76,13 +81,13 @@ export async function rollUpAttemptHours(client: pg.PoolClient, now: Date): Prom
  */
 function countHourSql(endpointIds: string[], range: { hour: number; from: string; to: string }): Prisma.Sql {
   return Prisma.sql`
-    (SELECT e.id AS endpoint_id, ${new Date(range.hour)}::timestamptz AS hour, c.succeeded, c.failed
-     FROM unnest(${endpointIds}::text[]) AS e(id)
-     CROSS JOIN LATERAL (
-       SELECT count(*) FILTER (WHERE a.succeeded) AS succeeded, count(*) FILTER (WHERE NOT a.succeeded) AS failed
-       FROM attempts a WHERE a.endpoint_id = e.id AND a.id >= ${range.from} AND a.id < ${range.to}
-     ) c
-     WHERE c.succeeded + c.failed > 0)`;
+    SELECT e.id AS endpoint_id, ${new Date(range.hour)}::timestamptz AS hour, c.succeeded, c.failed
+    FROM unnest(${endpointIds}::text[]) AS e(id)
+    CROSS JOIN LATERAL (
+      SELECT count(*) FILTER (WHERE a.succeeded) AS succeeded, count(*) FILTER (WHERE NOT a.succeeded) AS failed
+      FROM attempts a WHERE a.endpoint_id = e.id AND a.id >= ${range.from} AND a.id < ${range.to}
+    ) c
+    WHERE c.succeeded + c.failed > 0`;
 }
 
 /**

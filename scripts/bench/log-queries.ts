@@ -284,10 +284,13 @@ export interface LogResults {
 export async function runLogQueries(pool: pg.Pool, databaseUrl: string, seed: SeedPlan): Promise<LogResults> {
   const seeded = await seedLog(pool, seed);
   const { hotEndpointId, appId } = seeded;
-  // The hours the worker's maintenance would have added up by now (it runs every 15 minutes).
+  // The hours the worker's maintenance would have added up by now (it runs
+  // every 15 minutes). The seed was written into hours a worker of the
+  // stack may have added up already, so all are added up again.
   const rollUpStarted = performance.now();
   const client = await pool.connect();
   try {
+    await client.query("TRUNCATE attempt_hours, attempt_hours_rolled");
     await rollUpAttemptHours(client, new Date());
   } finally {
     client.release();
