@@ -24,9 +24,22 @@ function createPool(config: pg.PoolConfig): pg.Pool {
   return pool;
 }
 
+/**
+ * Every query here reads a few rows along an index. PostgreSQL compiles a
+ * statement it reckons costly (jit_above_cost) before running it, which
+ * took 10 ms to 1.2 s for dashboard reads that then ran in a few: its
+ * sessions run without JIT.
+ */
+const NO_JIT = "-c jit=off";
+
+/** A pool as the process's own: for a script or benchmark that calls the dashboard's functions as the web process does. */
+export function createMainPool(connectionString: string): pg.Pool {
+  return createPool({ connectionString, options: NO_JIT });
+}
+
 /** The process's connection pool; Prisma's $disconnect ends it. */
 export function getPool(): pg.Pool {
-  globalForDb.hookpostPool ??= createPool({ connectionString: getConfig().DATABASE_URL });
+  globalForDb.hookpostPool ??= createMainPool(getConfig().DATABASE_URL);
   return globalForDb.hookpostPool;
 }
 

@@ -15,6 +15,7 @@ import pg from "pg";
 import { getDeliveryDetail, listEndpointDeliveries } from "../../lib/dashboard/deliveries";
 import { listEndpointOverviews } from "../../lib/dashboard/endpoints";
 import { logFilterSchema } from "../../lib/dashboard/log-filter";
+import { createMainPool } from "../../lib/platform/db";
 import { idAt } from "../../lib/platform/ids";
 import { encodeCursor } from "../../lib/platform/pagination";
 import { rollUpAttemptHours } from "../../lib/deliveries/attempt-hours";
@@ -307,8 +308,11 @@ export async function runLogQueries(pool: pg.Pool, databaseUrl: string, seed: Se
   const sampleEventId = deliveryCursor.replace(/^dlv_/, "msg_");
   const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
   const queries: TimedQuery[] = [];
-  // The dashboard's own functions (lib/dashboard): the endpoint log is of deliveries.
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  // The dashboard's own functions (lib/dashboard): the endpoint log is of
+  // deliveries. Called, and their SQL explained, on a pool made as the web
+  // process makes its own (lib/platform/db.ts), so with its session settings.
+  const webPool = createMainPool(databaseUrl);
+  const db = new PrismaClient({ adapter: new PrismaPg(webPool, { disposeExternalPool: true }) });
   try {
     // Every filter the endpoint log offers, including ones that match nothing
     // in the seed (4xx, timeout, connection, pending): those read the most.
@@ -333,7 +337,7 @@ export async function runLogQueries(pool: pg.Pool, databaseUrl: string, seed: Se
       const deepFilter = { ...filter, cursor: encodeCursor(deliveryCursor) };
       queries.push(
         ...(await timedPair(
-          pool,
+          webPool,
           [`dashboard log, first page, ${label}`, `dashboard log, 500k deep, ${label}`],
           [
             () => listEndpointDeliveries(db, appId, hotEndpointId, filter),
@@ -342,9 +346,9 @@ export async function runLogQueries(pool: pg.Pool, databaseUrl: string, seed: Se
         )),
       );
     }
-    queries.push(await timedDashboard(pool, "dashboard endpoints overview", () => listEndpointOverviews(db, appId)));
+    queries.push(await timedDashboard(webPool, "dashboard endpoints overview", () => listEndpointOverviews(db, appId)));
     queries.push(
-      await timedDashboard(pool, "dashboard delivery detail (with its attempts)", () =>
+      await timedDashboard(webPool, "dashboard delivery detail (with its attempts)", () =>
         getDeliveryDetail(db, appId, deliveryCursor),
       ),
     );
