@@ -7,7 +7,7 @@
 // the slot map from the ones named, and follows failovers.
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../platform/logger";
-import { parseRedisUrl } from "./redis-url";
+import { parseRedisUrl, type RedisTarget } from "./redis-url";
 
 /** One Redis or a cluster: every Redis use in Hookpost takes either. */
 export type RedisClient = Redis | Cluster;
@@ -45,14 +45,22 @@ export function connectRedis(url: string, options: ConnectionOptions): RedisClie
     redisOptions: {
       maxRetriesPerRequest: options.maxRetriesPerRequest,
       ...(options.connectTimeout === undefined ? {} : { connectTimeout: options.connectTimeout }),
-      ...(target.username ? { username: target.username } : {}),
-      ...(target.password ? { password: target.password } : {}),
-      ...(target.tls ? { tls: {} } : {}),
+      ...clusterNodeOptions(target),
     },
   });
 }
 
-const reconnectSoon = (times: number) => Math.min(times * 200, 2000);
+/** What a connection to one node of the cluster needs besides its address: the URL's credentials and TLS. */
+export function clusterNodeOptions(target: Extract<RedisTarget, { kind: "cluster" }>): RedisOptions {
+  return {
+    ...(target.username ? { username: target.username } : {}),
+    ...(target.password ? { password: target.password } : {}),
+    ...(target.tls ? { tls: {} } : {}),
+  };
+}
+
+/** The pause before the next attempt to connect: 200 ms more for each failure in a row, at most 2 s. */
+export const reconnectSoon = (times: number) => Math.min(times * 200, 2000);
 
 export function createProducerConnection(url: string, logger: Logger): RedisClient {
   return withErrorLogging(

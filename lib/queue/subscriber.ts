@@ -8,6 +8,7 @@
 // loop takes a whole core.
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../platform/logger";
+import { clusterNodeOptions, reconnectSoon } from "./redis";
 import { parseRedisUrl } from "./redis-url";
 
 export interface Subscriber {
@@ -20,8 +21,6 @@ export interface Subscriber {
   disconnect(): void;
 }
 
-const reconnectDelay = (failures: number) => Math.min(failures * 200, 2000);
-
 export function createSubscriber(url: string, logger: Logger): Subscriber {
   const target = parseRedisUrl(url);
   const options: RedisOptions = { retryStrategy: () => null, maxRetriesPerRequest: null };
@@ -29,15 +28,7 @@ export function createSubscriber(url: string, logger: Logger): Subscriber {
     target.kind === "single"
       ? [() => new Redis(target.url, options)]
       : target.nodes.map(
-          (node) => () =>
-            new Redis({
-              ...options,
-              host: node.host,
-              port: node.port,
-              ...(target.username ? { username: target.username } : {}),
-              ...(target.password ? { password: target.password } : {}),
-              ...(target.tls ? { tls: {} } : {}),
-            }),
+          (node) => () => new Redis({ ...options, ...clusterNodeOptions(target), host: node.host, port: node.port }),
         );
   const handlers = new Map<string, (message: string) => void>();
   let made = 0;
@@ -63,7 +54,7 @@ export function createSubscriber(url: string, logger: Logger): Subscriber {
     redis.once("end", () => {
       if (stopped) return;
       failures++;
-      retry = setTimeout(() => (connection = connect()), reconnectDelay(failures));
+      retry = setTimeout(() => (connection = connect()), reconnectSoon(failures));
     });
     // Queued until connected; if this connection ends first, the next one subscribes.
     if (handlers.size > 0) redis.subscribe(...handlers.keys()).catch(() => undefined);
