@@ -35,6 +35,9 @@ export async function createTestDatabase(serverUrl = POSTGRES_URL): Promise<Test
   await migrate(databaseUrl, { quiet: true });
   const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  // As the app's pools do (lib/platform/db.ts): an idle connection the server
+  // drops must not end the test process through the pool's "error" event.
+  pool.on("error", () => {});
   const hotPathPool = createHotPathPool(databaseUrl);
   return {
     url: databaseUrl,
