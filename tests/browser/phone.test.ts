@@ -87,6 +87,15 @@ describe("at a phone's width", () => {
       .getByRole("heading", { name: "Deliveries", exact: true })
       .evaluate((heading) => heading.getBoundingClientRect().top + window.scrollY);
     expect(logTop).toBeLessThan(1_300);
+    // And one tap from the top: the link beside the title brings it on screen.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole("link", { name: "Deliveries", exact: true }).click();
+    await waitFor("the log's heading to come on screen", async () => {
+      const top = await page
+        .getByRole("heading", { name: "Deliveries", exact: true })
+        .evaluate((heading) => heading.getBoundingClientRect().top);
+      return top >= 0 && top < 844 / 2 ? true : undefined;
+    });
     await screenshots(page, "phone-endpoint");
     await page.close();
   });

@@ -48,7 +48,13 @@ export default async function EndpointPage({
             {endpoint.url}
             <CopyButton value={endpoint.url} label="endpoint URL" />
           </h1>
-          <LiveToggle />
+          <div className="page-head-side">
+            {/* On a phone the log is below a screen of figures and actions: one tap away instead. */}
+            <a href="#deliveries" className="jump-link">
+              Deliveries <span aria-hidden="true">↓</span>
+            </a>
+            <LiveToggle />
+          </div>
         </div>
         <p className="subtitle">
           {endpoint.description || "No description"} ·{" "}
@@ -107,7 +113,7 @@ export default async function EndpointPage({
           testEventTypes={(await catalogueChoices(db, app.id)).map((type) => type.name)}
         />
         <ReplayForm appId={app.id} endpointId={endpoint.id} allowed={allowed} />
-        <h2>Deliveries</h2>
+        <h2 id="deliveries">Deliveries</h2>
         <p className="muted small" data-testid="log-retention">
           {logRetentionNotice(getConfig().RETENTION)}
         </p>
