@@ -2,16 +2,30 @@
 // "Replay failed": choose a range, see how many deliveries it covers, then
 // confirm. The server queues them spread out over time; the form then
 // follows the replay while the page is live: how many are still to go, how
-// many succeeded and how many failed again.
+// many succeeded and how many failed again, from a reload on too (the page
+// hands it the reader's latest replay).
 import { useCallback, useState, type FormEvent } from "react";
 import { previewReplayAction, replayFailedAction, replayProgressAction } from "@/app/apps/actions";
+import type { FollowedReplay } from "@/lib/dashboard/replay-progress";
 import { replayFormSchema } from "@/lib/dashboard/schemas";
 import { ConfirmDialog } from "./confirm-dialog";
 import { textField } from "./form-fields";
+import { TimeAgo } from "./time-ago";
 import { useLive, useLiveRead } from "./live";
 import { fromInputValue, toInputValue, useTimeZone } from "./time-zone";
 
-export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endpointId: string; allowed: boolean }) {
+export function ReplayForm({
+  appId,
+  endpointId,
+  allowed,
+  latest,
+}: {
+  appId: string;
+  endpointId: string;
+  allowed: boolean;
+  /** The reader's latest replay of this endpoint, begun within the hour. */
+  latest?: FollowedReplay;
+}) {
   const { zone, label: zoneLabel } = useTimeZone();
   const [now] = useState(() => Date.now());
   const defaults = {
@@ -26,13 +40,9 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [replay, setReplay] = useState<{
-    input: { from: string; to: string; eventTypes: string };
-    since: string;
-    queued: number;
-    succeeded: number;
-    failed: number;
-  }>();
+  const [replay, setReplay] = useState<FollowedReplay | undefined>(latest);
+  // Open on arrival when there is a replay to follow; the reader may close it.
+  const [openOnArrival] = useState(latest !== undefined);
   const { setLive } = useLive();
   const remaining = replay ? Math.max(0, replay.queued - replay.succeeded - replay.failed) : 0;
 
@@ -95,7 +105,7 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
 
   return (
     // Collapsed: a rare action, and open it would push the log a screen down on a phone.
-    <details className="panel replay">
+    <details className="panel replay" open={openOnArrival}>
       <summary>
         <h2 className="panel-title">Replay failed deliveries</h2>
       </summary>
@@ -147,6 +157,9 @@ export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endp
           <p className="small" role="status" data-testid="replay-progress">
             {remaining === 0 ? "Replay finished: " : `Replaying: ${remaining} pending, `}
             {replay.succeeded} succeeded, {replay.failed} failed.
+          </p>
+          <p className="small muted">
+            Started <TimeAgo iso={replay.since} />.
           </p>
         </div>
       )}

@@ -2,6 +2,7 @@
 // their replayed attempt, and how it went. Read from the attempts the
 // replay's actor asked for since it began, so no replay needs a row of its own.
 import { Prisma } from "@prisma/client";
+import { z } from "zod";
 import type { Db } from "../platform/db";
 import { idAt } from "../platform/ids";
 
@@ -55,4 +56,54 @@ export async function readReplayProgress(db: Db, appId: string, query: ReplayPro
     ) latest
     WHERE TRUE ${types}`);
   return { succeeded: Number(row?.succeeded ?? 0), failed: Number(row?.failed ?? 0) };
+}
+
+/** A replay as the endpoint page follows it: what was asked, when it began, and its counts so far. */
+export interface FollowedReplay {
+  input: { from: string; to: string; eventTypes: string };
+  since: string;
+  queued: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** What a replay's activity entry records (lib/deliveries/replay.ts). */
+const replayDetails = z.object({
+  from: z.string(),
+  to: z.string(),
+  eventTypes: z.array(z.string()),
+  queued: z.number(),
+  startedAt: z.string(),
+});
+
+/**
+ * A reload of the page must not lose the replay its reader started. The
+ * largest replay is queued over about 17 minutes (REPLAY_MAX at
+ * REPLAY_PER_SECOND), so one begun within the hour is still worth showing.
+ */
+const FOLLOWED_FOR_MS = 3_600_000;
+
+/** The actor's latest replay of this endpoint begun within the hour, with its progress; none if there is none. */
+export async function readLatestReplay(
+  db: Db,
+  appId: string,
+  endpointId: string,
+  actor: string,
+): Promise<FollowedReplay | undefined> {
+  const entry = await db.activity.findFirst({
+    where: {
+      appId,
+      id: { gte: idAt("activity", new Date(Date.now() - FOLLOWED_FOR_MS), "start") },
+      action: "endpoint.replayed",
+      targetId: endpointId,
+      actor,
+    },
+    orderBy: { id: "desc" },
+    select: { details: true },
+  });
+  const details = replayDetails.safeParse(entry?.details);
+  if (!details.success || details.data.queued === 0) return undefined;
+  const { from, to, eventTypes, queued, startedAt } = details.data;
+  const counts = await readReplayProgress(db, appId, { endpointId, from, to, eventTypes, since: startedAt, actor });
+  return { input: { from, to, eventTypes: eventTypes.join(", ") }, since: startedAt, queued, ...counts };
 }

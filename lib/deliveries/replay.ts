@@ -78,7 +78,13 @@ export async function replayFailed(deps: Pick<UseCaseDeps, "db" | "producer">, c
         action: "endpoint.replayed",
         targetType: "endpoint",
         targetId: endpoint.id,
-        details: { from: input.from, to: input.to, eventTypes: input.eventTypes, queued: deliveries.length },
+        details: {
+          from: input.from,
+          to: input.to,
+          eventTypes: input.eventTypes,
+          queued: deliveries.length,
+          startedAt: startedAt.toISOString(),
+        },
       },
     };
   });

@@ -229,6 +229,13 @@ describe("live pages", () => {
     }
     await screenshots(page, "live-replay-finished");
     expect(await samePage()).toBe(true);
+
+    // A reload keeps it: the page opens the replay panel on the reader's latest replay.
+    await page.reload();
+    await expect(page.getByTestId("replay-progress").innerText()).resolves.toBe(
+      "Replay finished: 20 succeeded, 2 failed.",
+    );
+    expect(await page.getByRole("progressbar", { name: "Replay progress" }).getAttribute("value")).toBe("22");
   });
 
   it("are live in a consumer's portal too, within its one app", async () => {
