@@ -2,10 +2,15 @@
 // "Replay failed": choose a range, see how many deliveries it covers, then
 // confirm. The server queues them spread out over time; the form then
 // follows the replay while the page is live: how many are still to go, how
-// many succeeded and how many failed again, from a reload on too (the page
-// hands it the reader's latest replay).
-import { useCallback, useState, type FormEvent } from "react";
-import { previewReplayAction, replayFailedAction, replayProgressAction } from "@/app/apps/actions";
+// many succeeded and how many failed again; after a reload too, since it
+// asks once for the reader's latest replay of the endpoint.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import {
+  latestReplayAction,
+  previewReplayAction,
+  replayFailedAction,
+  replayProgressAction,
+} from "@/app/apps/actions";
 import type { FollowedReplay } from "@/lib/dashboard/replay-progress";
 import { replayFormSchema } from "@/lib/dashboard/schemas";
 import { ConfirmDialog } from "./confirm-dialog";
@@ -14,18 +19,7 @@ import { TimeAgo } from "./time-ago";
 import { useLive, useLiveRead } from "./live";
 import { fromInputValue, toInputValue, useTimeZone } from "./time-zone";
 
-export function ReplayForm({
-  appId,
-  endpointId,
-  allowed,
-  latest,
-}: {
-  appId: string;
-  endpointId: string;
-  allowed: boolean;
-  /** The reader's latest replay of this endpoint, begun within the hour. */
-  latest?: FollowedReplay;
-}) {
+export function ReplayForm({ appId, endpointId, allowed }: { appId: string; endpointId: string; allowed: boolean }) {
   const { zone, label: zoneLabel } = useTimeZone();
   const [now] = useState(() => Date.now());
   const defaults = {
@@ -40,9 +34,8 @@ export function ReplayForm({
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [replay, setReplay] = useState<FollowedReplay | undefined>(latest);
-  // Open on arrival when there is a replay to follow; the reader may close it.
-  const [openOnArrival] = useState(latest !== undefined);
+  const [replay, setReplay] = useState<FollowedReplay>();
+  const panel = useRef<HTMLDetailsElement>(null);
   const { setLive } = useLive();
   const remaining = replay ? Math.max(0, replay.queued - replay.succeeded - replay.failed) : 0;
 
@@ -56,6 +49,17 @@ export function ReplayForm({
     setReplay((current) => (current && current.since === replay.since ? { ...current, ...result.data } : current));
   }, [appId, endpointId, replay]);
   useLiveRead(readProgress, replay !== undefined && remaining > 0);
+
+  // Once, on arrival: a replay the reader began within the hour is followed
+  // again, with the panel open. Not on each refresh of the live page.
+  useEffect(() => {
+    void latestReplayAction({ appId, endpointId }).then((result) => {
+      if (!result.ok || !result.data) return;
+      const latest = result.data;
+      setReplay((current) => current ?? latest);
+      if (panel.current) panel.current.open = true;
+    });
+  }, [appId, endpointId]);
 
   async function preview(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -105,7 +109,7 @@ export function ReplayForm({
 
   return (
     // Collapsed: a rare action, and open it would push the log a screen down on a phone.
-    <details className="panel replay" open={openOnArrival}>
+    <details className="panel replay" ref={panel}>
       <summary>
         <h2 className="panel-title">Replay failed deliveries</h2>
       </summary>

@@ -27,7 +27,7 @@ import {
 import { editApp } from "@/lib/apps/app-changes";
 import { declareEventType, editEventType } from "@/lib/event-types/event-type-changes";
 import type { JsonSchema } from "@/lib/event-types/json-schema";
-import { readReplayProgress } from "@/lib/dashboard/replay-progress";
+import { readLatestReplay, readReplayProgress } from "@/lib/dashboard/replay-progress";
 import { previewReplay, replayFailed } from "@/lib/deliveries/replay";
 import { retryDelivery } from "@/lib/deliveries/retry";
 import { createEndpoint, editEndpoint, setEndpointEnabled } from "@/lib/endpoints/endpoint-changes";
@@ -78,14 +78,27 @@ export async function replayFailedAction(input: z.input<typeof replayInputSchema
   return replay(input);
 }
 
-// A read, open to viewers: the counts of the caller's own replay on this endpoint.
-const progress = action(replayProgressSchema, async (caller, input) => {
+/** The app and endpoint the caller may see; another app's is "not found". */
+async function visibleEndpoint(caller: Caller, input: { appId: string; endpointId: string }) {
   const app = await authorizeApp(getDb(), caller, input.appId);
-  const endpoint = await getEndpoint(getDb(), app.id, input.endpointId);
-  return readReplayProgress(getDb(), app.id, { ...input, endpointId: endpoint.id, actor: actorName(caller) });
+  return { appId: app.id, endpointId: (await getEndpoint(getDb(), app.id, input.endpointId)).id };
+}
+
+// Reads, open to viewers: the caller's own replays of this endpoint.
+const progress = action(replayProgressSchema, async (caller, input) => {
+  const { appId, endpointId } = await visibleEndpoint(caller, input);
+  return readReplayProgress(getDb(), appId, { ...input, endpointId, actor: actorName(caller) });
 });
 export async function replayProgressAction(input: z.input<typeof replayProgressSchema>) {
   return progress(input);
+}
+
+const latestReplay = action(endpointRefSchema, async (caller, input) => {
+  const { appId, endpointId } = await visibleEndpoint(caller, input);
+  return (await readLatestReplay(getDb(), appId, endpointId, actorName(caller))) ?? null;
+});
+export async function latestReplayAction(input: z.input<typeof endpointRefSchema>) {
+  return latestReplay(input);
 }
 
 const rotate = action(endpointRefSchema, async (caller, input) =>

@@ -66,6 +66,7 @@ const actions: Record<string, Probe> = {
     ...range(),
     since: new Date().toISOString(),
   })),
+  "app/apps/actions.ts#latestReplayAction": onObject("endpoint", false),
   "app/apps/actions.ts#rotateSecretAction": onObject("endpoint", true),
   // Not a change, but a viewer may not see secrets either.
   "app/apps/actions.ts#revealSecretAction": onObject("endpoint", true),

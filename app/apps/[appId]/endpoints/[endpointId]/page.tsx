@@ -9,13 +9,12 @@ import { AttemptsChart } from "@/components/charts/attempts-chart";
 import { LiveProvider, LiveToggle } from "@/components/live";
 import { TimeAgo } from "@/components/time-ago";
 import { Shell } from "@/components/topbar";
-import { actorName, canMutate } from "@/lib/auth/caller";
+import { canMutate } from "@/lib/auth/caller";
 import { orNotFound, requireApp, requireCaller } from "@/lib/auth/page";
 import { getDb } from "@/lib/platform/db";
 import { getEndpointOverview } from "@/lib/dashboard/endpoints";
 import { logFilterSchema } from "@/lib/dashboard/log-filter";
 import { logRetentionNotice } from "@/lib/dashboard/log-retention";
-import { readLatestReplay } from "@/lib/dashboard/replay-progress";
 import { getConfig } from "@/lib/platform/config";
 import { MAX_PREVIOUS_SECRETS } from "@/lib/endpoints/previous-secrets";
 import { catalogueChoices } from "@/lib/event-types/event-types";
@@ -113,12 +112,7 @@ export default async function EndpointPage({
           maxPreviousSecrets={MAX_PREVIOUS_SECRETS}
           testEventTypes={(await catalogueChoices(db, app.id)).map((type) => type.name)}
         />
-        <ReplayForm
-          appId={app.id}
-          endpointId={endpoint.id}
-          allowed={allowed}
-          latest={await readLatestReplay(db, app.id, endpoint.id, actorName(caller))}
-        />
+        <ReplayForm appId={app.id} endpointId={endpoint.id} allowed={allowed} />
         <h2 id="deliveries">Deliveries</h2>
         <p className="muted small" data-testid="log-retention">
           {logRetentionNotice(getConfig().RETENTION)}
